@@ -1,0 +1,114 @@
+// ctnn/gradient.hpp - loss, backpropagation and numerical differentiation.
+#pragma once
+
+#include <ctnn/loss.hpp>
+#include <ctnn/network.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+namespace detail {
+
+template <std::size_t NetworkInputs, std::size_t GivenInputs>
+struct check_input_size {
+    static_assert(NetworkInputs == GivenInputs,
+                  "ctnn: the input array's size must equal the network's input size (NetworkInputs): "
+                  "see GivenInputs in this template's arguments");
+    static constexpr bool value = true;
+};
+
+template <std::size_t NetworkOutputs, std::size_t GivenTargets>
+struct check_target_size {
+    static_assert(NetworkOutputs == GivenTargets,
+                  "ctnn: the target array's size must equal the network's output size (NetworkOutputs): "
+                  "see GivenTargets in this template's arguments");
+    static constexpr bool value = true;
+};
+
+template <class NetworkScalar, class GivenScalar>
+struct check_same_scalar {
+    static_assert(std::is_same_v<NetworkScalar, GivenScalar>,
+                  "ctnn: inputs and targets must have the network's scalar type (std::array<Scalar, N>)");
+    static constexpr bool value = true;
+};
+
+template <class Net, class X, std::size_t NX, class D, std::size_t ND>
+constexpr bool check_sample() {
+    static_assert(is_network_v<Net>, "ctnn: the first argument must be a ctnn::network");
+    static_assert(check_same_scalar<typename Net::scalar, X>::value && check_same_scalar<typename Net::scalar, D>::value);
+    static_assert(check_input_size<Net::input_size, NX>::value && check_target_size<Net::output_size, ND>::value);
+    return true;
+}
+
+} // namespace detail
+
+// The loss of one sample: Loss::value(forward(x), d).
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::scalar loss_value(const Net& net, const Loss&, const std::array<X, NX>& x,
+                                          const std::array<D, ND>& d) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    return Loss::value(net.forward(x), d);
+}
+
+// Mean loss over a dataset of N samples.
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
+constexpr typename Net::scalar mean_loss(const Net& net, const Loss& loss, const std::array<std::array<X, NX>, N>& xs,
+                                         const std::array<std::array<D, ND>, N>& ds) noexcept {
+    static_assert(N > 0, "ctnn::mean_loss: the dataset is empty");
+    typename Net::scalar sum{0};
+    for (std::size_t n = 0; n < N; ++n) sum += loss_value(net, loss, xs[n], ds[n]);
+    return sum / static_cast<typename Net::scalar>(N);
+}
+
+template <class Net>
+struct loss_and_gradient {
+    typename Net::scalar loss;
+    typename Net::gradient_type gradient;
+};
+
+// Backpropagation for one sample: the loss and dE/dparameters.
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
+constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std::array<X, NX>& x,
+                                          const std::array<D, ND>& d) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    using output_type = typename Net::output_type;
+    const auto trace = net.forward_trace(x);
+    const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
+    output_type dy;
+    Loss::gradient(y, d, dy);
+    loss_and_gradient<Net> result{Loss::value(y, d), {}};
+    net.accumulate_gradient(trace, dy, result.gradient);
+    return result;
+}
+
+// Central differences over every parameter, two full forward passes each:
+//   dE/dw ≈ (E(w + h) − E(w − h)) / ((w + h) − (w − h))
+// Dividing by the difference of the perturbed values actually stored (rather
+// than by 2h) removes the rounding of w ± h from the quotient. Each parameter
+// is restored exactly after it is perturbed (the study note's shallow copy let
+// its weights drift by −h per gradient; this does not).
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::gradient_type numerical_gradient(const Net& original, const Loss&, const std::array<X, NX>& x,
+                                                         const std::array<D, ND>& d,
+                                                         typename Net::scalar h) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    Net net = original; // perturbed in place, one parameter at a time
+    typename Net::gradient_type g{};
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        const auto w = net.parameters[k];
+        const auto up = w + h;
+        const auto down = w - h;
+        net.parameters[k] = up;
+        const auto e_up = Loss::value(net.forward(x), d);
+        net.parameters[k] = down;
+        const auto e_down = Loss::value(net.forward(x), d);
+        net.parameters[k] = w;
+        g[k] = (e_up - e_down) / (up - down);
+    }
+    return g;
+}
+
+} // namespace ctnn

@@ -1,0 +1,371 @@
+// ctnn/gradient_check.hpp - backprop against central differences, usable in
+// static_assert and at runtime, returning a report rather than a bool.
+//
+//   constexpr auto report = ctnn::gradient_check(net, ctnn::mse{}, x, d);
+//   static_assert(report.passed);
+//
+// How it decides:
+// * The check runs in the tolerance's scalar type; the default is double, so a
+//   float network is converted and checked in double (the float network's
+//   formulas are the same; double arithmetic separates formula errors from
+//   float rounding).
+// * Step: h_k = tolerance.step · max(1, |w_k|), so large weights are perturbed
+//   relative to their size.
+// * A parameter passes when |backprop − numerical| ≤ absolute + relative·|numerical|
+//   (the numpy.allclose rule PyTorch's gradcheck also uses).
+// * Kinks (ReLU at 0): the function is piecewise smooth. For each perturbed
+//   evaluation ctnn compares, for every layer with a kink, which side of the
+//   kink each of its inputs lies on. If w + h or w − h moved any input across
+//   a kink, the difference quotient straddles it and means nothing: the step
+//   is divided by 10 and tried again (up to 4 times), and if it still straddles
+//   the parameter is skipped and counted in `kinks_skipped`, never failed.
+// * Vacuous checks fail: a backprop gradient that is zero everywhere, a loss
+//   that did not change under any perturbation, or no parameter checked.
+// * Non-finite losses or gradients fail with `failure::non_finite`.
+#pragma once
+
+#include <ctnn/gradient.hpp>
+#include <ctnn/math.hpp>
+#include <ctnn/network.hpp>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/for_each.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+// Step and tolerances of a gradient check. The check runs in T.
+//
+// Defaults and why. Central differences have truncation error ~h²·|E'''| and
+// rounding error ~eps·|E|/h; the sum is smallest near h = eps^(1/3).
+// * double: eps^(1/3) ≈ 6e-6, so step 1e-6 (as PyTorch's gradcheck): the
+//   error of a well-scaled loss is then ~1e-10. absolute 1e-6 and relative
+//   1e-5 keep two to three orders of margin over that, and are 10x to 100x
+//   tighter than PyTorch's (atol 1e-5, rtol 1e-3) and as tight as JAX's
+//   (1e-5 for float64).
+// * float: eps^(1/3) ≈ 5e-3, so step 4e-3; the error is then ~eps^(2/3) ≈
+//   2e-5 of the loss's scale; absolute = relative = 2e-3 as JAX's check_grads
+//   uses for float32.
+template <class T>
+struct tolerance {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnn::tolerance<T>: gradient checks run in float or double");
+    T step;
+    T absolute;
+    T relative;
+
+    static constexpr tolerance defaults() noexcept {
+        if constexpr (std::is_same_v<T, double>) return {1e-6, 1e-6, 1e-5};
+        else return {4e-3f, 2e-3f, 2e-3f};
+    }
+};
+
+enum class gradient_check_failure {
+    none,
+    mismatch,            // some parameter's gradient is outside the tolerance
+    zero_gradient,       // backprop gave 0 for every parameter: nothing was tested
+    loss_did_not_change, // no perturbation moved the loss: nothing was tested
+    nothing_checked,     // every parameter sat on a kink, or the network has none
+    non_finite,          // a loss or gradient is NaN or infinite
+};
+
+constexpr const char* describe(gradient_check_failure f) noexcept {
+    switch (f) {
+    case gradient_check_failure::none: return "passed";
+    case gradient_check_failure::mismatch: return "backprop and central differences disagree beyond the tolerance";
+    case gradient_check_failure::zero_gradient: return "vacuous: the backprop gradient is zero everywhere";
+    case gradient_check_failure::loss_did_not_change: return "vacuous: no perturbation changed the loss";
+    case gradient_check_failure::nothing_checked: return "vacuous: no parameter could be checked";
+    case gradient_check_failure::non_finite: return "a loss or gradient is NaN or infinite";
+    }
+    return "unknown";
+}
+
+struct gradient_check_report {
+    bool passed = false;
+    gradient_check_failure failure = gradient_check_failure::nothing_checked;
+    double max_absolute_error = 0;   // max |backprop − numerical|
+    double max_relative_error = 0;   // max |backprop − numerical| / max(|backprop|, |numerical|)
+    std::size_t worst_layer = 0;     // layer holding the parameter with the largest
+    std::size_t worst_parameter = 0; // error relative to its allowance; index within that layer
+    std::size_t worst_index = 0;     // ... and in the network's parameter array
+    double worst_backprop = 0;       // the two values at that parameter
+    double worst_numerical = 0;
+    double gradient_norm = 0;        // Euclidean norm of the backprop gradient
+    double max_loss_change = 0;      // max |E(w + h) − E(w − h)| over all perturbations
+    std::size_t parameters_checked = 0;
+    std::size_t kinks_skipped = 0; // parameters whose perturbation straddled a kink
+
+    constexpr explicit operator bool() const noexcept { return passed; }
+};
+
+namespace detail {
+
+// Whether every input of every layer with a kink lies on the same side of
+// its kink (0) in both traces.
+template <class Net>
+constexpr bool same_pieces(const typename Net::activations_type& a, const typename Net::activations_type& b) noexcept {
+    bool same = true;
+    boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
+                          [&](auto i) {
+                              constexpr std::size_t k = decltype(i)::value;
+                              if constexpr (Net::template layer_type<k>::has_kink) {
+                                  const auto& xa = boost::hana::at_c<k>(a);
+                                  const auto& xb = boost::hana::at_c<k>(b);
+                                  for (std::size_t j = 0; j < xa.size(); ++j)
+                                      if ((xa[j] > 0) != (xb[j] > 0)) same = false;
+                              }
+                          });
+    return same;
+}
+
+// Mean loss over the samples and, for kink detection, every trace.
+template <class Net, class Loss, class Xs, class Ds>
+constexpr typename Net::scalar traced_loss(const Net& net, const Xs& xs, const Ds& ds,
+                                           std::array<typename Net::activations_type, std::tuple_size_v<Xs>>& traces) noexcept {
+    using T = typename Net::scalar;
+    constexpr std::size_t n = std::tuple_size_v<Xs>;
+    T sum = T(0);
+    for (std::size_t s = 0; s < n; ++s) {
+        net.forward(xs[s], traces[s]);
+        sum += Loss::value(boost::hana::at_c<Net::layer_count>(traces[s]), ds[s]);
+    }
+    return sum / T(n);
+}
+
+template <class Net, std::size_t N>
+constexpr bool same_pieces_all(const std::array<typename Net::activations_type, N>& a,
+                               const std::array<typename Net::activations_type, N>& b) noexcept {
+    for (std::size_t s = 0; s < N; ++s)
+        if (!same_pieces<Net>(a[s], b[s])) return false;
+    return true;
+}
+
+template <class T>
+constexpr bool finite(T x) noexcept {
+    return x == x && x - x == T(0);
+}
+
+template <class T>
+constexpr T magnitude(T x) noexcept {
+    return x < T(0) ? -x : x;
+}
+
+// Compares one backprop value with its central difference and keeps the
+// report's running figures.
+template <class T>
+struct error_tracker {
+    gradient_check_report& r;
+    const tolerance<T>& tol;
+    double worst_ratio = -1; // error / allowance of the worst entry so far
+    bool all_within = true;
+
+    constexpr void loss_change(T eu, T ed) noexcept {
+        const double change = static_cast<double>(magnitude(eu - ed));
+        if (change > r.max_loss_change) r.max_loss_change = change;
+    }
+
+    constexpr void compare(std::size_t index, T analytic, T numerical) noexcept {
+        ++r.parameters_checked;
+        const T diff = magnitude(analytic - numerical);
+        const T larger = magnitude(analytic) > magnitude(numerical) ? magnitude(analytic) : magnitude(numerical);
+        const T allowance = tol.absolute + tol.relative * magnitude(numerical);
+        if (diff > allowance) all_within = false;
+        if (static_cast<double>(diff) > r.max_absolute_error) r.max_absolute_error = static_cast<double>(diff);
+        if (larger > T(0) && static_cast<double>(diff / larger) > r.max_relative_error)
+            r.max_relative_error = static_cast<double>(diff / larger);
+        const double ratio = static_cast<double>(diff / allowance);
+        if (ratio > worst_ratio) {
+            worst_ratio = ratio;
+            r.worst_index = r.worst_parameter = index;
+            r.worst_backprop = static_cast<double>(analytic);
+            r.worst_numerical = static_cast<double>(numerical);
+        }
+    }
+
+    constexpr void gradient_norm(T norm2) noexcept { r.gradient_norm = static_cast<double>(math::sqrt(norm2)); }
+
+    constexpr gradient_check_report& finish() noexcept {
+        if (r.parameters_checked == 0) r.failure = gradient_check_failure::nothing_checked;
+        else if (!all_within) r.failure = gradient_check_failure::mismatch;
+        else if (r.gradient_norm == 0) r.failure = gradient_check_failure::zero_gradient;
+        else if (r.max_loss_change == 0) r.failure = gradient_check_failure::loss_did_not_change;
+        else r.failure = gradient_check_failure::none;
+        r.passed = r.failure == gradient_check_failure::none;
+        return r;
+    }
+
+    constexpr gradient_check_report& fail_non_finite() noexcept {
+        r.failure = gradient_check_failure::non_finite;
+        r.passed = false;
+        return r;
+    }
+};
+
+// The check itself, over N samples, in the network's own scalar type.
+template <class Net, class Loss, class Xs, class Ds>
+constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs, const Ds& ds,
+                                               const tolerance<typename Net::scalar>& tol) noexcept {
+    using T = typename Net::scalar;
+    constexpr std::size_t n = std::tuple_size_v<Xs>;
+    gradient_check_report r{};
+    error_tracker<T> track{r, tol};
+
+    // Backprop: the mean of the per-sample gradients.
+    typename Net::gradient_type analytic{};
+    for (std::size_t s = 0; s < n; ++s) {
+        const auto trace = original.forward_trace(xs[s]);
+        typename Net::output_type dy;
+        Loss::gradient(boost::hana::at_c<Net::layer_count>(trace), ds[s], dy);
+        original.accumulate_gradient(trace, dy, analytic);
+    }
+    T norm2 = T(0);
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        analytic[k] /= T(n);
+        norm2 += analytic[k] * analytic[k];
+    }
+    if (!finite(norm2)) return track.fail_non_finite();
+    track.gradient_norm(norm2);
+
+    Net net = original;
+    std::array<typename Net::activations_type, n> base{}, up{}, down{};
+    if (!finite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
+
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        const T w = net.parameters[k];
+        T h = tol.step * (magnitude(w) > T(1) ? magnitude(w) : T(1));
+        bool straddles = true;
+        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
+            const T wu = w + h;
+            const T wd = w - h;
+            net.parameters[k] = wu;
+            const T eu = traced_loss<Net, Loss>(net, xs, ds, up);
+            net.parameters[k] = wd;
+            const T ed = traced_loss<Net, Loss>(net, xs, ds, down);
+            net.parameters[k] = w;
+            if (!finite(eu) || !finite(ed)) return track.fail_non_finite();
+            straddles = !same_pieces_all<Net, n>(base, up) || !same_pieces_all<Net, n>(base, down);
+            if (!straddles) {
+                track.loss_change(eu, ed);
+                track.compare(k, analytic[k], (eu - ed) / (wu - wd));
+            }
+        }
+        if (straddles) ++r.kinks_skipped;
+    }
+    for (std::size_t l = 0; l < Net::layer_count; ++l)
+        if (Net::parameter_offsets[l] <= r.worst_index && r.worst_index < Net::parameter_offsets[l + 1])
+            r.worst_layer = l;
+    r.worst_parameter = r.worst_index - Net::parameter_offsets[r.worst_layer];
+    return track.finish();
+}
+
+template <class To, class From, std::size_t N, std::size_t M>
+constexpr std::array<std::array<To, N>, M> convert_samples(const std::array<std::array<From, N>, M>& in) noexcept {
+    std::array<std::array<To, N>, M> out{};
+    for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t i = 0; i < N; ++i) out[m][i] = static_cast<To>(in[m][i]);
+    return out;
+}
+
+} // namespace detail
+
+// Gradient check over several samples (the loss is their mean), checked in
+// the tolerance's scalar type (double unless told otherwise).
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N, class C = double>
+constexpr gradient_check_report gradient_check(const Net& net, const Loss&,
+                                               const std::array<std::array<X, NX>, N>& xs,
+                                               const std::array<std::array<D, ND>, N>& ds,
+                                               const tolerance<C>& tol = tolerance<C>::defaults()) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(N > 0, "ctnn::gradient_check: no samples given");
+    using checked = typename Net::template rebind<C>;
+    if constexpr (std::is_same_v<C, typename Net::scalar>) {
+        return detail::check_gradient<checked, Loss>(net, xs, ds, tol);
+    } else {
+        return detail::check_gradient<checked, Loss>(convert<C>(net), detail::convert_samples<C>(xs),
+                                                     detail::convert_samples<C>(ds), tol);
+    }
+}
+
+// Gradient check at one sample.
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, class C = double>
+    requires std::is_floating_point_v<X>
+constexpr gradient_check_report gradient_check(const Net& net, const Loss& loss, const std::array<X, NX>& x,
+                                               const std::array<D, ND>& d,
+                                               const tolerance<C>& tol = tolerance<C>::defaults()) noexcept {
+    return gradient_check(net, loss, std::array<std::array<X, NX>, 1>{x}, std::array<std::array<D, ND>, 1>{d}, tol);
+}
+
+// A loss on its own: Loss::gradient(y, d) against central differences of
+// Loss::value in y. Uses the same report (parameters = the N outputs y).
+template <class Loss, class T, std::size_t N>
+constexpr gradient_check_report loss_gradient_check(const Loss&, const std::array<T, N>& y, const std::array<T, N>& d,
+                                                    const tolerance<T>& tol = tolerance<T>::defaults()) noexcept {
+    gradient_check_report r{};
+    detail::error_tracker<T> track{r, tol};
+    std::array<T, N> analytic{};
+    Loss::gradient(y, d, analytic);
+    T norm2 = T(0);
+    for (std::size_t i = 0; i < N; ++i) norm2 += analytic[i] * analytic[i];
+    if (!detail::finite(norm2)) return track.fail_non_finite();
+    track.gradient_norm(norm2);
+    for (std::size_t i = 0; i < N; ++i) {
+        std::array<T, N> yu = y, yd = y;
+        const T h = tol.step * (detail::magnitude(y[i]) > T(1) ? detail::magnitude(y[i]) : T(1));
+        yu[i] = y[i] + h;
+        yd[i] = y[i] - h;
+        const T eu = Loss::value(yu, d);
+        const T ed = Loss::value(yd, d);
+        if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
+        track.loss_change(eu, ed);
+        track.compare(i, analytic[i], (eu - ed) / (yu[i] - yd[i]));
+    }
+    return track.finish();
+}
+
+// The input gradient dE/dx that backward returns, against central differences
+// in x (how an activation layer, which has no parameters, is checked on its
+// own: ctnn::network<double, ctnn::input<4>, ctnn::tanh>).
+template <class Net, class Loss, class T, std::size_t NX, std::size_t ND>
+constexpr gradient_check_report input_gradient_check(const Net& net, const Loss&, const std::array<T, NX>& x,
+                                                     const std::array<T, ND>& d,
+                                                     const tolerance<T>& tol = tolerance<T>::defaults()) noexcept {
+    static_assert(detail::check_sample<Net, T, NX, T, ND>());
+    gradient_check_report r{};
+    detail::error_tracker<T> track{r, tol};
+    const auto base = net.forward_trace(x);
+    typename Net::output_type dy;
+    Loss::gradient(boost::hana::at_c<Net::layer_count>(base), d, dy);
+    typename Net::gradient_type unused{};
+    const auto analytic = net.backward(base, dy, unused);
+    T norm2 = T(0);
+    for (std::size_t i = 0; i < NX; ++i) norm2 += analytic[i] * analytic[i];
+    if (!detail::finite(norm2)) return track.fail_non_finite();
+    track.gradient_norm(norm2);
+    for (std::size_t i = 0; i < NX; ++i) {
+        T h = tol.step * (detail::magnitude(x[i]) > T(1) ? detail::magnitude(x[i]) : T(1));
+        bool straddles = true;
+        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
+            auto xu = x, xd = x;
+            xu[i] = x[i] + h;
+            xd[i] = x[i] - h;
+            const auto tu = net.forward_trace(xu);
+            const auto td = net.forward_trace(xd);
+            const T eu = Loss::value(boost::hana::at_c<Net::layer_count>(tu), d);
+            const T ed = Loss::value(boost::hana::at_c<Net::layer_count>(td), d);
+            if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
+            straddles = !detail::same_pieces<Net>(base, tu) || !detail::same_pieces<Net>(base, td);
+            if (!straddles) {
+                track.loss_change(eu, ed);
+                track.compare(i, analytic[i], (eu - ed) / (xu[i] - xd[i]));
+            }
+        }
+        if (straddles) ++r.kinks_skipped;
+    }
+    return track.finish();
+}
+
+} // namespace ctnn

@@ -1,0 +1,218 @@
+// ctnn/layers.hpp - the layers a network is made of.
+//
+// A user names layers by their sizes (`dense<2, 10>`) or not at all (`relu`:
+// an activation takes its width from the layer before it). `network` binds each
+// of these specifications to a concrete layer type that knows its scalar type,
+// its width, its position in the network and where its parameters start in
+// the network's one flat parameter array.
+//
+// A bound layer is an empty type with static functions:
+//   forward (p, x, y)              y = f(x), reading parameters p[offset..]
+//   backward(p, g, x, y, dy, dx)   g[offset..] += dE/dparams, dx = dE/dx
+// Parameters of every layer live in one std::array owned by the network, so
+// optimisers, numerical differentiation and weight loading are single loops.
+#pragma once
+
+#include <ctnn/math.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+namespace detail {
+
+// Raised when a dense layer's declared input size differs from the output size
+// of the layer before it. The template arguments are shown by the compiler, so
+// the message below names the two sizes.
+template <std::size_t LayerIndex, std::size_t PreviousLayerOutputs, std::size_t DeclaredInputs>
+struct check_dense_inputs_match_previous_outputs {
+    static_assert(PreviousLayerOutputs == DeclaredInputs,
+                  "ctnn::network: a dense<Inputs, Outputs> layer must take as many inputs as the layer "
+                  "before it produces: see LayerIndex (0-based), PreviousLayerOutputs and DeclaredInputs "
+                  "in this template's arguments");
+    static constexpr bool value = true;
+};
+
+template <std::size_t Inputs, std::size_t Outputs>
+struct check_dense_sizes_not_zero {
+    static_assert(Inputs > 0 && Outputs > 0,
+                  "ctnn::dense<Inputs, Outputs>: a dense layer needs at least one input and one output");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------
+// dense: y = x·W + b, with W of shape [Inputs][Outputs] (the study note's
+// convention, x·W) stored row-major, followed by the Outputs biases.
+// ---------------------------------------------------------------------------
+template <class T, std::size_t In, std::size_t Out, std::size_t Offset, std::size_t Index>
+struct dense_layer {
+    using scalar = T;
+    static constexpr std::size_t index = Index;
+    static constexpr std::size_t inputs = In;
+    static constexpr std::size_t outputs = Out;
+    static constexpr std::size_t parameter_offset = Offset;
+    static constexpr std::size_t weight_count = In * Out;
+    static constexpr std::size_t parameter_count = In * Out + Out;
+    static constexpr bool has_kink = false;
+    static constexpr const char* name = "dense";
+
+    // Index of weight W[i][j] and bias b[j] in the network's parameter array.
+    static constexpr std::size_t weight_index(std::size_t i, std::size_t j) noexcept { return Offset + i * Out + j; }
+    static constexpr std::size_t bias_index(std::size_t j) noexcept { return Offset + In * Out + j; }
+
+    // The loops index raw pointers rather than std::array::operator[]: in
+    // constant evaluation each call is counted against the compiler's limits.
+    static constexpr void forward(const T* p, const std::array<T, In>& x, std::array<T, Out>& y) noexcept {
+        const T* w = p + Offset;
+        const T* b = w + In * Out;
+        const T* xp = x.data();
+        T* yp = y.data();
+        for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j];
+        // Accumulate row by row (axpy form): the order of additions for each
+        // output is fixed, yet the inner loop vectorises without reassociation.
+        for (std::size_t i = 0; i < In; ++i, w += Out) {
+            const T xi = xp[i];
+            for (std::size_t j = 0; j < Out; ++j) yp[j] += xi * w[j];
+        }
+    }
+
+    template <bool NeedInputGradient>
+    static constexpr void backward(const T* p, T* g, const std::array<T, In>& x, const std::array<T, Out>&,
+                                   const std::array<T, Out>& dy, std::array<T, In>& dx) noexcept {
+        const T* w = p + Offset;
+        T* gw = g + Offset;
+        T* gb = gw + In * Out;
+        const T* xp = x.data();
+        const T* dyp = dy.data();
+        T* dxp = dx.data();
+        for (std::size_t j = 0; j < Out; ++j) gb[j] += dyp[j];
+        for (std::size_t i = 0; i < In; ++i, w += Out, gw += Out) {
+            const T xi = xp[i];
+            if constexpr (NeedInputGradient) {
+                T acc = T(0);
+                for (std::size_t j = 0; j < Out; ++j) {
+                    gw[j] += xi * dyp[j];
+                    acc += w[j] * dyp[j];
+                }
+                dxp[i] = acc;
+            } else {
+                for (std::size_t j = 0; j < Out; ++j) gw[j] += xi * dyp[j];
+            }
+        }
+    }
+};
+
+template <std::size_t Inputs, std::size_t Outputs>
+struct dense {
+    static_assert(detail::check_dense_sizes_not_zero<Inputs, Outputs>::value);
+    static constexpr std::size_t inputs = Inputs;
+    static constexpr std::size_t outputs = Outputs;
+    static constexpr bool sets_width = true;
+
+    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
+    struct bind {
+        static_assert(detail::check_dense_inputs_match_previous_outputs<Index, PreviousOutputs, Inputs>::value);
+        using type = dense_layer<T, Inputs, Outputs, Offset, Index>;
+    };
+};
+
+// input<N>: declares the network's input width when the first real layer has
+// none of its own (a network of one activation, for checking it on its own).
+// It is not a layer: it adds no computation and no parameters.
+template <std::size_t N>
+struct input {
+    static_assert(N > 0, "ctnn::input<N>: a network needs at least one input");
+    static constexpr std::size_t inputs = N;
+    static constexpr bool sets_width = true;
+};
+
+// ---------------------------------------------------------------------------
+// Element-wise activations. Each function type F provides
+//   value(x)              f(x)
+//   derivative(x, y, dy)  dy · f'(x), given y = f(x) (whichever is cheaper)
+// ---------------------------------------------------------------------------
+template <class T, class F, std::size_t Width, std::size_t Offset, std::size_t Index>
+struct activation_layer {
+    using scalar = T;
+    using function = F;
+    static constexpr std::size_t index = Index;
+    static constexpr std::size_t inputs = Width;
+    static constexpr std::size_t outputs = Width;
+    static constexpr std::size_t parameter_offset = Offset;
+    static constexpr std::size_t parameter_count = 0;
+    static constexpr bool has_kink = F::has_kink;
+    static constexpr const char* name = F::name;
+
+    static constexpr void forward(const T*, const std::array<T, Width>& x, std::array<T, Width>& y) noexcept {
+        const T* xp = x.data();
+        T* yp = y.data();
+        for (std::size_t i = 0; i < Width; ++i) yp[i] = F::value(xp[i]);
+    }
+
+    template <bool NeedInputGradient>
+    static constexpr void backward(const T*, T*, const std::array<T, Width>& x, const std::array<T, Width>& y,
+                                   const std::array<T, Width>& dy, std::array<T, Width>& dx) noexcept {
+        if constexpr (NeedInputGradient) {
+            const T* xp = x.data();
+            const T* yp = y.data();
+            const T* dyp = dy.data();
+            T* dxp = dx.data();
+            for (std::size_t i = 0; i < Width; ++i) dxp[i] = F::derivative(xp[i], yp[i], dyp[i]);
+        }
+    }
+};
+
+// The specification a user writes for an activation: its width comes from the
+// layer before it.
+template <class F>
+struct activation {
+    static constexpr bool sets_width = false;
+
+    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
+    struct bind {
+        using type = activation_layer<T, F, PreviousOutputs, Offset, Index>;
+    };
+};
+
+namespace functions {
+
+struct identity {
+    static constexpr const char* name = "identity";
+    static constexpr bool has_kink = false;
+    template <class T> static constexpr T value(T x) noexcept { return x; }
+    template <class T> static constexpr T derivative(T, T, T dy) noexcept { return dy; }
+};
+
+// relu'(0) is taken as 0, as in the study note's d_relu.
+struct relu {
+    static constexpr const char* name = "relu";
+    static constexpr bool has_kink = true; // at 0: gradient checks must not straddle it
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : T(0); }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : T(0); }
+};
+
+struct sigmoid {
+    static constexpr const char* name = "sigmoid";
+    static constexpr bool has_kink = false;
+    template <class T> static constexpr T value(T x) noexcept { return math::sigmoid(x); }
+    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * y * (T(1) - y); }
+};
+
+struct tanh {
+    static constexpr const char* name = "tanh";
+    static constexpr bool has_kink = false;
+    template <class T> static constexpr T value(T x) noexcept { return math::tanh(x); }
+    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * (T(1) - y * y); }
+};
+
+} // namespace functions
+
+using identity = activation<functions::identity>;
+using relu = activation<functions::relu>;
+using sigmoid = activation<functions::sigmoid>;
+using tanh = activation<functions::tanh>;
+
+} // namespace ctnn

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian 12 packages ctnn's build, tests and examples need, if any
+# is missing. Runs apt-get as root, or through sudo.
+set -eu
+
+packages="cmake ninja-build g++ libboost-dev catch2 ${CTNN_EXTRA_PACKAGES:-}"
+
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+echo "ctnn: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get -o DPkg::Lock::Timeout=300 update -q
+$sudo apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing
