@@ -3,7 +3,13 @@
 # is missing. Runs apt-get as root, or through sudo.
 set -eu
 
-packages="cmake ninja-build g++ libboost-dev catch2 ${CTNN_EXTRA_PACKAGES:-}"
+# build and tests: compilers of the matrix, Boost (Hana), Catch2
+packages="cmake ninja-build g++ clang-14 clang-16 clang-19 libboost-dev catch2"
+# the embedded example: ARM bare-metal toolchain and QEMU
+packages="$packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm"
+# interop tests (PyTorch) and plots
+packages="$packages python3 python3-numpy python3-torch gnuplot-nox"
+packages="$packages ${CTNN_EXTRA_PACKAGES:-}"
 
 missing=""
 for p in $packages; do

@@ -9,6 +9,21 @@
 
 namespace ctnn {
 
+// How a training run ended. A run that diverges stops with a status instead of
+// carrying NaN or infinity into every later step.
+enum class training_status {
+    ok,             // every step's loss was finite
+    loss_not_finite // a loss became NaN or infinite: training stopped there
+};
+
+constexpr const char* describe(training_status s) noexcept {
+    switch (s) {
+    case training_status::ok: return "ok";
+    case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
+    }
+    return "unknown";
+}
+
 // Forward, backward, update. Returns the sample's loss before the update.
 template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,

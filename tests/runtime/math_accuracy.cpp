@@ -82,7 +82,7 @@ T ref(Fn f, T x) {
         case Fn::expm1: return static_cast<T>(std::expm1(lx));
         case Fn::log: return static_cast<T>(std::log(lx));
         case Fn::log1p: return static_cast<T>(std::log1p(lx));
-        case Fn::sqrt: return static_cast<T>(std::sqrt(lx));
+        case Fn::sqrt: return std::sqrt(x);  // IEEE sqrt is correctly rounded
         case Fn::tanh: return static_cast<T>(std::tanh(lx));
         case Fn::sigmoid: return static_cast<T>(ref_sigmoid(lx));
     }
