@@ -13,3 +13,9 @@
 #include <ctnn/gradient_check.hpp>
 #include <ctnn/optimizer.hpp>
 #include <ctnn/train.hpp>
+#include <ctnn/load.hpp>
+#include <ctnn/schedule.hpp>
+#include <ctnn/data.hpp>
+#include <ctnn/batch.hpp>
+#include <ctnn/metrics.hpp>
+#include <ctnn/fit.hpp>

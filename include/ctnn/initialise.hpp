@@ -1,6 +1,7 @@
 // ctnn/initialise.hpp - filling a network's parameters.
 #pragma once
 
+#include <ctnn/math.hpp>
 #include <ctnn/network.hpp>
 #include <ctnn/random.hpp>
 
@@ -42,6 +43,66 @@ struct uniform {
         return weight<T>(gen, fan_in, fan_out);
     }
 };
+
+// The fan-based initialisers below draw weights from a distribution scaled by
+// the layer's fan_in (inputs) and fan_out (outputs) and set biases to 0 (the
+// Keras convention; PyTorch's Linear draws its biases instead).
+
+// He / Kaiming (He et al. 2015), for ReLU-like layers: std = √(2 / fan_in).
+struct he_normal {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
+        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in)));
+    }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
+};
+
+// He uniform: U(−a, a), a = √(6 / fan_in) (the same variance as he_normal).
+struct he_uniform {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
+        const T a = math::sqrt(T(6) / static_cast<T>(fan_in));
+        return gen.uniform<T>(-a, a);
+    }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
+};
+
+// Xavier / Glorot (Glorot & Bengio 2010), for tanh and sigmoid layers:
+// std = √(2 / (fan_in + fan_out)).
+struct xavier_normal {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in + fan_out)));
+    }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
+};
+
+// Xavier uniform: U(−a, a), a = √(6 / (fan_in + fan_out)).
+struct xavier_uniform {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        const T a = math::sqrt(T(6) / static_cast<T>(fan_in + fan_out));
+        return gen.uniform<T>(-a, a);
+    }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
+};
+
+// Every weight `weight`, every bias `bias` (draws nothing).
+struct constant {
+    double weight_value = 0.0;
+    double bias_value = 0.0;
+    template <class T>
+    constexpr T weight(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(weight_value); }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(bias_value); }
+};
+
+// Every parameter 0.
+struct zeros : constant {};
 
 } // namespace init
 

@@ -208,11 +208,122 @@ struct tanh {
     template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * (T(1) - y * y); }
 };
 
+// Leaky ReLU with slope Numerator/Denominator for x <= 0 (default 0.01, as
+// PyTorch's LeakyReLU). The slope is a pair of integers because Clang 14 has no
+// floating-point template parameters. f'(0) is taken as the slope.
+template <long long Numerator = 1, long long Denominator = 100>
+struct leaky_relu {
+    static_assert(Denominator > 0, "ctnn::leaky_relu<Numerator, Denominator>: Denominator must be positive");
+    static constexpr const char* name = "leaky_relu";
+    static constexpr bool has_kink = true; // at 0
+    template <class T> static constexpr T slope() noexcept { return T(Numerator) / T(Denominator); }
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : slope<T>() * x; }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : slope<T>() * dy; }
+};
+
+// ELU: x for x > 0, α·(eˣ − 1) otherwise, α = Numerator/Denominator (default
+// 1). expm1 keeps small negative x accurate. f'(x) = y + α for x <= 0.
+template <long long Numerator = 1, long long Denominator = 1>
+struct elu {
+    static_assert(Denominator > 0, "ctnn::elu<Numerator, Denominator>: Denominator must be positive");
+    static_assert(Numerator > 0, "ctnn::elu<Numerator, Denominator>: alpha must be positive");
+    static constexpr const char* name = "elu";
+    // f' jumps at 0 unless α = 1, and f'' jumps always: checks must not straddle 0.
+    static constexpr bool has_kink = true;
+    template <class T> static constexpr T alpha() noexcept { return T(Numerator) / T(Denominator); }
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : alpha<T>() * math::expm1(x); }
+    template <class T> static constexpr T derivative(T x, T y, T dy) noexcept {
+        return x > T(0) ? dy : dy * (y + alpha<T>());
+    }
+};
+
+// GELU in its tanh form (Hendrycks & Gimpel; PyTorch's approximate="tanh"):
+//   f(x) = ½x(1 + tanh(u)),  u = √(2/π)(x + 0.044715x³).
+// (The exact form needs erf, which ctnn::math does not provide.)
+struct gelu {
+    static constexpr const char* name = "gelu";
+    static constexpr bool has_kink = false;
+    static constexpr double sqrt_2_over_pi = 0.7978845608028654;
+    static constexpr double cubic = 0.044715;
+    template <class T> static constexpr T value(T x) noexcept {
+        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
+        return T(0.5) * x * (T(1) + math::tanh(u));
+    }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept {
+        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
+        const T t = math::tanh(u);
+        const T du = T(sqrt_2_over_pi) * (T(1) + T(3 * cubic) * x * x);
+        return dy * (T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du);
+    }
+};
+
 } // namespace functions
 
 using identity = activation<functions::identity>;
 using relu = activation<functions::relu>;
 using sigmoid = activation<functions::sigmoid>;
 using tanh = activation<functions::tanh>;
+using gelu = activation<functions::gelu>;
+// ctnn::leaky_relu<> has slope 0.01; ctnn::leaky_relu<1, 5> has slope 0.2.
+template <long long Numerator = 1, long long Denominator = 100>
+using leaky_relu = activation<functions::leaky_relu<Numerator, Denominator>>;
+// ctnn::elu<> has α = 1.
+template <long long Numerator = 1, long long Denominator = 1>
+using elu = activation<functions::elu<Numerator, Denominator>>;
+
+// ---------------------------------------------------------------------------
+// softmax: yᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), m = max x. Subtracting the maximum
+// changes nothing mathematically and keeps every exponent <= 0, so no logit
+// overflows. Not element-wise: dxᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ·dyⱼ).
+// For training a classifier prefer a final dense layer and the fused loss
+// ctnn::softmax_cross_entropy, which never forms log(yᵢ) of a tiny yᵢ.
+// ---------------------------------------------------------------------------
+template <class T, std::size_t Width, std::size_t Offset, std::size_t Index>
+struct softmax_layer {
+    using scalar = T;
+    static constexpr std::size_t index = Index;
+    static constexpr std::size_t inputs = Width;
+    static constexpr std::size_t outputs = Width;
+    static constexpr std::size_t parameter_offset = Offset;
+    static constexpr std::size_t parameter_count = 0;
+    static constexpr bool has_kink = false;
+    static constexpr const char* name = "softmax";
+
+    static constexpr void forward(const T*, const std::array<T, Width>& x, std::array<T, Width>& y) noexcept {
+        const T* xp = x.data();
+        T* yp = y.data();
+        T m = xp[0];
+        for (std::size_t i = 1; i < Width; ++i)
+            if (xp[i] > m) m = xp[i];
+        T sum = T(0);
+        for (std::size_t i = 0; i < Width; ++i) {
+            yp[i] = math::exp(xp[i] - m);
+            sum += yp[i];
+        }
+        for (std::size_t i = 0; i < Width; ++i) yp[i] /= sum;
+    }
+
+    template <bool NeedInputGradient>
+    static constexpr void backward(const T*, T*, const std::array<T, Width>&, const std::array<T, Width>& y,
+                                   const std::array<T, Width>& dy, std::array<T, Width>& dx) noexcept {
+        if constexpr (NeedInputGradient) {
+            const T* yp = y.data();
+            const T* dyp = dy.data();
+            T* dxp = dx.data();
+            T dot = T(0);
+            for (std::size_t i = 0; i < Width; ++i) dot += yp[i] * dyp[i];
+            for (std::size_t i = 0; i < Width; ++i) dxp[i] = yp[i] * (dyp[i] - dot);
+        }
+    }
+};
+
+struct softmax {
+    static constexpr bool sets_width = false;
+
+    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
+    struct bind {
+        using type = softmax_layer<T, PreviousOutputs, Offset, Index>;
+    };
+};
 
 } // namespace ctnn

@@ -1,0 +1,91 @@
+// ctnn/batch.hpp - mini-batches: the loss and gradient of several samples at
+// once, and one optimiser step on them.
+//
+// The batch's loss is the mean of its samples' losses, so its gradient is the
+// mean of the per-sample gradients (what ctnn::backprop gives each sample):
+// the learning rate means the same thing whatever the batch size.
+// A batch is either an array of B samples, or B entries of an index order
+// into a dataset (how ctnn::fit walks a shuffled dataset without copying it).
+#pragma once
+
+#include <ctnn/gradient.hpp>
+#include <ctnn/network.hpp>
+
+#include <boost/hana/at.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+namespace detail {
+
+template <std::size_t BatchSize>
+struct check_batch_size {
+    static_assert(BatchSize > 0, "ctnn: the batch size must be at least 1");
+    static constexpr bool value = true;
+};
+
+// Adds sample (x, d)'s gradient to `gradient`; returns its loss.
+template <class Net, class Loss>
+constexpr typename Net::scalar accumulate_sample(const Net& net, const typename Net::input_type& x,
+                                                 const typename Net::output_type& d,
+                                                 typename Net::gradient_type& gradient) noexcept {
+    const auto trace = net.forward_trace(x);
+    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
+    typename Net::output_type dy;
+    Loss::gradient(y, d, dy);
+    net.accumulate_gradient(trace, dy, gradient);
+    return Loss::value(y, d);
+}
+
+} // namespace detail
+
+// Mean loss and mean gradient over the samples order[first], ...,
+// order[first + count − 1] of the dataset (xs, ds); count <= BatchSize (a last,
+// shorter batch), count >= 1.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
+                                                const std::array<std::array<X, NX>, N>& xs,
+                                                const std::array<std::array<D, ND>, N>& ds,
+                                                const std::array<std::size_t, N>& order, std::size_t first,
+                                                std::size_t count = BatchSize) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
+    using T = typename Net::scalar;
+    loss_and_gradient<Net> result{T(0), {}};
+    if (count > BatchSize) count = BatchSize;
+    if (first + count > N) count = first < N ? N - first : 0;
+    if (count == 0) return result;
+    for (std::size_t b = 0; b < count; ++b) {
+        const std::size_t n = order[first + b];
+        result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+    }
+    const T scale = T(1) / static_cast<T>(count);
+    result.loss *= scale;
+    for (auto& g : result.gradient) g *= scale;
+    return result;
+}
+
+// Mean loss and mean gradient over a batch given as arrays of B samples.
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss& loss,
+                                                const std::array<std::array<X, NX>, B>& xs,
+                                                const std::array<std::array<D, ND>, B>& ds) noexcept {
+    std::array<std::size_t, B> order{};
+    for (std::size_t i = 0; i < B; ++i) order[i] = i;
+    return batch_backprop<B>(net, loss, xs, ds, order, 0, B);
+}
+
+// One optimiser step on a batch of B samples. Returns the batch's mean loss
+// before the update.
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
+                                           const std::array<std::array<X, NX>, B>& xs,
+                                           const std::array<std::array<D, ND>, B>& ds) noexcept {
+    const auto result = batch_backprop(net, loss, xs, ds);
+    optimiser.update(net.parameters, result.gradient);
+    return result.loss;
+}
+
+} // namespace ctnn

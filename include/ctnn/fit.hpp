@@ -1,0 +1,126 @@
+// ctnn/fit.hpp - a training loop over epochs of shuffled mini-batches.
+//
+//   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
+//   const auto history = ctnn::fit<200, 16>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds,
+//                                           {.seed = 7}, ctnn::schedule::cosine{.epochs = 200},
+//                                           [](const auto& epoch) { std::printf(...); });
+//   if (history.status != ctnn::training_status::ok) ...
+//
+// Epochs and BatchSize are template parameters, so the history is a
+// std::array<T, Epochs> and the loop is as usable in constant evaluation as at
+// runtime. The callback, called after every epoch with a ctnn::epoch_report, is
+// how a runtime program shows progress while the loop itself does no I/O; a
+// constant-evaluated fit simply passes none.
+#pragma once
+
+#include <ctnn/batch.hpp>
+#include <ctnn/data.hpp>
+#include <ctnn/math.hpp>
+#include <ctnn/network.hpp>
+#include <ctnn/random.hpp>
+#include <ctnn/schedule.hpp>
+#include <ctnn/train.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace ctnn {
+
+struct fit_options {
+    std::uint64_t seed = 0;      // of the shuffling generator
+    bool shuffle = true;         // reshuffle the sample order before every epoch
+    std::size_t first_epoch = 0; // the schedule's epoch number of this call's first epoch (to resume a run)
+};
+
+// What the callback receives after each epoch.
+template <class T>
+struct epoch_report {
+    std::size_t epoch;     // 0-based, counted from this call's first epoch
+    std::size_t epochs;    // how many this call runs
+    T loss;                // the epoch's mean training loss
+    double learning_rate;  // the rate used in this epoch
+};
+
+template <class T, std::size_t Epochs>
+struct fit_history {
+    // Mean training loss of each epoch: the mean over all samples of their
+    // loss just before the update of their batch (what Keras reports). Entries
+    // from `epochs` on are 0, except a non-finite loss that stopped training.
+    std::array<T, Epochs> loss{};
+    std::array<double, Epochs> learning_rate{};
+    std::size_t epochs = 0; // epochs completed
+    training_status status = training_status::ok;
+
+    constexpr T final_loss() const noexcept { return epochs == 0 ? T(0) : loss[epochs - 1]; }
+};
+
+struct no_callback {
+    template <class Report>
+    constexpr void operator()(const Report&) const noexcept {}
+};
+
+namespace detail {
+
+template <class T, std::size_t P>
+constexpr bool all_finite(const std::array<T, P>& a) noexcept {
+    for (std::size_t k = 0; k < P; ++k)
+        if (!(a[k] - a[k] == T(0))) return false; // NaN and ±inf give NaN
+    return true;
+}
+
+} // namespace detail
+
+// Epochs passes over the N samples (xs, ds) in batches of BatchSize (the last
+// batch of an epoch is shorter when BatchSize does not divide N), one
+// optimiser step per batch. The schedule sets optimiser.learning_rate to
+// base · schedule.factor(epoch) each epoch, where base is the rate the
+// optimiser has on entry; it is restored on return.
+//
+// Stops with training_status::loss_not_finite as soon as a batch's loss or
+// gradient is NaN or infinite; that batch's update is not applied, so the
+// network keeps the last finite parameters. history.loss[history.epochs] then
+// holds that batch's loss.
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, class Schedule = schedule::constant, class Callback = no_callback>
+constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& loss, Optimiser& optimiser,
+                                                        const std::array<std::array<X, NX>, N>& xs,
+                                                        const std::array<std::array<D, ND>, N>& ds,
+                                                        const fit_options& options = {},
+                                                        const Schedule& schedule = {}, Callback callback = {}) {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
+    static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
+    static_assert(N > 0, "ctnn::fit: the dataset is empty");
+    using T = typename Net::scalar;
+    fit_history<T, Epochs> history{};
+    splitmix64 gen{options.seed};
+    auto order = iota_indices<N>();
+    const double base_rate = optimiser.learning_rate;
+
+    for (std::size_t e = 0; e < Epochs; ++e) {
+        const double rate = base_rate * schedule.factor(options.first_epoch + e);
+        optimiser.learning_rate = rate;
+        history.learning_rate[e] = rate;
+        if (options.shuffle) shuffle(order, gen);
+        T sum = T(0);
+        for (std::size_t first = 0; first < N; first += BatchSize) {
+            const std::size_t count = N - first < BatchSize ? N - first : BatchSize;
+            const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
+            if (!math::isfinite(batch.loss) || !detail::all_finite(batch.gradient)) {
+                history.loss[e] = batch.loss;
+                history.status = training_status::loss_not_finite;
+                optimiser.learning_rate = base_rate;
+                return history;
+            }
+            optimiser.update(net.parameters, batch.gradient);
+            sum += batch.loss * static_cast<T>(count);
+        }
+        history.loss[e] = sum / static_cast<T>(N);
+        history.epochs = e + 1;
+        callback(epoch_report<T>{e, Epochs, history.loss[e], rate});
+    }
+    optimiser.learning_rate = base_rate;
+    return history;
+}
+
+} // namespace ctnn
