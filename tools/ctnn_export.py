@@ -1,0 +1,699 @@
+#!/usr/bin/python3
+"""ctnn_export - PyTorch <-> ctnn.
+
+PyTorch -> ctnn: `export_header(module, ...)` turns an `nn.Sequential` of
+`Linear` layers and the activations ctnn has into one C++ header holding a
+`constexpr ctnn::network` with the trained weights, plus reference
+inputs/outputs computed by PyTorch and `static_assert`s that ctnn's forward
+pass reproduces them: the header verifies itself when it is compiled.
+
+ctnn -> PyTorch: `load_text(path)` reads the text format that
+`ctnn::write_text` (include/ctnn/serialize.hpp) writes into the equivalent
+`nn.Sequential`; `save_text(module, path)` writes that format from PyTorch.
+
+Anything that cannot be converted exactly (a Conv2d, a Dropout left in, a
+mismatched size, ...) raises `ExportError` with a message naming the layer;
+no header is written. See docs/interop.md.
+
+Command line (tools/ctnn-export is a wrapper that finds a Python with torch):
+    ctnn-export model.pt -o model.hpp [--scalar float|double] [--namespace NAME]
+    ctnn-export model.txt -o model.hpp        # a network written by ctnn::write_text
+"""
+
+import argparse
+import fractions
+import io
+import math
+import os
+import re
+import sys
+
+__all__ = ["ExportError", "convert", "export_header", "load_module", "load_text", "save_text", "main"]
+
+FORMAT_MAGIC = "ctnn-network"
+FORMAT_VERSION = 1
+
+SUPPORTED = ("Linear, ReLU, LeakyReLU, ELU, GELU(approximate='tanh'), Sigmoid, Tanh, Identity, "
+             "and Softmax over the features as the last layer")
+
+# Unit roundoff of each scalar type, and the smallest normal number.
+_UNIT_ROUNDOFF = {"float": 2.0 ** -24, "double": 2.0 ** -53}
+_SMALLEST_NORMAL = {"float": 2.0 ** -126, "double": 2.0 ** -1022}
+# Accuracy assumed of one elementary function (exp, tanh, sigmoid) in ulps, for
+# either implementation: ctnn::math is within 2 ulps; PyTorch's vectorised
+# kernels are within a few.
+_FUNCTION_ULPS = 4
+
+
+class ExportError(Exception):
+    """The module cannot be converted to ctnn exactly; the message says why and names the layer."""
+
+
+# ---------------------------------------------------------------------------
+# PyTorch module -> list of layer descriptions
+# ---------------------------------------------------------------------------
+
+def _torch():
+    try:
+        import torch  # noqa: F401
+    except ImportError as error:  # pragma: no cover - reported to the user
+        raise ExportError("ctnn-export needs PyTorch (`import torch` failed: %s); on Debian: "
+                          "apt-get install python3-torch" % error)
+    return torch
+
+
+def _kind(module):
+    """The PyTorch class name of a module, also for a TorchScript (scripted) module."""
+    torch = _torch()
+    if isinstance(module, torch.jit.ScriptModule):
+        return getattr(module, "original_name", type(module).__name__)
+    return type(module).__name__
+
+
+def _is_exactly(module, name):
+    """True when `module` is torch.nn.<name> itself (or its scripted form), not a subclass that may
+    override forward()."""
+    torch = _torch()
+    if isinstance(module, torch.jit.ScriptModule):
+        return getattr(module, "original_name", None) == name
+    cls = getattr(torch.nn, name, None)
+    return cls is not None and type(module) is cls
+
+
+def _flatten(module, prefix=""):
+    """(name, module) for each leaf of nested nn.Sequential containers, in order."""
+    if _is_exactly(module, "Sequential"):
+        for child_name, child in module.named_children():
+            yield from _flatten(child, prefix + child_name if not prefix else prefix + "." + child_name)
+    else:
+        yield (prefix or "0"), module
+
+
+def _rational(value, what):
+    """A fraction Numerator/Denominator that is `value` exactly as a double (ctnn takes slopes and
+    alphas as pairs of integers)."""
+    f = fractions.Fraction(value).limit_denominator(2 ** 31)
+    if float(f) != float(value) or abs(f.numerator) >= 2 ** 62:
+        raise ExportError("%s: %r is not a fraction of two integers below 2^31, which ctnn's "
+                          "template parameters need" % (what, value))
+    return f.numerator, f.denominator
+
+
+def _describe(module):
+    return "%s" % (module,) if len(str(module)) < 80 else _kind(module)
+
+
+def convert(module, input_size=None):
+    """Checks `module` and returns its ctnn description: a list of dicts, one per layer:
+        {"kind": "dense", "inputs": n, "outputs": m, "weight": [out][in] floats, "bias": [out] floats}
+        {"kind": "relu" | "sigmoid" | "tanh" | "identity" | "gelu" | "softmax"}
+        {"kind": "leaky_relu" | "elu", "ratio": (numerator, denominator)}
+    each with "name" (its path in the Sequential, e.g. "2" or "block.1") and "torch" (its repr).
+    Raises ExportError, naming the layer, for anything ctnn cannot reproduce."""
+    torch = _torch()
+    if not (_is_exactly(module, "Sequential") or _is_exactly(module, "Linear")):
+        raise ExportError("ctnn-export converts a torch.nn.Sequential (or a single Linear); got %s. "
+                          "Put the layers of your model in an nn.Sequential to export it." % _kind(module))
+    layers = []
+    width = input_size
+    leaves = list(_flatten(module))
+    if not leaves:
+        raise ExportError("the Sequential is empty: there is nothing to export")
+    if width is None:
+        for _, leaf in leaves:
+            if _is_exactly(leaf, "Linear"):
+                width = int(leaf.in_features)
+                break
+        else:
+            raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
+                              "give it with input_size= (--input-size)")
+    before = "the input (%d features)" % width
+    for position, (name, leaf) in enumerate(leaves):
+        kind = _kind(leaf)
+        where = "layer %s (%s)" % (name, _describe(leaf))
+        entry = {"name": name, "torch": _describe(leaf)}
+        if _is_exactly(leaf, "Linear"):
+            n_in, n_out = int(leaf.in_features), int(leaf.out_features)
+            weight = leaf.weight.detach().to("cpu", torch.float64)
+            if tuple(weight.shape) != (n_out, n_in):
+                raise ExportError("%s: its weight has shape %s, not [out_features, in_features] = [%d, %d]"
+                                  % (where, tuple(weight.shape), n_out, n_in))
+            if n_in != width:
+                raise ExportError("%s: takes %d inputs but %s produces %d" % (where, n_in, before, width))
+            bias = leaf.bias
+            bias = (bias.detach().to("cpu", torch.float64) if bias is not None
+                    else torch.zeros(n_out, dtype=torch.float64))
+            if not (torch.isfinite(weight).all() and torch.isfinite(bias).all()):
+                raise ExportError("%s: holds a non-finite weight or bias (inf or NaN)" % where)
+            entry.update(kind="dense", inputs=n_in, outputs=n_out, weight=weight.tolist(), bias=bias.tolist())
+            width = n_out
+        elif _is_exactly(leaf, "ReLU"):
+            entry.update(kind="relu")
+        elif _is_exactly(leaf, "Sigmoid"):
+            entry.update(kind="sigmoid")
+        elif _is_exactly(leaf, "Tanh"):
+            entry.update(kind="tanh")
+        elif _is_exactly(leaf, "Identity"):
+            entry.update(kind="identity")
+        elif _is_exactly(leaf, "LeakyReLU"):
+            entry.update(kind="leaky_relu", ratio=_rational(float(leaf.negative_slope), where + ": negative_slope"))
+        elif _is_exactly(leaf, "ELU"):
+            alpha = float(leaf.alpha)
+            if alpha <= 0:
+                raise ExportError("%s: ctnn::elu needs a positive alpha" % where)
+            entry.update(kind="elu", ratio=_rational(alpha, where + ": alpha"))
+        elif _is_exactly(leaf, "GELU"):
+            if getattr(leaf, "approximate", "none") != "tanh":
+                raise ExportError("%s: ctnn::gelu is the tanh form; use nn.GELU(approximate='tanh') "
+                                  "(the exact form needs erf, which ctnn does not have)" % where)
+            entry.update(kind="gelu")
+        elif _is_exactly(leaf, "Softmax"):
+            if leaf.dim not in (-1, 1):
+                raise ExportError("%s: ctnn::softmax is over the features of one sample; export "
+                                  "Softmax(dim=-1) or Softmax(dim=1), not dim=%r" % (where, leaf.dim))
+            if position != len(leaves) - 1:
+                raise ExportError("%s: Softmax must be the last layer" % where)
+            entry.update(kind="softmax")
+        elif kind.startswith("Dropout") or kind == "AlphaDropout":
+            raise ExportError("%s: a Dropout is left in the model; ctnn has no dropout. Remove it from "
+                              "the Sequential before exporting (in eval mode it is the identity)" % where)
+        elif kind in ("Softmax2d", "LogSoftmax", "Softmin"):
+            raise ExportError("%s: ctnn cannot convert %s; only Softmax over the features is supported"
+                              % (where, kind))
+        else:
+            subclass = ""
+            for base in ("Linear", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Softmax", "Sequential"):
+                cls = getattr(torch.nn, base)
+                if isinstance(leaf, cls):
+                    subclass = " (a subclass of %s, whose forward() may differ)" % base
+            raise ExportError("%s: ctnn cannot convert %s%s; supported: %s" % (where, kind, subclass, SUPPORTED))
+        layers.append(entry)
+        if entry["kind"] == "dense":
+            before = "layer %s (%s)" % (name, entry["torch"])
+    return layers
+
+
+def load_module(path):
+    """A module from a file: torch.save(module), a TorchScript archive, or ctnn's text format.
+    A state_dict is refused: it holds no architecture."""
+    torch = _torch()
+    with open(path, "rb") as f:
+        head = f.read(len(FORMAT_MAGIC))
+    if head == FORMAT_MAGIC.encode():
+        return load_text(path)
+    try:
+        try:
+            obj = torch.load(path, map_location="cpu", weights_only=False)
+        except TypeError:  # torch < 1.13 has no weights_only
+            obj = torch.load(path, map_location="cpu")
+    except Exception as error:
+        raise ExportError("%s: not a PyTorch model file (%s)" % (path, error))
+    if isinstance(obj, dict):
+        raise ExportError("%s holds a state_dict (only weights, no layers): save the module itself, "
+                          "torch.save(model, path) or torch.jit.script(model).save(path)" % path)
+    if not isinstance(obj, torch.nn.Module):
+        raise ExportError("%s holds a %s, not a torch.nn.Module" % (path, type(obj).__name__))
+    return obj
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+def _literal(value, scalar):
+    """The shortest decimal C++ literal that reads back as exactly `value` (already representable in
+    `scalar`)."""
+    if not math.isfinite(value):
+        raise ExportError("cannot write the non-finite value %r" % value)
+    if scalar == "float":
+        import numpy
+        text = numpy.format_float_scientific(numpy.float32(value), unique=True, trim="-")
+        mantissa, exponent = text.split("e")
+        exponent = int(exponent)
+        text = mantissa if exponent == 0 else "%se%d" % (mantissa, exponent)
+        if "." not in text and "e" not in text:
+            text += ".0"
+        assert numpy.float32(float(text)) == numpy.float32(value)
+        return text + "f"
+    text = repr(float(value))
+    if "." not in text and "e" not in text:
+        text += ".0"
+    return text
+
+
+def _rounded(values, scalar):
+    """`values` (nested lists) rounded to `scalar`, as Python floats."""
+    if scalar == "double":
+        return values
+    import numpy
+    return numpy.asarray(values, dtype=numpy.float32).astype(numpy.float64).tolist()
+
+
+# ---------------------------------------------------------------------------
+# Tolerance: an a-priori bound on |ctnn - PyTorch|
+# ---------------------------------------------------------------------------
+
+def error_bounds(layers, inputs, scalar):
+    """For each reference input, a bound on the difference between two implementations of the network
+    in `scalar` that sum each dot product in any order and compute each elementary function to within
+    _FUNCTION_ULPS ulps. Dense layer of n inputs: each implementation is within
+    gamma(n+1) * (|x|.|W| + |b|) of the exact result (Higham, Accuracy and Stability, 3.1), plus the
+    propagated input error |W|^T e; element-wise activations propagate e times their largest slope and
+    add their own rounding. First-order; the caller doubles it for safety."""
+    import numpy as np
+    u = _UNIT_ROUNDOFF[scalar]
+    fn = 2.0 * _FUNCTION_ULPS * u  # relative error of one function value, both sides
+    x = np.asarray(inputs, dtype=np.float64)
+    d = np.zeros_like(x)
+    for layer in layers:
+        kind = layer["kind"]
+        if kind == "dense":
+            w = np.asarray(layer["weight"], dtype=np.float64).T  # [in][out]
+            b = np.asarray(layer["bias"], dtype=np.float64)
+            n = layer["inputs"] + 1
+            gamma = n * u / (1.0 - n * u)
+            d = d @ np.abs(w) + 2.0 * gamma * (np.abs(x) @ np.abs(w) + np.abs(b))
+            x = x @ w + b
+        elif kind in ("relu", "identity"):
+            x = np.maximum(x, 0.0) if kind == "relu" else x
+        elif kind == "leaky_relu":
+            slope = layer["ratio"][0] / layer["ratio"][1]
+            y = np.where(x > 0, x, slope * x)
+            d = d * max(1.0, abs(slope)) + 4.0 * u * np.abs(y)
+            x = y
+        elif kind == "sigmoid":
+            x = 1.0 / (1.0 + np.exp(-x))
+            d = 0.25 * d + fn * np.abs(x)
+        elif kind == "tanh":
+            x = np.tanh(x)
+            d = d + fn * np.abs(x)
+        elif kind == "elu":
+            alpha = layer["ratio"][0] / layer["ratio"][1]
+            y = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+            # PyTorch forms exp(x) - 1: an absolute error of about alpha * u near 0.
+            d = d * max(1.0, alpha) + fn * np.abs(y) + 4.0 * alpha * u
+            x = y
+        elif kind == "gelu":
+            c = math.sqrt(2.0 / math.pi)
+            y = 0.5 * x * (1.0 + np.tanh(c * (x + 0.044715 * x ** 3)))
+            # |gelu'| < 1.13; 1 + tanh cancels for negative x: absolute error ~ u |x|.
+            d = 1.13 * d + 4.0 * fn * np.abs(y) + 8.0 * u * np.abs(x)
+            x = y
+        elif kind == "softmax":
+            z = np.exp(x - x.max(axis=-1, keepdims=True))
+            s = z / z.sum(axis=-1, keepdims=True)
+            # |d s_i| <= s_i (|d x_i| + sum_j s_j |d x_j|) <= 2 s_i max|d x|; the sum of n exponentials
+            # adds n roundings, each exp its own error.
+            n = x.shape[-1]
+            d = s * (2.0 * d.max(axis=-1, keepdims=True) + 2.0 * (n + 2) * u + 2.0 * fn)
+            x = s
+        else:  # pragma: no cover - convert() admits nothing else
+            raise ExportError("no error model for layer kind %r" % kind)
+    return d
+
+
+# ---------------------------------------------------------------------------
+# Header
+# ---------------------------------------------------------------------------
+
+_CXX_KEYWORDS = set("""alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t
+char16_t char32_t class compl concept const consteval constexpr constinit const_cast continue co_await
+co_return co_yield decltype default delete do double dynamic_cast else enum explicit export extern false
+float for friend goto if inline int long mutable namespace new noexcept not not_eq nullptr operator or
+or_eq private protected public register reinterpret_cast requires return short signed sizeof static
+static_assert static_cast struct switch template this thread_local throw true try typedef typeid
+typename union unsigned using virtual void volatile wchar_t while xor xor_eq std ctnn""".split())
+
+
+def _check_identifier(name):
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*", name or ""):
+        raise ExportError("namespace %r is not a C++ identifier (letters, digits, _, ::)" % name)
+    for part in name.split("::"):
+        if part in _CXX_KEYWORDS:
+            raise ExportError("namespace %r: %r is reserved" % (name, part))
+    return name
+
+
+def ctnn_spec(layer):
+    """The ctnn layer specification of one layer description, e.g. "ctnn::dense<4, 16>"."""
+    kind = layer["kind"]
+    if kind == "dense":
+        return "ctnn::dense<%d, %d>" % (layer["inputs"], layer["outputs"])
+    if "ratio" in layer:
+        return "ctnn::%s<%d, %d>" % (kind, layer["ratio"][0], layer["ratio"][1])
+    return "ctnn::" + kind
+
+
+def network_type(layers, scalar, input_size):
+    specs = [ctnn_spec(layer) for layer in layers]
+    if layers[0]["kind"] != "dense":
+        specs.insert(0, "ctnn::input<%d>" % input_size)
+    return "ctnn::network<%s, %s>" % (scalar, ", ".join(specs))
+
+
+def _wrap(items, indent, width=100):
+    """Comma-separated `items` as lines of at most `width` characters."""
+    lines, line = [], indent
+    for item in items:
+        piece = item + ","
+        if len(line) + len(piece) + 1 > width and line.strip():
+            lines.append(line.rstrip())
+            line = indent
+        line += piece + " "
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _reference_inputs(count, width, seed, scalar):
+    torch = _torch()
+    generator = torch.Generator().manual_seed(seed)
+    values = torch.randn(count, width, generator=generator, dtype=torch.float64)
+    return _rounded(values.tolist(), scalar)
+
+
+def _pytorch_outputs(module, inputs, scalar):
+    """The module's own outputs (not a re-implementation's), in `scalar` precision."""
+    import copy
+    torch = _torch()
+    dtype = torch.float32 if scalar == "float" else torch.float64
+    try:
+        reference = copy.deepcopy(module)
+    except Exception:  # some scripted modules cannot be copied; .to() then changes the original
+        reference = module
+    reference = reference.to(dtype)
+    reference.eval()
+    with torch.no_grad():
+        y = reference(torch.tensor(inputs, dtype=dtype))
+    if y.dim() != 2:
+        raise ExportError("the module's output has shape %s, expected [samples, features]" % (tuple(y.shape),))
+    return y.to(torch.float64).tolist()
+
+
+def export_header(module, path=None, *, scalar="float", namespace=None, references=8, reference_inputs=None,
+                  seed=0, input_size=None, source=None):
+    """Writes (to `path`, if given) and returns the text of a self-verifying ctnn header for `module`.
+
+    scalar            "float" or "double": the network's scalar type (weights are rounded to it)
+    namespace         C++ namespace of the declarations (default: from the file name, else "model")
+    references        how many reference inputs to draw from N(0, 1) with `seed` (0: no self-check)
+    reference_inputs  or the reference inputs themselves: [samples][features] (e.g. real data)
+    input_size        needed only when the Sequential has no Linear layer
+    source            what to name as the origin in the header's first comment
+    """
+    torch = _torch()
+    if scalar not in ("float", "double"):
+        raise ExportError("scalar must be 'float' or 'double', not %r" % (scalar,))
+    if namespace is None:
+        stem = os.path.splitext(os.path.basename(path))[0] if path else "model"
+        namespace = re.sub(r"\W", "_", stem)
+        if not re.match(r"[A-Za-z_]", namespace) or namespace in _CXX_KEYWORDS:
+            namespace = "model_" + namespace
+    _check_identifier(namespace)
+    layers = convert(module, input_size)
+    width = input_size if input_size is not None else next(l["inputs"] for l in layers if l["kind"] == "dense")
+    out_width = width
+    for layer in layers:
+        if layer["kind"] == "dense":
+            out_width = layer["outputs"]
+
+    inputs_given = reference_inputs is not None
+    if inputs_given:
+        if isinstance(reference_inputs, torch.Tensor):
+            reference_inputs = reference_inputs.detach().to("cpu", torch.float64).tolist()
+        reference_inputs = [list(map(float, row)) for row in reference_inputs]
+        for k, row in enumerate(reference_inputs):
+            if len(row) != width:
+                raise ExportError("reference input %d has %d features; the network takes %d" % (k, len(row), width))
+        reference_inputs = _rounded(reference_inputs, scalar)
+    else:
+        reference_inputs = _reference_inputs(references, width, seed, scalar) if references > 0 else []
+    count = len(reference_inputs)
+
+    outputs, tolerances = [], []
+    if count:
+        outputs = _rounded(_pytorch_outputs(module, reference_inputs, scalar), scalar)
+        if len(outputs[0]) != out_width:
+            raise ExportError("the module produces %d outputs, but its layers say %d" % (len(outputs[0]), out_width))
+        for k, row in enumerate(outputs):
+            if not all(math.isfinite(v) for v in row):
+                raise ExportError("PyTorch's output for reference input %d is not finite" % k)
+        bounds = error_bounds(layers, reference_inputs, scalar)
+        tiny = 4.0 * _SMALLEST_NORMAL[scalar]
+        tolerances = _rounded((2.0 * bounds + tiny).tolist(), scalar)
+
+    lit = lambda v: _literal(v, scalar)  # noqa: E731
+    net_type = network_type(layers, scalar, width)
+    parameter_count = sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense")
+    origin = source or "a torch.nn module"
+    guard = "verification"
+    out = io.StringIO()
+    w = out.write
+    w("// Generated by tools/ctnn-export (PyTorch %s) from %s. Do not edit.\n" % (torch.__version__, origin))
+    w("//\n// PyTorch:  %s\n" % " -> ".join(l["torch"] for l in layers))
+    w("// ctnn:     %s\n" % net_type)
+    w("//          %d parameters; dense weights are PyTorch's Linear.weight transposed ([in][out]).\n"
+      % parameter_count)
+    if count:
+        w("//\n// Self-verifying: compiling this header evaluates ctnn's forward pass on %d reference inputs\n"
+          "// and static_asserts that every output is within the tolerance of PyTorch's own output:\n"
+          "//   |ctnn - pytorch| <= 2 * B + 4 * (smallest normal %s),  with B the first-order bound on the\n"
+          "// difference of two implementations that sum each dot product in any order (gamma(n+1) * sum\n"
+          "// of |x_i * w_ij| + |b_j| per dense layer, propagated; %d ulps per exp/tanh/sigmoid).\n"
+          % (count, scalar, _FUNCTION_ULPS))
+    w("#pragma once\n\n#include <ctnn/network.hpp>\n\n#include <array>\n#include <cstddef>\n\n")
+    w("namespace %s {\n\n" % namespace)
+    w("using model_type = %s;\n\n" % net_type)
+    w("inline constexpr model_type model{{{\n")
+    for layer in layers:
+        if layer["kind"] != "dense":
+            continue
+        n_in, n_out = layer["inputs"], layer["outputs"]
+        weight = _rounded(layer["weight"], scalar)
+        w("    // layer %s: %s -> dense<%d, %d>: W[in][out] (Linear.weight transposed), then bias\n"
+          % (layer["name"], layer["torch"], n_in, n_out))
+        for i in range(n_in):
+            for line in _wrap([lit(weight[j][i]) for j in range(n_out)], "    "):
+                w(line + "\n")
+        for line in _wrap([lit(v) for v in _rounded(layer["bias"], scalar)], "    "):
+            w(line + "\n")
+    w("}}};\n\n")
+    w("inline constexpr std::size_t reference_count = %d;\n" % count)
+    if count:
+        def table(name, rows, element):
+            w("inline constexpr std::array<model_type::%s, reference_count> %s{{\n" % (element, name))
+            for row in rows:
+                w("    {{%s}},\n" % ", ".join(lit(v) for v in row))
+            w("}};\n")
+        w("// Reference inputs, rounded to %s%s.\n"
+          % (scalar, "" if inputs_given else ": drawn from N(0, 1) with seed %d" % seed))
+        table("reference_inputs", reference_inputs, "input_type")
+        w("// PyTorch's outputs for them.\n")
+        table("reference_outputs", outputs, "output_type")
+        w("// How far ctnn's output may be from PyTorch's (see the top of this file).\n")
+        table("reference_tolerances", tolerances, "output_type")
+        w("\nnamespace %s {\n" % guard)
+        w("// True iff ctnn's output for reference input k is within the tolerance of PyTorch's.\n")
+        w("constexpr bool matches_pytorch(std::size_t k) noexcept {\n"
+          "    const model_type::output_type y = model.forward(reference_inputs[k]);\n"
+          "    for (std::size_t j = 0; j < y.size(); ++j) {\n"
+          "        const model_type::scalar d = y[j] - reference_outputs[k][j];\n"
+          "        if (!((d < model_type::scalar(0) ? -d : d) <= reference_tolerances[k][j])) return false;  // also catches NaN\n"
+          "    }\n"
+          "    return true;\n"
+          "}\n"
+          "} // namespace %s\n\n" % guard)
+        for k in range(count):
+            w('static_assert(%s::matches_pytorch(%d), "%s: ctnn\'s forward pass differs from PyTorch\'s '
+              'on reference input %d");\n' % (guard, k, namespace, k))
+    w("\n} // namespace %s\n" % namespace)
+    text = out.getvalue()
+    if path is not None:
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        temporary = path + ".tmp"
+        with open(temporary, "w") as f:
+            f.write(text)
+        os.replace(temporary, path)  # never leave a half-written header behind
+    return text
+
+
+# ---------------------------------------------------------------------------
+# ctnn's text format
+# ---------------------------------------------------------------------------
+
+def _hex(value):
+    """Exact hexadecimal form of a float, as ctnn::write_text writes it (trailing zero digits dropped)."""
+    text = float(value).hex()
+    if "p" in text:
+        mantissa, exponent = text.split("p")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = mantissa + "p" + exponent
+    return text
+
+
+def _number(token):
+    return float.fromhex(token) if "0x" in token.lower() else float(token)
+
+
+def load_text(source):
+    """The nn.Sequential described by ctnn's text format (written by ctnn::write_text or save_text).
+    `source`: a path, a file object or the text itself. The module's dtype is the file's scalar."""
+    torch = _torch()
+    if hasattr(source, "read"):
+        text = source.read()
+    elif "\n" in source:
+        text = source
+    else:
+        with open(source) as f:
+            text = f.read()
+    # Tokens, line by line, without comments.
+    lines = [(n, line.split("#", 1)[0].split()) for n, line in enumerate(text.splitlines(), 1)]
+    lines = [(n, tokens) for n, tokens in lines if tokens]
+    position = 0
+
+    def take(expect=None):
+        nonlocal position
+        if position >= len(lines):
+            raise ExportError("ctnn text: ends early (expected %s)" % (expect or "more"))
+        n, tokens = lines[position]
+        position += 1
+        if expect is not None and tokens[0] != expect:
+            raise ExportError("ctnn text, line %d: expected %r, found %r" % (n, expect, tokens[0]))
+        return n, tokens
+
+    n, tokens = take(FORMAT_MAGIC)
+    if len(tokens) != 2 or tokens[1] != str(FORMAT_VERSION):
+        raise ExportError("ctnn text, line %d: this loader reads version %d" % (n, FORMAT_VERSION))
+    _, tokens = take("scalar")
+    scalar = tokens[1]
+    dtype = {"float": torch.float32, "double": torch.float64}.get(scalar)
+    if dtype is None:
+        raise ExportError("ctnn text: scalar must be float or double, not %r" % scalar)
+    _, tokens = take("input")
+    width = int(tokens[1])
+    _, tokens = take("layers")
+    count = int(tokens[1])
+    modules = []
+    for _ in range(count):
+        n, tokens = take()
+        kind, args = tokens[0], tokens[1:]
+        if kind == "dense":
+            n_in, n_out = int(args[0]), int(args[1])
+            if n_in != width:
+                raise ExportError("ctnn text, line %d: dense takes %d inputs, the layer before gives %d"
+                                  % (n, n_in, width))
+            rows = []
+            for _i in range(n_in + 1):  # W[i][:] for each input i, then the bias
+                m, values = take()
+                if len(values) != n_out:
+                    raise ExportError("ctnn text, line %d: expected %d values, found %d" % (m, n_out, len(values)))
+                rows.append([_number(v) for v in values])
+            linear = torch.nn.Linear(n_in, n_out, dtype=dtype)
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor(rows[:n_in], dtype=torch.float64).T)
+                linear.bias.copy_(torch.tensor(rows[n_in], dtype=torch.float64))
+            modules.append(linear)
+            width = n_out
+        elif kind in ("relu", "sigmoid", "tanh", "identity", "softmax", "gelu"):
+            modules.append({"relu": lambda: torch.nn.ReLU(), "sigmoid": lambda: torch.nn.Sigmoid(),
+                            "tanh": lambda: torch.nn.Tanh(), "identity": lambda: torch.nn.Identity(),
+                            "softmax": lambda: torch.nn.Softmax(dim=-1),
+                            "gelu": lambda: torch.nn.GELU(approximate="tanh")}[kind]())
+        elif kind in ("leaky_relu", "elu"):
+            ratio = int(args[0]) / int(args[1])
+            modules.append(torch.nn.LeakyReLU(ratio) if kind == "leaky_relu" else torch.nn.ELU(ratio))
+        else:
+            raise ExportError("ctnn text, line %d: unknown layer %r" % (n, kind))
+    take("end")
+    return torch.nn.Sequential(*modules).to(dtype)
+
+
+def save_text(module, path=None, scalar=None, input_size=None):
+    """Writes `module` in ctnn's text format (values as exact hexadecimal floats) and returns the text."""
+    torch = _torch()
+    layers = convert(module, input_size)
+    if scalar is None:
+        params = list(module.parameters())
+        scalar = "double" if params and params[0].dtype == torch.float64 else "float"
+    width = input_size if input_size is not None else next(l["inputs"] for l in layers if l["kind"] == "dense")
+    out = ["%s %d" % (FORMAT_MAGIC, FORMAT_VERSION), "scalar " + scalar, "input %d" % width,
+           "layers %d" % len(layers)]
+    for layer in layers:
+        kind = layer["kind"]
+        if kind == "dense":
+            out.append("dense %d %d" % (layer["inputs"], layer["outputs"]))
+            weight = _rounded(layer["weight"], scalar)
+            for i in range(layer["inputs"]):
+                out.append(" ".join(_hex(weight[j][i]) for j in range(layer["outputs"])))
+            out.append(" ".join(_hex(v) for v in _rounded(layer["bias"], scalar)))
+        elif "ratio" in layer:
+            out.append("%s %d %d" % (kind, layer["ratio"][0], layer["ratio"][1]))
+        else:
+            out.append(kind)
+    out.append("end")
+    text = "\n".join(out) + "\n"
+    if path is not None:
+        with open(path, "w") as f:
+            f.write(text)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+def _read_inputs(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].replace(",", " ").split()
+            if line:
+                rows.append([_number(v) for v in line])
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="ctnn-export",
+        description="Convert a PyTorch nn.Sequential (torch.save'd module, TorchScript archive, or ctnn's "
+                    "text format) into a self-verifying C++ header with a constexpr ctnn::network.")
+    parser.add_argument("model", help="model file: torch.save(module), torch.jit.save, or ctnn text format")
+    parser.add_argument("-o", "--output", required=True, help="header to write ('-' for standard output)")
+    parser.add_argument("--scalar", choices=("float", "double"), default="float",
+                        help="the network's scalar type (default: float)")
+    parser.add_argument("--namespace", help="C++ namespace of the declarations (default: the output's name)")
+    parser.add_argument("--references", type=int, default=8,
+                        help="number of random reference inputs to verify against (default 8; 0: none)")
+    parser.add_argument("--reference-inputs", metavar="FILE",
+                        help="reference inputs instead: one sample a line, values separated by spaces or commas")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random reference inputs (default 0)")
+    parser.add_argument("--input-size", type=int, help="input width, when the Sequential has no Linear layer")
+    args = parser.parse_args(argv)
+    try:
+        module = load_module(args.model)
+        inputs = _read_inputs(args.reference_inputs) if args.reference_inputs else None
+        to_stdout = args.output == "-"
+        namespace = args.namespace
+        if namespace is None and to_stdout:
+            namespace = re.sub(r"\W", "_", os.path.splitext(os.path.basename(args.model))[0])
+            if not re.match(r"[A-Za-z_]", namespace):
+                namespace = "model_" + namespace
+        text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
+                             references=args.references, reference_inputs=inputs, seed=args.seed,
+                             input_size=args.input_size, source=os.path.basename(args.model))
+        if to_stdout:
+            sys.stdout.write(text)
+    except ExportError as error:
+        print("ctnn-export: error: %s" % error, file=sys.stderr)
+        print("ctnn-export: no header written", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print("ctnn-export: error: %s" % error, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
