@@ -1,0 +1,92 @@
+# run_firmware.cmake - runs a firmware in QEMU and judges it by its exit
+# status (CTest's PASS_REGULAR_EXPRESSION would ignore the status).
+#
+#   cmake -DQEMU=<qemu-system-arm> -DMACHINE=<board> -DELF=<firmware.elf>
+#         -DSIZE=<arm-none-eabi-size> -DTIMEOUT=<seconds>
+#         [-DEXPECT=ok|mismatch|hang] [-DMAX_TEXT=<bytes>] [-DMAX_STACK=<bytes>]
+#         -P run_firmware.cmake
+#
+# EXPECT=ok (default): exit status 0, "result: ok", and a footprint line whose
+#   text/data/bss equal what `size` reads from the ELF (within MAX_TEXT and
+#   MAX_STACK when given).
+# EXPECT=mismatch: the firmware must report a difference and exit with 1.
+# EXPECT=hang: the firmware must be stopped by the timeout.
+cmake_minimum_required(VERSION 3.20)
+foreach(var QEMU MACHINE ELF TIMEOUT)
+    if(NOT DEFINED ${var})
+        message(FATAL_ERROR "run_firmware.cmake: -D${var}=... is required")
+    endif()
+endforeach()
+if(NOT DEFINED EXPECT)
+    set(EXPECT ok)
+endif()
+
+execute_process(
+    COMMAND ${QEMU} -M ${MACHINE} -nographic -monitor none -serial none
+            -semihosting-config enable=on,target=native -kernel ${ELF}
+    TIMEOUT ${TIMEOUT}
+    RESULT_VARIABLE status
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE err)
+set(output "${out}${err}")
+message("${output}")
+message("qemu-system-arm -M ${MACHINE}: exit status ${status}")
+
+function(fail why)
+    message(FATAL_ERROR "${ELF}: ${why}")
+endfunction()
+
+if(EXPECT STREQUAL "hang")
+    if(status MATCHES "timeout")
+        message("ok: the hung firmware was stopped after ${TIMEOUT} s and fails its test")
+        return()
+    endif()
+    fail("expected the run to time out, got status '${status}'")
+endif()
+if(status MATCHES "timeout")
+    fail("no exit within ${TIMEOUT} s (hung firmware)")
+endif()
+
+if(EXPECT STREQUAL "mismatch")
+    if(status EQUAL 1 AND output MATCHES "DIFFERENT" AND output MATCHES "result: FAILED")
+        message("ok: a result one ulp off is caught and the exit status says so")
+        return()
+    endif()
+    fail("expected a reported difference and exit status 1, got '${status}'")
+endif()
+
+if(NOT status EQUAL 0)
+    fail("exit status ${status}")
+endif()
+if(NOT output MATCHES "result: ok")
+    fail("exit status 0 but no 'result: ok'")
+endif()
+if(NOT output MATCHES "footprint board=([^ ]+) text=([0-9]+) data=([0-9]+) bss=([0-9]+) stack_peak=([0-9]+)")
+    fail("no footprint line")
+endif()
+set(board ${CMAKE_MATCH_1})
+set(text ${CMAKE_MATCH_2})
+set(data ${CMAKE_MATCH_3})
+set(bss ${CMAKE_MATCH_4})
+set(stack ${CMAKE_MATCH_5})
+if(NOT board STREQUAL MACHINE)
+    fail("footprint line names board ${board}, QEMU ran ${MACHINE}")
+endif()
+
+# The firmware measures its sizes from linker symbols; `size` must agree.
+if(DEFINED SIZE)
+    execute_process(COMMAND ${SIZE} -B ${ELF} RESULT_VARIABLE size_status OUTPUT_VARIABLE size_out)
+    if(NOT size_status EQUAL 0 OR NOT size_out MATCHES "\n *([0-9]+)[ \t]+([0-9]+)[ \t]+([0-9]+)")
+        fail("could not read sizes with ${SIZE}")
+    endif()
+    if(NOT (text EQUAL CMAKE_MATCH_1 AND data EQUAL CMAKE_MATCH_2 AND bss EQUAL CMAKE_MATCH_3))
+        fail("footprint text=${text} data=${data} bss=${bss}, but size says text=${CMAKE_MATCH_1} "
+             "data=${CMAKE_MATCH_2} bss=${CMAKE_MATCH_3}")
+    endif()
+endif()
+if(DEFINED MAX_TEXT AND text GREATER MAX_TEXT)
+    fail("text is ${text} bytes, over the budget of ${MAX_TEXT}")
+endif()
+if(DEFINED MAX_STACK AND stack GREATER MAX_STACK)
+    fail("peak stack is ${stack} bytes, over the budget of ${MAX_STACK}")
+endif()
