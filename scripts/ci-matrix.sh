@@ -1,0 +1,108 @@
+#!/bin/sh
+# The compiler matrix, sanitizers and no-exceptions builds of .ci/run (after
+# the README's test command has run the whole suite with g++-12).
+#
+#   scripts/ci-matrix.sh              every job below, in order
+#   scripts/ci-matrix.sh clang-14 ... only the named jobs
+#
+# Every job configures one preset of CMakePresets.json (so -Wall -Wextra
+# -Wpedantic -Wconversion -Wshadow -Werror on ctnn's own code, Boost as a
+# system include, strict -std=c++20 unless the job says -std=c++23) into
+# $CTNN_CI_BUILD_ROOT/<preset> (default: build/<preset>, the preset's own
+# directory), builds, tests, and prints its wall time; a table of all times
+# ends the run. Scope per job:
+#   full     every target, every test
+#   reduced  the static (compile-time), runtime and header tests only
+#   suite    what the preset's build and test presets select
+set -eu
+cd "$(dirname "$0")/.."
+
+root="${CTNN_CI_BUILD_ROOT:-build}"
+jobs="${CTNN_CI_JOBS:-2}"
+
+# job  preset  scope  what
+matrix="
+clang-19      clang           full     clang++-19, -std=c++20, the whole suite
+clang-14      clang-14        reduced  clang++-14, -std=c++20
+clang-16      clang-16        reduced  clang++-16, -std=c++20
+clang-cxx23   clang-cxx23     reduced  clang++-19, -std=c++23
+gcc-cxx23     gcc-cxx23       reduced  g++-12, -std=c++23
+sanitize-gcc  sanitize        full     g++-12, -fsanitize=address,undefined -fno-sanitize-recover=all
+sanitize-clang sanitize-clang full     clang++-19, -fsanitize=address,undefined -fno-sanitize-recover=all
+no-exceptions no-exceptions   suite    g++-12, static and runtime tests rebuilt with -fno-exceptions -fno-rtti
+no-exceptions-clang no-exceptions-clang suite clang++-19, static and runtime tests rebuilt with -fno-exceptions -fno-rtti
+"
+
+# Test labels of a reduced job; its targets are those named static_*,
+# runtime_* and headers_*.
+reduced_labels='^(static|static_at_runtime|runtime|headers)$'
+
+# Sanitizer runtime options: any report fails the test.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+now() { date +%s; }
+summary=""
+failed=""
+
+job_steps() {
+    preset="$1" scope="$2" dir="$3"
+    cmake --preset "$preset" -B "$dir" >/dev/null
+    case "$scope" in
+    full)
+        cmake --build "$dir" -j "$jobs"
+        ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error
+        ;;
+    reduced)
+        targets=$(ninja -C "$dir" -t targets all | sed -n -E 's/^((static|runtime|headers)_[A-Za-z0-9_]*): phony$/\1/p' | sort -u)
+        # shellcheck disable=SC2086
+        cmake --build "$dir" -j "$jobs" --target $targets
+        ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error -L "$reduced_labels"
+        ;;
+    suite)
+        cmake --build "$dir" -j "$jobs" --target no_exceptions_suite
+        ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error -L '^no_exceptions$'
+        ;;
+    esac
+}
+
+run_job() {
+    job="$1" preset="$2" scope="$3" what="$4"
+    dir="$root/$preset"
+    echo
+    echo "==== ci-matrix: $job ($what; $scope) in $dir ===="
+    start=$(now)
+    # Not `if (...)`: that would switch off set -e inside the subshell.
+    set +e
+    (set -e; job_steps "$preset" "$scope" "$dir")
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then status=ok; else status=FAILED; failed="$failed $job"; fi
+    line=$(printf '%-20s %-8s %6ss  %-6s  %s' "$job" "$scope" "$(( $(now) - start ))" "$status" "$what")
+    echo "==== ci-matrix: $line"
+    summary="$summary
+$line"
+}
+
+total_start=$(now)
+mkdir -p "$root"
+# A here-document, not a pipe: the loop runs in this shell and keeps
+# $summary and $failed; each job's stdin is /dev/null so it cannot eat the list.
+while read -r job preset scope what; do
+    [ -n "$job" ] || continue
+    if [ $# -gt 0 ]; then
+        case " $* " in *" $job "*) ;; *) continue ;; esac
+    fi
+    run_job "$job" "$preset" "$scope" "$what" </dev/null
+done <<LIST
+$matrix
+LIST
+
+echo
+echo "==== ci-matrix: wall time per job ($(nproc) cores) ===="
+printf '%s\n' "$summary" | sed '/^$/d'
+echo "ci-matrix total: $(( $(now) - total_start ))s"
+if [ -n "$failed" ]; then
+    echo "ci-matrix FAILED:$failed"
+    exit 1
+fi
