@@ -119,15 +119,8 @@ def convert(module, input_size=None):
     leaves = list(_flatten(module))
     if not leaves:
         raise ExportError("the Sequential is empty: there is nothing to export")
-    if width is None:
-        for _, leaf in leaves:
-            if _is_exactly(leaf, "Linear"):
-                width = int(leaf.in_features)
-                break
-        else:
-            raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
-                              "give it with input_size= (--input-size)")
-    before = "the input (%d features)" % width
+    # Without input_size, the first Linear sets the width (activations before it keep it).
+    before = "the input (%d features)" % width if width is not None else None
     for position, (name, leaf) in enumerate(leaves):
         kind = _kind(leaf)
         where = "layer %s (%s)" % (name, _describe(leaf))
@@ -138,7 +131,7 @@ def convert(module, input_size=None):
             if tuple(weight.shape) != (n_out, n_in):
                 raise ExportError("%s: its weight has shape %s, not [out_features, in_features] = [%d, %d]"
                                   % (where, tuple(weight.shape), n_out, n_in))
-            if n_in != width:
+            if width is not None and n_in != width:
                 raise ExportError("%s: takes %d inputs but %s produces %d" % (where, n_in, before, width))
             bias = leaf.bias
             bias = (bias.detach().to("cpu", torch.float64) if bias is not None
@@ -190,6 +183,9 @@ def convert(module, input_size=None):
         layers.append(entry)
         if entry["kind"] == "dense":
             before = "layer %s (%s)" % (name, entry["torch"])
+    if width is None:
+        raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
+                          "give it with input_size= (--input-size)")
     return layers
 
 
@@ -201,6 +197,14 @@ def load_module(path):
         head = f.read(len(FORMAT_MAGIC))
     if head == FORMAT_MAGIC.encode():
         return load_text(path)
+    import zipfile
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            if any(name.endswith("/constants.pkl") for name in archive.namelist()):
+                try:
+                    return torch.jit.load(path, map_location="cpu")  # a TorchScript archive
+                except Exception as error:
+                    raise ExportError("%s: cannot load the TorchScript archive (%s)" % (path, error))
     try:
         try:
             obj = torch.load(path, map_location="cpu", weights_only=False)
@@ -375,13 +379,16 @@ def _reference_inputs(count, width, seed, scalar):
 def _pytorch_outputs(module, inputs, scalar):
     """The module's own outputs (not a re-implementation's), in `scalar` precision."""
     import copy
+    import warnings
     torch = _torch()
     dtype = torch.float32 if scalar == "float" else torch.float64
     try:
         reference = copy.deepcopy(module)
     except Exception:  # some scripted modules cannot be copied; .to() then changes the original
         reference = module
-    reference = reference.to(dtype)
+    with warnings.catch_warnings():  # converting a scripted module warns about .grad
+        warnings.simplefilter("ignore")
+        reference = reference.to(dtype)
     reference.eval()
     with torch.no_grad():
         y = reference(torch.tensor(inputs, dtype=dtype))
@@ -581,7 +588,7 @@ def load_text(source):
         kind, args = tokens[0], tokens[1:]
         if kind == "dense":
             n_in, n_out = int(args[0]), int(args[1])
-            if n_in != width:
+            if width is not None and n_in != width:
                 raise ExportError("ctnn text, line %d: dense takes %d inputs, the layer before gives %d"
                                   % (n, n_in, width))
             rows = []

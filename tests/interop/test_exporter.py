@@ -1,0 +1,137 @@
+"""tools/ctnn-export refuses what it cannot convert, with a message naming the layer, and writes
+nothing; its number formatting and the text loader are exact. Run by ctest:
+
+    test_exporter.py <tools dir> <scratch dir>
+"""
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+
+tools, scratch = sys.argv[1], sys.argv[2]
+sys.path.insert(0, tools)
+import ctnn_export  # noqa: E402
+import numpy  # noqa: E402
+import torch  # noqa: E402
+
+nn = torch.nn
+os.makedirs(scratch, exist_ok=True)
+failures = []
+
+
+def refuses(module, *expected, **options):
+    """export_header(module) must raise ExportError whose message contains every `expected` piece."""
+    target = os.path.join(scratch, "refused.hpp")
+    if os.path.exists(target):
+        os.remove(target)
+    try:
+        ctnn_export.export_header(module, target, **options)
+    except ctnn_export.ExportError as error:
+        message = str(error)
+        missing = [piece for piece in expected if piece not in message]
+        if missing:
+            failures.append("message %r lacks %r" % (message, missing))
+        if os.path.exists(target):
+            failures.append("a header was written although the export failed: %s" % message)
+        print("refused as expected: %s" % message)
+        return
+    failures.append("exported %s although it should have been refused" % (module,))
+
+
+class Doubled(nn.Linear):
+    def forward(self, x):
+        return 2 * super().forward(x)
+
+
+class NotSequential(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+refuses(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU()), "layer 0", "Conv2d", "supported:")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 1)), "layer 1", "Dropout", "Remove it")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(10, 1)), "layer 2", "Linear(in_features=10",
+        "takes 10 inputs", "layer 0", "produces 8")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.Softmax(dim=-1), nn.Linear(8, 2)), "layer 1", "Softmax must be the last")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.Softmax(dim=0)), "layer 1", "dim=0")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.GELU()), "layer 1", "approximate='tanh'")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8)), "layer 1", "BatchNorm1d")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.LogSoftmax(dim=-1)), "layer 1", "LogSoftmax")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.Sequential(nn.ReLU(), nn.Dropout())), "layer 1.1", "Dropout")
+refuses(nn.Sequential(Doubled(4, 8)), "layer 0", "Doubled", "subclass of Linear")
+refuses(nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(1e-30)), "layer 1", "negative_slope")
+refuses(NotSequential(), "NotSequential", "nn.Sequential")
+refuses(nn.Sequential(), "empty")
+refuses(nn.Sequential(nn.ReLU()), "input size")
+with torch.no_grad():
+    broken = nn.Sequential(nn.Linear(2, 2))
+    broken[0].weight[0, 0] = float("nan")
+refuses(broken, "layer 0", "non-finite")
+refuses(nn.Sequential(nn.Linear(2, 2)), "namespace", namespace="int")
+
+# The command line: exit status 2, the message on stderr, no header written.
+model_path = os.path.join(scratch, "dropout.pt")
+torch.save(nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.1)), model_path)
+state_path = os.path.join(scratch, "state.pt")
+torch.save(nn.Sequential(nn.Linear(3, 3)).state_dict(), state_path)
+environment = dict(os.environ, CTNN_PYTHON=sys.executable)
+output = os.path.join(scratch, "cli.hpp")
+if os.path.exists(output):
+    os.remove(output)
+run = subprocess.run([os.path.join(tools, "ctnn-export"), model_path, "-o", output], capture_output=True, text=True,
+                     env=environment)
+expected = "layer 1 (Dropout(p=0.1, inplace=False))"
+if run.returncode != 2 or expected not in run.stderr or os.path.exists(output):
+    failures.append("ctnn-export %s: status %d, stderr %r" % (model_path, run.returncode, run.stderr))
+else:
+    print("command line refused as expected: %s" % run.stderr.strip().splitlines()[0])
+# The same code in this process (a second torch import would cost a second or more).
+errors = io.StringIO()
+with contextlib.redirect_stderr(errors):
+    status = ctnn_export.main([state_path, "-o", output])
+if status != 2 or "state_dict" not in errors.getvalue() or os.path.exists(output):
+    failures.append("ctnn-export %s: status %d, stderr %r" % (state_path, status, errors.getvalue()))
+
+# Literals read back to the very same value.
+generator = numpy.random.default_rng(5)
+values = numpy.concatenate([generator.standard_normal(2000) * 10.0 ** generator.integers(-40, 38, 2000),
+                            [0.1, 1.0, 3.0, 1e-45, 1.17549435e-38, 3.4028235e38, 16777217.0, -0.0]])
+for v in values.astype(numpy.float32):
+    text = ctnn_export._literal(float(v), "float")
+    if not text.endswith("f") or numpy.float32(text[:-1]) != v:
+        failures.append("float literal %s != %r" % (text, v))
+for v in generator.standard_normal(2000) * 10.0 ** generator.integers(-300, 300, 2000):
+    if float(ctnn_export._literal(float(v), "double")) != v:
+        failures.append("double literal of %r" % v)
+
+# The text loader: what save_text writes loads back to the same module, bit for bit.
+zoo = nn.Sequential(nn.Tanh(), nn.Linear(3, 4), nn.LeakyReLU(0.125), nn.Linear(4, 4), nn.ELU(2.0), nn.Linear(4, 2),
+                    nn.GELU(approximate="tanh"), nn.Sigmoid(), nn.Identity(), nn.Softmax(dim=-1))
+for dtype in (torch.float32, torch.float64):
+    source = zoo.to(dtype)
+    text = ctnn_export.save_text(source)
+    loaded = ctnn_export.load_text(text)
+    same = all(torch.equal(a, b) for a, b in zip(source.state_dict().values(), loaded.state_dict().values()))
+    x = torch.randn(5, 3, dtype=dtype)
+    if not same or not torch.equal(source(x), loaded(x)) or ctnn_export.save_text(loaded) != text:
+        failures.append("save_text / load_text round trip (%s)" % dtype)
+for bad, expected in (("ctnn-network 2\n", "version"), ("ctnn-network 1\nscalar half\n", "half"),
+                      ("ctnn-network 1\nscalar float\ninput 2\nlayers 1\ndense 3 1\n", "dense takes 3"),
+                      ("ctnn-network 1\nscalar float\ninput 1\nlayers 1\ndense 1 2\n0x1p+0\n", "expected 2 values")):
+    try:
+        ctnn_export.load_text(bad)
+        failures.append("load_text accepted %r" % bad)
+    except ctnn_export.ExportError as error:
+        if expected not in str(error):
+            failures.append("load_text: %r lacks %r" % (str(error), expected))
+
+if failures:
+    print("\n".join("FAILED: " + f for f in failures))
+    sys.exit(1)
+print("test_exporter.py: all checks passed")
