@@ -4,11 +4,13 @@
 #   cmake -DQEMU=<qemu-system-arm> -DMACHINE=<board> -DELF=<firmware.elf>
 #         -DSIZE=<arm-none-eabi-size> -DTIMEOUT=<seconds>
 #         [-DEXPECT=ok|mismatch|hang] [-DMAX_TEXT=<bytes>] [-DMAX_STACK=<bytes>]
-#         -P run_firmware.cmake
+#         [-DHOST_PROGRAM=<embedded_host>] -P run_firmware.cmake
 #
 # EXPECT=ok (default): exit status 0, "result: ok", and a footprint line whose
 #   text/data/bss equal what `size` reads from the ELF (within MAX_TEXT and
-#   MAX_STACK when given).
+#   MAX_STACK when given). With HOST_PROGRAM, every line of the report (the
+#   outputs' bits, losses, counts) must also be one the host program prints:
+#   the ARM compiler, the host compiler and both machines agree.
 # EXPECT=mismatch: the firmware must report a difference and exit with 1.
 # EXPECT=hang: the firmware must be stopped by the timeout.
 cmake_minimum_required(VERSION 3.20)
@@ -89,4 +91,25 @@ if(DEFINED MAX_TEXT AND text GREATER MAX_TEXT)
 endif()
 if(DEFINED MAX_STACK AND stack GREATER MAX_STACK)
     fail("peak stack is ${stack} bytes, over the budget of ${MAX_STACK}")
+endif()
+
+if(DEFINED HOST_PROGRAM)
+    execute_process(COMMAND ${HOST_PROGRAM} TIMEOUT ${TIMEOUT} RESULT_VARIABLE host_status OUTPUT_VARIABLE host_out)
+    if(NOT host_status EQUAL 0)
+        fail("the host program ${HOST_PROGRAM} failed (${host_status})")
+    endif()
+    string(REPLACE "\n" ";" host_lines "${host_out}")
+    string(REPLACE "\n" ";" device_lines "${output}")
+    set(compared 0)
+    foreach(line IN LISTS device_lines)
+        if(line STREQUAL "" OR line MATCHES "^footprint ")
+            continue()
+        endif()
+        list(FIND host_lines "${line}" at)
+        if(at EQUAL -1)
+            fail("the device printed a line the host program does not:\n  ${line}")
+        endif()
+        math(EXPR compared "${compared} + 1")
+    endforeach()
+    message("ok: all ${compared} lines of the report are the host program's too")
 endif()
