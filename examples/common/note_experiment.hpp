@@ -58,26 +58,20 @@ constexpr setup<T, Hidden> make_setup(std::uint64_t seed) noexcept {
     return s;
 }
 
-// `steps` SGD steps on randomly drawn samples. on_step(step, loss) sees each
-// sample's loss before its update.
-template <class Net, class T, class OnStep>
-constexpr void train(Net& net, const dataset<T>& data, ctnn::splitmix64& draws, std::size_t steps, method how,
-                     OnStep&& on_step) noexcept {
-    ctnn::sgd optimiser{learning_rate};
-    for (std::size_t step = 0; step < steps; ++step) {
-        const std::size_t n = draws.below(sample_count);
-        const T loss = how == method::backprop
-                           ? ctnn::train_step(net, ctnn::mse{}, optimiser, data.x[n], data.d[n])
-                           : ctnn::train_step_numerical(net, ctnn::mse{}, optimiser, data.x[n], data.d[n],
-                                                        static_cast<T>(numerical_step));
-        on_step(step, loss);
-    }
-}
-
-template <class Net, class T>
-constexpr void train(Net& net, const dataset<T>& data, ctnn::splitmix64& draws, std::size_t steps,
-                     method how) noexcept {
-    train(net, data, draws, steps, how, [](std::size_t, T) {});
+// `steps` SGD steps on randomly drawn samples (ctnn::train_random_samples).
+// on_step(step, loss) sees each sample's loss before its update.
+template <class Net, class T, class OnStep = ctnn::detail::no_step_callback>
+constexpr ctnn::training_status train(Net& net, const dataset<T>& data, ctnn::splitmix64& draws, std::size_t steps,
+                                      method how, OnStep&& on_step = {}) noexcept {
+    ctnn::training_run<Net> run{net, ctnn::sgd{learning_rate}, draws};
+    if (how == method::backprop)
+        ctnn::train_random_samples(run, ctnn::mse{}, data.x, data.d, steps, ctnn::backprop_method{}, on_step);
+    else
+        ctnn::train_random_samples(run, ctnn::mse{}, data.x, data.d, steps, ctnn::numerical_method{numerical_step},
+                                   on_step);
+    net = run.net;
+    draws = run.draws;
+    return run.status;
 }
 
 template <class Net, class T>

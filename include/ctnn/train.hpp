@@ -4,24 +4,43 @@
 #include <ctnn/gradient.hpp>
 #include <ctnn/optimizer.hpp>
 
+#include <ctnn/random.hpp>
+
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
 // How a training run ended. A run that diverges stops with a status instead of
 // carrying NaN or infinity into every later step.
 enum class training_status {
-    ok,             // every step's loss was finite
-    loss_not_finite // a loss became NaN or infinite: training stopped there
+    ok,              // every step's loss was finite
+    loss_not_finite, // a loss became NaN or infinite: training stopped there
+    loss_diverged    // a loss exceeded the run's divergence limit: stopped there,
+                     // before any arithmetic could overflow (which no compiler
+                     // accepts in a constant expression)
 };
 
 constexpr const char* describe(training_status s) noexcept {
     switch (s) {
     case training_status::ok: return "ok";
     case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
+    case training_status::loss_diverged: return "diverged: the loss grew beyond the divergence limit";
     }
     return "unknown";
+}
+
+// static_assert(ctnn::training_succeeded<run.status>()) fails with a message
+// that says how the run failed.
+template <training_status Status>
+constexpr bool training_succeeded() noexcept {
+    static_assert(Status != training_status::loss_not_finite,
+                  "ctnn: training diverged: the loss became NaN or infinite (lower the learning rate?)");
+    static_assert(Status != training_status::loss_diverged,
+                  "ctnn: training diverged: the loss grew beyond the run's divergence limit "
+                  "(lower the learning rate?)");
+    return Status == training_status::ok;
 }
 
 // Forward, backward, update. Returns the sample's loss before the update.
@@ -44,5 +63,101 @@ constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, 
     optimiser.update(net.parameters, gradient);
     return before;
 }
+
+// Gradient methods for a training run.
+struct backprop_method {};
+struct numerical_method {
+    double step = 1e-5; // h of the central differences
+};
+
+// A training run that can be continued: the network, the optimiser (and its
+// state), the generator that draws samples, and how far it got. Everything is
+// a value, so a run can be cut into pieces, each its own constant evaluation
+// (see trained_in_chunks).
+template <class Net, class Optimiser = sgd>
+struct training_run {
+    using scalar = typename Net::scalar;
+    Net net;
+    Optimiser optimiser;
+    splitmix64 draws{0};
+    std::size_t steps_done = 0;
+    training_status status = training_status::ok;
+    scalar last_loss = 0; // loss of the last sample, before its update
+    // A loss above this stops the run with training_status::loss_diverged.
+    // Far below overflow, so a diverging run stops before any step can
+    // overflow (GCC rejects an overflow to infinity in a constant expression,
+    // Clang any NaN).
+    scalar divergence_limit = std::is_same_v<scalar, float> ? scalar(1e12f) : scalar(1e100);
+};
+
+namespace detail {
+template <class T>
+constexpr bool finite_value(T x) noexcept {
+    return x == x && x - x == T(0);
+}
+struct no_step_callback {
+    template <class T>
+    constexpr void operator()(std::size_t, T) const noexcept {}
+};
+} // namespace detail
+
+// `steps` SGD steps, each on one sample drawn uniformly with replacement
+// (draws.below(N)), as in the study note. on_step(step, loss) sees each
+// sample's loss before its update. Stops early, with a status, on divergence.
+template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
+          class Method, class OnStep = detail::no_step_callback>
+constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
+                                               const std::array<std::array<X, NX>, N>& xs,
+                                               const std::array<std::array<D, ND>, N>& ds, std::size_t steps,
+                                               const Method& method, OnStep&& on_step = {}) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(std::is_same_v<Method, backprop_method> || std::is_same_v<Method, numerical_method>,
+                  "ctnn::train_random_samples: the method is ctnn::backprop_method{} or ctnn::numerical_method{h}");
+    using T = typename Net::scalar;
+    for (std::size_t i = 0; i < steps && run.status == training_status::ok; ++i) {
+        const std::size_t n = run.draws.below(N);
+        T value;
+        if constexpr (std::is_same_v<Method, backprop_method>) {
+            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n]);
+        } else {
+            value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
+        }
+        run.last_loss = value;
+        on_step(run.steps_done, value);
+        ++run.steps_done;
+        if (!detail::finite_value(value)) run.status = training_status::loss_not_finite;
+        else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
+    }
+    return run.status;
+}
+
+// Compile-time training in chunks. A compiler's constexpr limits (Clang's
+// -fconstexpr-steps, GCC's -fconstexpr-ops-limit) apply to each top-level
+// constant evaluation; this variable template makes each chunk its own one,
+// continuing from the last:
+//
+//   struct my_training {
+//       static constexpr auto start() { return ctnn::training_run<net_t>{...}; }
+//       static constexpr void advance(auto& run) {  // one chunk
+//           ctnn::train_random_samples(run, ctnn::mse{}, xs, ds, 10, ctnn::backprop_method{});
+//       }
+//   };
+//   constexpr auto& trained = ctnn::trained_in_chunks<my_training, 5>;  // 50 steps
+//   static_assert(ctnn::training_succeeded<trained.status>());
+//
+// A chunk is skipped once the run has stopped with a status other than ok.
+namespace detail {
+template <class Plan, class Run>
+constexpr Run advanced(Run run) noexcept {
+    if (run.status == training_status::ok) Plan::advance(run);
+    return run;
+}
+} // namespace detail
+
+template <class Plan, std::size_t Chunks>
+inline constexpr auto trained_in_chunks = detail::advanced<Plan>(trained_in_chunks<Plan, Chunks - 1>);
+
+template <class Plan>
+inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
 
 } // namespace ctnn

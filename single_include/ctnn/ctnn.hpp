@@ -191,11 +191,6 @@ inline constexpr double kLg5 = 0x1.7466496cb03dep-3;
 inline constexpr double kLg6 = 0x1.39a09d078c69fp-3;
 inline constexpr double kLg7 = 0x1.2f112df3e5244p-3;
 
-// 2^n for -1022 <= n <= 1023.
-constexpr double pow2(int n) noexcept {
-    return CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(n + 1023) << 52);
-}
-
 // y * 2^k with a single rounding, for normal y (|y| in about [2^-60, 2]) and
 // -2044 <= k <= 2044; the caller guarantees the result does not overflow.
 // The first multiply is exact (stays normal), only the second one rounds.
@@ -205,19 +200,22 @@ constexpr double scale2(double y, int k) noexcept {
            CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
+// Statements are merged into few declarations on purpose: Clang charges one
+// constexpr step per executed statement, not per operation.
 constexpr double exp_d(double x) noexcept {
-    if (x != x) return kNaN;
-    if (x > kExpHi) return kInf;
+    if (!(x <= kExpHi)) return x != x ? kNaN : kInf;
     if (x < kExpLo) return 0.0;
-    const int k = static_cast<int>(x * kInvLn2 + (x < 0.0 ? -0.5 : 0.5));
+    const int k = static_cast<int>(x * kInvLn2 + (x < 0.0 ? -0.5 : 0.5)), h = k / 2;
     const double dk = static_cast<double>(k), hi = x - dk * kLn2Hi, lo = dk * kLn2Lo, r = hi - lo,
                  t = r * r, c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5))));
-    return scale2(1.0 - ((lo - (r * c) / (2.0 - c)) - hi), k);
+    // e^r * 2^h * 2^(k-h): the first product is exact, the second rounds once.
+    return (1.0 - ((lo - (r * c) / (2.0 - c)) - hi)) *
+           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(h + 1023) << 52) *
+           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
 constexpr double expm1_d(double x) noexcept {
-    if (x != x) return kNaN;
-    if (x > kExpHi) return kInf;
+    if (!(x <= kExpHi)) return x != x ? kNaN : kInf;
     if (x < -40.0) return -1.0;  // e^-40 < 2^-57: -1 + e^x rounds to -1
     if (x < 0x1p-54 && x > -0x1p-54) return x;  // x + x^2/2 rounds to x; keeps -0
     const int k = static_cast<int>(x * kInvLn2 + (x < 0.0 ? -0.5 : 0.5));
@@ -228,7 +226,8 @@ constexpr double expm1_d(double x) noexcept {
                  e = r + ((r * c) / (2.0 - c) + cr * (1.0 + r));
     if (k == 0) return e;
     if (k > 52) return scale2(1.0 + e, k) - 1.0;
-    return scale2(e, k) + (pow2(k) - 1.0);
+    // 2^k - 1 is exact for -58 <= k <= 52.
+    return scale2(e, k) + (CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k + 1023) << 52) - 1.0);
 }
 
 // log(u + cu*u) for positive normal u, plus kadj*ln2 (kadj: pre-scaling exponent).
@@ -243,16 +242,12 @@ constexpr double log_core(double u, double cu, int kadj) noexcept {
 }
 
 constexpr double log_d(double x) noexcept {
-    if (x != x || x < 0.0) return kNaN;
-    if (x == 0.0) return -kInf;
-    if (x == kInf) return kInf;
+    if (!(x > 0.0 && x < kInf)) return x == kInf ? kInf : (x == 0.0 ? -kInf : kNaN);
     return x < 0x1p-1022 ? log_core(x * 0x1p54, 0.0, -54) : log_core(x, 0.0, 0);
 }
 
 constexpr double log1p_d(double x) noexcept {
-    if (x != x || x < -1.0) return kNaN;
-    if (x == -1.0) return -kInf;
-    if (x == kInf) return kInf;
+    if (!(x > -1.0 && x < kInf)) return x == kInf ? kInf : (x == -1.0 ? -kInf : kNaN);
     if (x < 0x1p-54 && x > -0x1p-54) return x;  // log1p(x) = x - x^2/2 rounds to x; keeps -0
     const double u = 1.0 + x;
     // (u > 2 ? 1 - (u - x) : x - (u - 1)) is exactly x + 1 - u (Fast2Sum).
@@ -260,31 +255,29 @@ constexpr double log1p_d(double x) noexcept {
 }
 
 constexpr double sqrt_d(double x) noexcept {
-    if (x != x || x < 0.0) return kNaN;
-    if (x == 0.0 || x == kInf) return x;
+    if (!(x > 0.0 && x < kInf)) return (x == 0.0 || x == kInf) ? x : kNaN;
     if (x < 0x1p-1022) return sqrt_d(x * 0x1p108) * 0x1p-54;
     // x = m * 2^(e - odd), m in [1, 4); sqrt(x) = sqrt(m) * 2^((e - odd) / 2).
     const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, x);
     const int e = static_cast<int>(b >> 52) - 1023, odd = e & 1;
-    const double m = CTNN_MATH_BIT_CAST(double, (b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52));
-    double y = 0.45015557286410973 + m * (0.6371288193468073 + m * (-0.09258526521320799 + m * 0.007555691922606166));
-    y = 0.5 * (y + m / y);  // rel. error 2.3e-3 -> 2.5e-6
-    y = 0.5 * (y + m / y);  // -> 3.2e-12
-    y = 0.5 * (y + m / y);  // -> within an ulp
+    // Cubic seed (rel. error 2.3e-3), then Newton: 2.5e-6, 3.2e-12, < 1 ulp.
+    const double m = CTNN_MATH_BIT_CAST(double, (b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52)),
+                 y0 = 0.45015557286410973 +
+                      m * (0.6371288193468073 + m * (-0.09258526521320799 + m * 0.007555691922606166)),
+                 y1 = 0.5 * (y0 + m / y0), y2 = 0.5 * (y1 + m / y1), y3 = 0.5 * (y2 + m / y2);
     // Y ~ sqrt(N) with N = m * 2^104 an integer < 2^106.  The remainder
     // N - Y^2 is small, so it is exact modulo 2^64.  Round to nearest:
     // keep Y iff -Y < N - Y^2 <= Y (sqrt is never exactly a midpoint).
-    std::uint64_t Y = static_cast<std::uint64_t>(y * 0x1p52);
-    const auto R = static_cast<std::int64_t>((((b & kFracMask) | (1ull << 52)) << (52 + odd)) - Y * Y);
-    if (R > static_cast<std::int64_t>(Y)) ++Y;
-    else if (R <= -static_cast<std::int64_t>(Y)) --Y;
-    return static_cast<double>(Y) * pow2((e - odd) / 2 - 52);
+    const auto Y = static_cast<std::int64_t>(y3 * 0x1p52),
+               R = static_cast<std::int64_t>((((b & kFracMask) | (1ull << 52)) << (52 + odd)) -
+                                             static_cast<std::uint64_t>(Y) * static_cast<std::uint64_t>(Y));
+    return static_cast<double>(R > Y ? Y + 1 : (R <= -Y ? Y - 1 : Y)) *
+           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>((e - odd) / 2 - 52 + 1023) << 52);
 }
 
 constexpr double tanh_d(double x) noexcept {
-    if (x != x) return kNaN;
-    const double a = x < 0.0 ? -x : x;
-    if (a > 22.0) return x < 0.0 ? -1.0 : 1.0;  // 1 - tanh(22) < 2^-62
+    const double a = x < 0.0 ? -x : x;  // NaN stays NaN without arithmetic
+    if (!(a <= 22.0)) return x != x ? kNaN : (x < 0.0 ? -1.0 : 1.0);  // 1 - tanh(22) < 2^-62
     if (a < 0x1p-28) return x;                  // tanh(x) = x - x^3/3: rounds to x; keeps +-0
     const double t = expm1_d(a >= 1.0 ? 2.0 * a : -2.0 * a),
                  z = a >= 1.0 ? 1.0 - 2.0 / (t + 2.0) : -t / (t + 2.0);
@@ -292,8 +285,7 @@ constexpr double tanh_d(double x) noexcept {
 }
 
 constexpr double sigmoid_d(double x) noexcept {
-    if (x != x) return kNaN;
-    if (x >= 0.0) return 1.0 / (1.0 + exp_d(-x));
+    if (!(x < 0.0)) return x != x ? kNaN : 1.0 / (1.0 + exp_d(-x));
     const double e = exp_d(x);
     return e / (1.0 + e);
 }
@@ -2216,24 +2208,42 @@ using adam_for = adam<typename Net::scalar, Net::parameter_count>;
 // ctnn/train.hpp - one training step, by backprop or by numerical gradient.
 
 
+
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
 // How a training run ended. A run that diverges stops with a status instead of
 // carrying NaN or infinity into every later step.
 enum class training_status {
-    ok,             // every step's loss was finite
-    loss_not_finite // a loss became NaN or infinite: training stopped there
+    ok,              // every step's loss was finite
+    loss_not_finite, // a loss became NaN or infinite: training stopped there
+    loss_diverged    // a loss exceeded the run's divergence limit: stopped there,
+                     // before any arithmetic could overflow (which no compiler
+                     // accepts in a constant expression)
 };
 
 constexpr const char* describe(training_status s) noexcept {
     switch (s) {
     case training_status::ok: return "ok";
     case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
+    case training_status::loss_diverged: return "diverged: the loss grew beyond the divergence limit";
     }
     return "unknown";
+}
+
+// static_assert(ctnn::training_succeeded<run.status>()) fails with a message
+// that says how the run failed.
+template <training_status Status>
+constexpr bool training_succeeded() noexcept {
+    static_assert(Status != training_status::loss_not_finite,
+                  "ctnn: training diverged: the loss became NaN or infinite (lower the learning rate?)");
+    static_assert(Status != training_status::loss_diverged,
+                  "ctnn: training diverged: the loss grew beyond the run's divergence limit "
+                  "(lower the learning rate?)");
+    return Status == training_status::ok;
 }
 
 // Forward, backward, update. Returns the sample's loss before the update.
@@ -2256,6 +2266,102 @@ constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, 
     optimiser.update(net.parameters, gradient);
     return before;
 }
+
+// Gradient methods for a training run.
+struct backprop_method {};
+struct numerical_method {
+    double step = 1e-5; // h of the central differences
+};
+
+// A training run that can be continued: the network, the optimiser (and its
+// state), the generator that draws samples, and how far it got. Everything is
+// a value, so a run can be cut into pieces, each its own constant evaluation
+// (see trained_in_chunks).
+template <class Net, class Optimiser = sgd>
+struct training_run {
+    using scalar = typename Net::scalar;
+    Net net;
+    Optimiser optimiser;
+    splitmix64 draws{0};
+    std::size_t steps_done = 0;
+    training_status status = training_status::ok;
+    scalar last_loss = 0; // loss of the last sample, before its update
+    // A loss above this stops the run with training_status::loss_diverged.
+    // Far below overflow, so a diverging run stops before any step can
+    // overflow (GCC rejects an overflow to infinity in a constant expression,
+    // Clang any NaN).
+    scalar divergence_limit = std::is_same_v<scalar, float> ? scalar(1e12f) : scalar(1e100);
+};
+
+namespace detail {
+template <class T>
+constexpr bool finite_value(T x) noexcept {
+    return x == x && x - x == T(0);
+}
+struct no_step_callback {
+    template <class T>
+    constexpr void operator()(std::size_t, T) const noexcept {}
+};
+} // namespace detail
+
+// `steps` SGD steps, each on one sample drawn uniformly with replacement
+// (draws.below(N)), as in the study note. on_step(step, loss) sees each
+// sample's loss before its update. Stops early, with a status, on divergence.
+template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
+          class Method, class OnStep = detail::no_step_callback>
+constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
+                                               const std::array<std::array<X, NX>, N>& xs,
+                                               const std::array<std::array<D, ND>, N>& ds, std::size_t steps,
+                                               const Method& method, OnStep&& on_step = {}) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(std::is_same_v<Method, backprop_method> || std::is_same_v<Method, numerical_method>,
+                  "ctnn::train_random_samples: the method is ctnn::backprop_method{} or ctnn::numerical_method{h}");
+    using T = typename Net::scalar;
+    for (std::size_t i = 0; i < steps && run.status == training_status::ok; ++i) {
+        const std::size_t n = run.draws.below(N);
+        T value;
+        if constexpr (std::is_same_v<Method, backprop_method>) {
+            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n]);
+        } else {
+            value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
+        }
+        run.last_loss = value;
+        on_step(run.steps_done, value);
+        ++run.steps_done;
+        if (!detail::finite_value(value)) run.status = training_status::loss_not_finite;
+        else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
+    }
+    return run.status;
+}
+
+// Compile-time training in chunks. A compiler's constexpr limits (Clang's
+// -fconstexpr-steps, GCC's -fconstexpr-ops-limit) apply to each top-level
+// constant evaluation; this variable template makes each chunk its own one,
+// continuing from the last:
+//
+//   struct my_training {
+//       static constexpr auto start() { return ctnn::training_run<net_t>{...}; }
+//       static constexpr void advance(auto& run) {  // one chunk
+//           ctnn::train_random_samples(run, ctnn::mse{}, xs, ds, 10, ctnn::backprop_method{});
+//       }
+//   };
+//   constexpr auto& trained = ctnn::trained_in_chunks<my_training, 5>;  // 50 steps
+//   static_assert(ctnn::training_succeeded<trained.status>());
+//
+// A chunk is skipped once the run has stopped with a status other than ok.
+namespace detail {
+template <class Plan, class Run>
+constexpr Run advanced(Run run) noexcept {
+    if (run.status == training_status::ok) Plan::advance(run);
+    return run;
+}
+} // namespace detail
+
+template <class Plan, std::size_t Chunks>
+inline constexpr auto trained_in_chunks = detail::advanced<Plan>(trained_in_chunks<Plan, Chunks - 1>);
+
+template <class Plan>
+inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
 
 } // namespace ctnn
 // ---- end <ctnn/train.hpp> ----
