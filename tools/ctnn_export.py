@@ -397,13 +397,26 @@ def _pytorch_outputs(module, inputs, scalar):
     return y.to(torch.float64).tolist()
 
 
-def export_header(module, path=None, *, scalar="float", namespace=None, references=8, reference_inputs=None,
+# Above this many parameters one forward pass in a constant expression exceeds the compilers' default
+# limits (GCC 12 -fconstexpr-ops-limit=2^25, Clang -fconstexpr-steps=2^20): 535,818 parameters
+# (784-512-256-10) compile, 1,059,850 (1024-1024-10) do not.
+CONSTEXPR_PARAMETER_LIMIT = 600000
+
+
+def default_references(parameter_count):
+    """8 reference inputs, fewer for large networks: each costs one forward pass in the compiler (GCC 12:
+    about 1 s and 40 MB per 100k parameters)."""
+    return max(2, min(8, 8 * 50000 // max(1, parameter_count)))
+
+
+def export_header(module, path=None, *, scalar="float", namespace=None, references=None, reference_inputs=None,
                   seed=0, input_size=None, source=None):
     """Writes (to `path`, if given) and returns the text of a self-verifying ctnn header for `module`.
 
     scalar            "float" or "double": the network's scalar type (weights are rounded to it)
     namespace         C++ namespace of the declarations (default: from the file name, else "model")
-    references        how many reference inputs to draw from N(0, 1) with `seed` (0: no self-check)
+    references        how many reference inputs to draw from N(0, 1) with `seed` (0: no self-check;
+                      default: default_references(), 8 up to 50k parameters, then fewer, at least 2)
     reference_inputs  or the reference inputs themselves: [samples][features] (e.g. real data)
     input_size        needed only when the Sequential has no Linear layer
     source            what to name as the origin in the header's first comment
@@ -434,9 +447,19 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
                 raise ExportError("reference input %d has %d features; the network takes %d" % (k, len(row), width))
         reference_inputs = _rounded(reference_inputs, scalar)
     else:
+        if references is None:
+            references = default_references(
+                sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense"))
         reference_inputs = _reference_inputs(references, width, seed, scalar) if references > 0 else []
     count = len(reference_inputs)
 
+    parameter_count = sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense")
+    too_big = count > 0 and parameter_count > CONSTEXPR_PARAMETER_LIMIT
+    if too_big:
+        print("ctnn-export: warning: %d parameters: verifying them at compile time may exceed the compilers' "
+              "default constexpr limits; compile with -fconstexpr-ops-limit=2147483647 (GCC) or "
+              "-fconstexpr-steps=2147483647 (Clang), or export with --references 0" % parameter_count,
+              file=sys.stderr)
     outputs, tolerances = [], []
     if count:
         outputs = _rounded(_pytorch_outputs(module, reference_inputs, scalar), scalar)
@@ -451,7 +474,6 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
 
     lit = lambda v: _literal(v, scalar)  # noqa: E731
     net_type = network_type(layers, scalar, width)
-    parameter_count = sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense")
     origin = source or "a torch.nn module"
     guard = "verification"
     out = io.StringIO()
@@ -468,6 +490,9 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
           "// difference of two implementations that sum each dot product in any order (gamma(n+1) * sum\n"
           "// of |x_i * w_ij| + |b_j| per dense layer, propagated; %d ulps per exp/tanh/sigmoid).\n"
           % (count, scalar, _FUNCTION_ULPS))
+    if too_big:
+        w("// This network is larger than the default constexpr limits allow to verify: compile with\n"
+          "// -fconstexpr-ops-limit=2147483647 (GCC) or -fconstexpr-steps=2147483647 (Clang).\n")
     w("#pragma once\n\n#include <ctnn/network.hpp>\n\n#include <array>\n#include <cstddef>\n\n")
     w("namespace %s {\n\n" % namespace)
     w("using model_type = %s;\n\n" % net_type)
@@ -671,8 +696,9 @@ def main(argv=None):
     parser.add_argument("--scalar", choices=("float", "double"), default="float",
                         help="the network's scalar type (default: float)")
     parser.add_argument("--namespace", help="C++ namespace of the declarations (default: the output's name)")
-    parser.add_argument("--references", type=int, default=8,
-                        help="number of random reference inputs to verify against (default 8; 0: none)")
+    parser.add_argument("--references", type=int, default=None,
+                        help="number of random reference inputs to verify against (default 8, fewer above 50k "
+                             "parameters; 0: none)")
     parser.add_argument("--reference-inputs", metavar="FILE",
                         help="reference inputs instead: one sample a line, values separated by spaces or commas")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random reference inputs (default 0)")
