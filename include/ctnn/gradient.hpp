@@ -12,29 +12,6 @@ namespace ctnn {
 
 namespace detail {
 
-template <std::size_t NetworkInputs, std::size_t GivenInputs>
-struct check_input_size {
-    static_assert(NetworkInputs == GivenInputs,
-                  "ctnn: the input array's size must equal the network's input size (NetworkInputs): "
-                  "see GivenInputs in this template's arguments");
-    static constexpr bool value = true;
-};
-
-template <std::size_t NetworkOutputs, std::size_t GivenTargets>
-struct check_target_size {
-    static_assert(NetworkOutputs == GivenTargets,
-                  "ctnn: the target array's size must equal the network's output size (NetworkOutputs): "
-                  "see GivenTargets in this template's arguments");
-    static constexpr bool value = true;
-};
-
-template <class NetworkScalar, class GivenScalar>
-struct check_same_scalar {
-    static_assert(std::is_same_v<NetworkScalar, GivenScalar>,
-                  "ctnn: inputs and targets must have the network's scalar type (std::array<Scalar, N>)");
-    static constexpr bool value = true;
-};
-
 template <class Net, class X, std::size_t NX, class D, std::size_t ND>
 constexpr bool check_sample() {
     static_assert(is_network_v<Net>, "ctnn: the first argument must be a ctnn::network");

@@ -9,6 +9,7 @@
 // backward walk it with Hana.
 #pragma once
 
+#include <ctnn/detail/diagnostic.hpp>
 #include <ctnn/layers.hpp>
 
 #include <boost/hana/at.hpp>
@@ -37,7 +38,7 @@ struct check_scalar_type {
 
 template <class... Specs>
 struct check_not_empty {
-    static_assert(sizeof...(Specs) > 0,
+    static_assert(size::layers<sizeof...(Specs)>::value > 0,
                   "ctnn::network<Scalar, Layers...>: a network needs at least one layer, and its first "
                   "layer must have sizes, e.g. ctnn::dense<2, 10>");
     static constexpr bool value = true;
@@ -94,6 +95,12 @@ struct first_of {
     using type = First;
 };
 
+template <class... Specs>
+constexpr bool first_layer_has_sizes() {
+    if constexpr (sizeof...(Specs) == 0) return true; // reported by check_not_empty
+    else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
+}
+
 // The network's input width; 0 for an empty list (reported by check_not_empty).
 template <class... Specs>
 constexpr std::size_t first_input_width() {
@@ -101,9 +108,8 @@ constexpr std::size_t first_input_width() {
         return 0;
     } else {
         using First = typename first_of<Specs...>::type;
-        static_assert(check_first_layer_has_sizes<First>::value);
         if constexpr (First::sets_width) return First::inputs;
-        else return 1;
+        else return 1; // reported by check_first_layer_has_sizes; 1 keeps the rest well-formed
     }
 }
 
@@ -137,6 +143,34 @@ constexpr bool network_arguments_valid() {
 }
 
 
+template <class NetworkInputs, class GivenInputs>
+struct check_input_size_matches_network {
+    static_assert(GivenInputs::value == NetworkInputs::value,
+                  "ctnn: the input has a different size than the network's input layer");
+    static constexpr bool value = true;
+};
+template <std::size_t NetworkInputs, std::size_t GivenInputs>
+using check_input_size = check_input_size_matches_network<size::network_inputs<NetworkInputs>,
+                                                          size::given_inputs<GivenInputs>>;
+
+template <class NetworkOutputs, class GivenTargets>
+struct check_target_size_matches_network {
+    static_assert(GivenTargets::value == NetworkOutputs::value,
+                  "ctnn: the target (what the loss compares the output with) has a different size than the "
+                  "network's output");
+    static constexpr bool value = true;
+};
+template <std::size_t NetworkOutputs, std::size_t GivenTargets>
+using check_target_size = check_target_size_matches_network<size::network_outputs<NetworkOutputs>,
+                                                             size::given_targets<GivenTargets>>;
+
+template <class NetworkScalar, class GivenScalar>
+struct check_same_scalar {
+    static_assert(std::is_same_v<NetworkScalar, GivenScalar>,
+                  "ctnn: inputs and targets must have the network's scalar type (std::array<Scalar, N>)");
+    static constexpr bool value = true;
+};
+
 } // namespace detail
 
 // Everything a network computes on its way forward: the input, then the output
@@ -159,6 +193,7 @@ template <class Scalar, class... Layers>
 class network {
     static_assert(detail::check_scalar_type<Scalar>::value);
     static_assert(detail::network_arguments_valid<Layers...>());
+    static_assert(detail::first_layer_has_sizes<Layers...>());
 
     using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), 0, 0, detail::type_list<>,
                                        Layers...>;
@@ -211,6 +246,15 @@ public:
         });
     }
 
+    // An input of another size or scalar type: a readable error, not a list
+    // of candidate functions.
+    template <class X, std::size_t N>
+        requires(!std::is_same_v<std::array<X, N>, input_type>)
+    constexpr output_type forward(const std::array<X, N>&) const noexcept {
+        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
+        return {};
+    }
+
     // Forward pass that keeps every layer's output for backward.
     constexpr void forward(const input_type& x, activations_type& trace) const noexcept {
         const Scalar* p = parameters.data();
@@ -227,6 +271,13 @@ public:
         activations_type trace{};
         forward(x, trace);
         return trace;
+    }
+
+    template <class X, std::size_t N>
+        requires(!std::is_same_v<std::array<X, N>, input_type>)
+    constexpr activations_type forward_trace(const std::array<X, N>&) const noexcept {
+        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
+        return {};
     }
 
     // Backpropagation: adds dE/dparameters to `gradient` (so gradients of

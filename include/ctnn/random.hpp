@@ -41,7 +41,10 @@ public:
     constexpr T uniform() noexcept {
         static_assert(std::is_floating_point_v<T>, "ctnn::splitmix64::uniform: T must be float or double");
         if constexpr (std::is_same_v<T, float>) {
-            return static_cast<float>(next() >> 40) * 0x1.0p-24f;
+            // Through uint32_t: the value is below 2^24 either way, and libgcc's
+            // uint64-to-float conversion on Cortex-M0 pulls in 3.5 KB of
+            // double-precision software float.
+            return static_cast<float>(static_cast<std::uint32_t>(next() >> 40)) * 0x1.0p-24f;
         } else {
             return static_cast<T>(next() >> 11) * static_cast<T>(0x1.0p-53);
         }
