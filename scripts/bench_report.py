@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""Run ctnn's benchmarks and write docs/benchmarks.md with two plots.
+
+Usually run through the CMake target (see docs/benchmarks.md):
+
+    cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCTNN_BUILD_BENCHMARKS=ON
+    cmake --build build/bench --target bench_report
+
+Directly: bench_report.py --bench build/bench/bench/ctnn_bench
+          [--portable build/bench/bench/ctnn_bench_portable] [--docs docs]
+          [--reuse]  (re-read the JSON of the last run instead of running again)
+
+Prints one line per network and scalar type (from the -O3 -march=native
+build):
+    scaling params=<P> scalar=<float|double> forward_ns=<> backprop_ns=<>
+    numerical_ns=<> ratio=<numerical/backprop> backprop_over_forward=<>
+    eigen_forward_ns=<> eigen_backprop_ns=<>
+Times are medians of CPU time over the repetitions (the machine is shared:
+CPU time leaves out the time the process waited for a core). Numerical
+steps above the benchmark's parameter limit are not run; their time is
+extrapolated as numerical_ns = 2·P·forward_ns and marked with "~".
+Plots use matplotlib (Debian's python3-matplotlib: run with /usr/bin/python3)
+or, failing that, gnuplot.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+REPETITIONS = 5
+
+
+def run_benchmark(binary, out_json, min_time, repetitions, bench_filter):
+    cmd = [binary, f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+           f"--benchmark_min_time={min_time}", f"--benchmark_out={out_json}", "--benchmark_out_format=json"]
+    if bench_filter:
+        cmd.append(f"--benchmark_filter={bench_filter}")
+    print("running:", " ".join(cmd), file=sys.stderr, flush=True)
+    subprocess.run(cmd, check=True, stdout=sys.stderr)
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    medians = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name", "median") != "median" or b.get("error_occurred"):
+            continue
+        name = b["run_name"]
+        # "ctnn_numerical/784-50-10/float/iterations:1" -> drop the suffix
+        parts = [p for p in name.split("/") if not p.startswith("iterations:")]
+        scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
+        medians["/".join(parts)] = {
+            "cpu_ns": b["cpu_time"] * scale,
+            "real_ns": b["real_time"] * scale,
+            "flops": b.get("FLOPS"),
+            "params": b.get("params"),
+        }
+    return data["context"], medians
+
+
+def peak(medians, kind, scalar):
+    best = None
+    for name, m in medians.items():
+        parts = name.split("/")
+        if parts[0] == f"peak_{kind}" and parts[2] == scalar:
+            if best is None or m["flops"] > best[1]:
+                best = (parts[1], m["flops"])
+    return best  # (width, FLOP/s)
+
+
+def rows(medians):
+    nets = {}
+    for name, m in medians.items():
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0].startswith("peak_"):
+            continue
+        what, net, scalar = parts
+        nets.setdefault((net, scalar), {})[what] = m
+    out = []
+    for (net, scalar), r in nets.items():
+        needed = ["ctnn_forward", "ctnn_step", "eigen_forward", "eigen_step"]
+        if not all(k in r for k in needed):
+            continue
+        p = int(round(r["ctnn_forward"]["params"]))
+        fwd, step = r["ctnn_forward"]["cpu_ns"], r["ctnn_step"]["cpu_ns"]
+        if "ctnn_numerical" in r:
+            num, extrapolated = r["ctnn_numerical"]["cpu_ns"], False
+        else:
+            num, extrapolated = 2 * p * fwd, True
+        out.append({
+            "net": net, "scalar": scalar, "params": p, "depth": net.count("-"),
+            "forward_ns": fwd, "backprop_ns": step, "numerical_ns": num, "extrapolated": extrapolated,
+            "ratio": num / step, "backprop_over_forward": step / fwd,
+            "eigen_forward_ns": r["eigen_forward"]["cpu_ns"], "eigen_backprop_ns": r["eigen_step"]["cpu_ns"],
+            "forward_flops": r["ctnn_forward"]["flops"], "step_flops": r["ctnn_step"]["flops"],
+            "eigen_forward_flops": r["eigen_forward"]["flops"], "eigen_step_flops": r["eigen_step"]["flops"],
+        })
+    out.sort(key=lambda r: (r["scalar"] != "float", r["params"], r["depth"]))
+    return out
+
+
+def fmt_ns(ns):
+    if ns >= 1e9:
+        return f"{ns / 1e9:.3g} s"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.3g} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.3g} µs"
+    return f"{ns:.3g} ns"
+
+
+def scaling_line(r):
+    return (f"scaling params={r['params']} scalar={r['scalar']} forward_ns={r['forward_ns']:.4g} "
+            f"backprop_ns={r['backprop_ns']:.4g} numerical_ns={'~' if r['extrapolated'] else ''}{r['numerical_ns']:.4g} "
+            f"ratio={r['ratio']:.4g} backprop_over_forward={r['backprop_over_forward']:.3g} "
+            f"eigen_forward_ns={r['eigen_forward_ns']:.4g} eigen_backprop_ns={r['eigen_backprop_ns']:.4g}")
+
+
+def targets(rs):
+    """Each target of issue 6 as (text, met, detail)."""
+    res = []
+    bad = [r for r in rs if r["backprop_over_forward"] > 3]
+    res.append(("backprop step ≤ 3 × forward pass, every size", not bad,
+                "missed by " + ", ".join(f"{r['net']}/{r['scalar']} ({r['backprop_over_forward']:.2f}×)" for r in bad)
+                if bad else "worst " + f"{max(r['backprop_over_forward'] for r in rs):.2f}×"))
+    bad = [r for r in rs if r["ratio"] < 2 * r["params"] / 3]
+    res.append(("numerical/backprop ≥ 2P/3, every size", not bad,
+                "missed by " + ", ".join(f"{r['net']}/{r['scalar']} ({r['ratio']:.3g} < {2 * r['params'] / 3:.3g})" for r in bad)
+                if bad else "smallest margin " + f"{min(r['ratio'] / (2 * r['params'] / 3) for r in rs):.2f}× the bound"))
+    for kind, key, ekey in (("forward", "forward_ns", "eigen_forward_ns"), ("backprop step", "backprop_ns", "eigen_backprop_ns")):
+        bad = [r for r in rs if r[key] > 1.25 * r[ekey]]
+        res.append((f"ctnn {kind} ≤ 1.25 × hand-written Eigen, every size", not bad,
+                    "missed by " + ", ".join(f"{r['net']}/{r['scalar']} ({r[key] / r[ekey]:.2f}×)" for r in bad)
+                    if bad else f"worst {max(r[key] / r[ekey] for r in rs):.2f}×"))
+        smallest = [r for r in rs if r["params"] == min(x["params"] for x in rs)]
+        slow = [r for r in smallest if r[key] >= r[ekey]]
+        res.append((f"ctnn {kind} faster than Eigen at the smallest network", not slow,
+                    ", ".join(f"{r['scalar']}: {r[key] / r[ekey]:.2f}×" for r in smallest)))
+    note = [r for r in rs if r["net"] == "2-10-1"]
+    res.append(("2-10-1 backprop step well under 100 ns", all(r["backprop_ns"] < 100 for r in note),
+                ", ".join(f"{r['scalar']}: {r['backprop_ns']:.0f} ns" for r in note)))
+    return res
+
+
+def table(rs, peaks):
+    lines = ["| network | P | scalar | forward | backprop step | numerical step | numerical / backprop | 2P/3 "
+             "| backprop / forward | Eigen forward | Eigen step | ctnn/Eigen forward | ctnn/Eigen step "
+             "| forward GFLOP/s (% of peak) | step GFLOP/s (% of peak) | Eigen step GFLOP/s (% of peak) |",
+             "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in rs:
+        pk = peaks.get(r["scalar"])
+        def g(f):
+            if f is None:
+                return "–"
+            s = f"{f / 1e9:.3g}"
+            return s + (f" ({100 * f / pk:.0f}%)" if pk else "")
+        lines.append(
+            f"| {r['net']} | {r['params']:,} | {r['scalar']} | {fmt_ns(r['forward_ns'])} | {fmt_ns(r['backprop_ns'])} "
+            f"| {'~' if r['extrapolated'] else ''}{fmt_ns(r['numerical_ns'])} | {r['ratio']:,.0f} | {2 * r['params'] / 3:,.0f} "
+            f"| {r['backprop_over_forward']:.2f} | {fmt_ns(r['eigen_forward_ns'])} | {fmt_ns(r['eigen_backprop_ns'])} "
+            f"| {r['forward_ns'] / r['eigen_forward_ns']:.2f} | {r['backprop_ns'] / r['eigen_backprop_ns']:.2f} "
+            f"| {g(r['forward_flops'])} | {g(r['step_flops'])} | {g(r['eigen_step_flops'])} |")
+    return "\n".join(lines)
+
+
+def plot(rs, docs):
+    ratio_png = os.path.join(docs, "benchmark_ratio.png")
+    time_png = os.path.join(docs, "benchmark_time.png")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return plot_gnuplot(rs, ratio_png, time_png)
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for scalar, marker in (("float", "o"), ("double", "s")):
+        sel = [r for r in rs if r["scalar"] == scalar]
+        ax.scatter([r["params"] for r in sel], [r["ratio"] for r in sel], marker=marker, label=f"measured, {scalar}")
+        for r in sel:
+            if r["extrapolated"]:
+                ax.annotate("extrapolated", (r["params"], r["ratio"]), fontsize=7, textcoords="offset points", xytext=(4, -10))
+    ps = sorted({r["params"] for r in rs})
+    lo, hi = ps[0] / 1.5, ps[-1] * 1.5
+    ax.plot([lo, hi], [2 * lo / 3, 2 * hi / 3], "k--", label="2P/3 (backprop = 3 forward passes)")
+    ax.plot([lo, hi], [2 * lo, 2 * hi], "k:", label="2P (backprop = 1 forward pass)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("parameters P")
+    ax.set_ylabel("numerical step time / backprop step time")
+    ax.set_title("ctnn: numerical differentiation vs backprop, one sample")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(ratio_png, dpi=110)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
+    for ax, scalar in zip(axes, ("float", "double")):
+        sel = [r for r in rs if r["scalar"] == scalar]
+        sel.sort(key=lambda r: r["params"])
+        x = [r["params"] for r in sel]
+        ax.plot(x, [r["backprop_ns"] for r in sel], "o-", label="ctnn backprop step")
+        ax.plot(x, [r["eigen_backprop_ns"] for r in sel], "s--", label="Eigen backprop step")
+        ax.plot(x, [r["forward_ns"] for r in sel], "o-", label="ctnn forward")
+        ax.plot(x, [r["eigen_forward_ns"] for r in sel], "s--", label="Eigen forward")
+        for r in sel:
+            ax.annotate(r["net"], (r["params"], r["backprop_ns"]), fontsize=7, textcoords="offset points", xytext=(4, 4))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("parameters P")
+        ax.set_title(scalar)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("time per sample (ns, median CPU time)")
+    axes[0].legend()
+    fig.suptitle("ctnn vs hand-written Eigen, batch 1, -O3 -march=native")
+    fig.tight_layout()
+    fig.savefig(time_png, dpi=110)
+    plt.close(fig)
+    return ratio_png, time_png
+
+
+def plot_gnuplot(rs, ratio_png, time_png):
+    if not shutil.which("gnuplot"):
+        print("no matplotlib and no gnuplot: plots not made", file=sys.stderr)
+        return None, None
+    data = "\n".join(f"{r['params']} {r['ratio']} {r['backprop_ns']} {r['eigen_backprop_ns']} "
+                     f"{r['forward_ns']} {r['eigen_forward_ns']} {1 if r['scalar'] == 'float' else 2}" for r in sorted(rs, key=lambda r: r["params"]))
+    script = f"""
+set terminal pngcairo size 800,560
+$d << EOD
+{data}
+EOD
+set logscale xy; set grid; set xlabel "parameters P"
+set output "{ratio_png}"; set ylabel "numerical / backprop"
+plot $d u 1:($7==1?$2:1/0) w p pt 7 t "float", $d u 1:($7==2?$2:1/0) w p pt 5 t "double", 2*x/3 dt 2 lc rgb "black" t "2P/3"
+set output "{time_png}"; set ylabel "ns per sample"
+plot $d u 1:($7==1?$3:1/0) w lp t "ctnn step (float)", $d u 1:($7==1?$4:1/0) w lp t "Eigen step (float)", \\
+     $d u 1:($7==1?$5:1/0) w lp t "ctnn forward (float)", $d u 1:($7==1?$6:1/0) w lp t "Eigen forward (float)"
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    return ratio_png, time_png
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        fields = dict(l.split(":", 1) for l in out.splitlines() if ":" in l)
+        model = fields.get("Model name", "").strip()
+        hyp = fields.get("Hypervisor vendor", "").strip()
+        return model + (f" (virtualised: {hyp})" if hyp else "") + f", {os.cpu_count()} CPUs"
+    except OSError:
+        return platform.processor()
+
+
+def section(title, ctx, rs, medians):
+    peaks = {s: (peak(medians, "fused", s) or (None, None))[1] for s in ("float", "double")}
+    out = [f"### {title}", "",
+           f"Flags: `{ctx.get('ctnn_flags', '?')}`; compiler {ctx.get('ctnn_compiler', '?')}; "
+           f"Eigen {ctx.get('eigen_version', '?')} using {ctx.get('eigen_simd', '?')}.", ""]
+    out.append("Peak multiply-add throughput measured in the same run (GFLOP/s, best vector width):")
+    out.append("")
+    out.append("| scalar | fused (FMA where the flags allow; the machine's limit) | separate multiply and add (-ffp-contract=off, ctnn's limit) |")
+    out.append("|---|--:|--:|")
+    for s in ("float", "double"):
+        f, sep = peak(medians, "fused", s), peak(medians, "separate", s)
+        out.append(f"| {s} | {f[1] / 1e9:.0f} ({f[0]}) | {sep[1] / 1e9:.0f} ({sep[0]}) |" if f and sep else f"| {s} | – | – |")
+    out.append("")
+    out.append(table(rs, peaks))
+    out.append("")
+    out.append("Targets (issue 6):")
+    out.append("")
+    for text, met, detail in targets(rs):
+        out.append(f"- {'**met**' if met else '**missed**'}: {text} — {detail}")
+    out.append("")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", required=True, help="the -O3 -march=native benchmark binary")
+    ap.add_argument("--portable", help="the -O2 benchmark binary (optional second table)")
+    ap.add_argument("--docs", default="docs")
+    ap.add_argument("--min-time", default="0.1", help="--benchmark_min_time per repetition (s)")
+    ap.add_argument("--repetitions", type=int, default=REPETITIONS)
+    ap.add_argument("--filter", default="", help="--benchmark_filter (default: everything)")
+    ap.add_argument("--reuse", action="store_true", help="re-read the JSON of the last run")
+    ap.add_argument("--analysis", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "analysis.md"),
+                    help="hand-written findings appended to the report")
+    args = ap.parse_args()
+
+    runs = [("native", args.bench, "-O3 -march=native (main figures)")]
+    if args.portable:
+        runs.append(("portable", args.portable, "-O2, baseline x86-64"))
+    results = []
+    for tag, binary, title in runs:
+        out_json = os.path.join(os.path.dirname(os.path.abspath(binary)), f"bench_{tag}.json")
+        if not args.reuse:
+            run_benchmark(binary, out_json, args.min_time, args.repetitions, args.filter)
+        ctx, medians = load(out_json)
+        results.append((tag, title, ctx, medians, rows(medians)))
+
+    native_rows = results[0][4]
+    for r in native_rows:
+        print(scaling_line(r))
+
+    os.makedirs(args.docs, exist_ok=True)
+    ratio_png, time_png = plot(native_rows, args.docs)
+    ctx = results[0][2]
+    date = ctx.get("date", datetime.datetime.now().isoformat())
+    md = ["# Benchmarks", "",
+          "Generated by `scripts/bench_report.py` (CMake target `bench_report`); the hand-written part at the end "
+          "comes from `bench/analysis.md`. Do not edit the figures by hand: rerun",
+          "",
+          "```sh",
+          "cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCTNN_BUILD_BENCHMARKS=ON",
+          "cmake --build build/bench --target bench_report",
+          "```",
+          "",
+          f"- Date: {date}",
+          f"- Machine: {cpu_model()}; load average at the start {ctx.get('load_avg', '?')} (a shared machine: figures are "
+          f"medians of CPU time over {args.repetitions} repetitions, ratios compare runs of one binary)",
+          f"- Compiler: {ctx.get('ctnn_compiler', '?')}; every target also has `-ffp-contract=off` (ctnn rounds at run "
+          "time as it does in constant evaluation) and the project's warnings",
+          "- One sample per step (batch 1). Batch-32 figures are pending: mini-batches (issue 5) are not in "
+          "`include/ctnn/` yet.",
+          "- Networks: ReLU between dense layers, identity output, ½·mean-squared-error loss, SGD (lr 0.01); inputs "
+          "cycle through 64 random samples unknown to the compiler. `~` marks a numerical step that was not run "
+          "(P above 50,000) and is extrapolated as 2P × forward.",
+          "- FLOPs counted: a multiply-add is 2; forward 2M (M = Σ inputs·outputs of the dense layers); backprop step "
+          "2M + 2M (weight gradient) + 2(M − M₁) (input gradients, none for the first layer) + 2P (update); "
+          "% of peak is against the fused (FMA) peak of the same scalar type measured in the same run.",
+          "",
+          "## Figures", ""]
+    for tag, title, c, medians, rs in results:
+        md.append(section(title, c, rs, medians))
+    md.append("## Plots")
+    md.append("")
+    if ratio_png:
+        md.append(f"![numerical / backprop against P]({os.path.basename(ratio_png)})")
+        md.append("")
+        md.append(f"![time per sample, ctnn and Eigen]({os.path.basename(time_png)})")
+        md.append("")
+    md.append("## Raw lines")
+    md.append("")
+    md.append("```")
+    md.extend(scaling_line(r) for r in native_rows)
+    md.append("```")
+    md.append("")
+    if os.path.exists(args.analysis):
+        with open(args.analysis) as f:
+            md.append(f.read())
+    with open(os.path.join(args.docs, "benchmarks.md"), "w") as f:
+        f.write("\n".join(md))
+    print(f"wrote {os.path.join(args.docs, 'benchmarks.md')}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
