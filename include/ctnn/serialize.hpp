@@ -418,6 +418,7 @@ enum class read_status {
     wrong_layer,          // a layer line differs from the network's layer (kind or sizes)
     bad_number,           // a value that is not a hexadecimal float (0x1.8p+1), inf or nan
     missing_end,          // the text ends before "end"
+    expected_end,         // more values or layers than the network has, where "end" should be
     trailing_text,        // something other than comments after "end"
 };
 
@@ -434,6 +435,7 @@ constexpr const char* describe(read_status s) noexcept {
         return "a value is not a hexadecimal floating-point number such as 0x1.8p+1 (as write_text and "
                "Python's float.hex() write), inf or nan";
     case read_status::missing_end: return "the text ends early: values or \"end\" are missing";
+    case read_status::expected_end: return "more values or layers than the network has: \"end\" expected";
     case read_status::trailing_text: return "text other than comments follows \"end\"";
     }
     return "unknown status";
@@ -595,7 +597,7 @@ constexpr read_result read_text(std::string_view text, Net& net) noexcept {
     });
     if (status != read_status::ok) return fail(status);
     const std::string_view end = in.next();
-    if (end != "end") return fail(end.empty() ? read_status::missing_end : read_status::wrong_layer_count);
+    if (end != "end") return fail(end.empty() ? read_status::missing_end : read_status::expected_end);
     if (!in.next().empty()) return fail(read_status::trailing_text);
     return {read_status::ok, in.line};
 }

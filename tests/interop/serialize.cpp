@@ -172,6 +172,7 @@ TEST_CASE("read_text says what does not match, and where") {
     // A value missing before "end": "end" is read as the value.
     STATIC_REQUIRE(read_into<small_t>(replaced("-0x1p+0\n", "").view()).status == read_status::bad_number);
     STATIC_REQUIRE(read_into<small_t>(replaced("end\n", "end\nrelu\n").view()).status == read_status::trailing_text);
+    STATIC_REQUIRE(read_into<small_t>(replaced("end\n", "0x1p+0\nend\n").view()).status == read_status::expected_end);
     STATIC_REQUIRE(!read_into<small_t>("hello"));
     STATIC_REQUIRE(contains(ctnn::describe(read_status::bad_number), "hexadecimal"));
 }
