@@ -137,11 +137,6 @@ struct layer_traits<type_list<Layers...>> {
                                                                                       0};
 };
 
-template <class... Specs>
-constexpr bool network_arguments_valid() {
-    return check_not_empty<Specs...>::value;
-}
-
 
 template <class NetworkInputs, class GivenInputs>
 struct check_input_size_matches_network {
@@ -171,28 +166,28 @@ struct check_same_scalar {
     static constexpr bool value = true;
 };
 
-} // namespace detail
-
 // Everything a network computes on its way forward: the input, then the output
 // of each layer, each in its own std::array (on the stack; no heap).
 template <class T, class LayerList>
 struct activations_of;
 
 template <class T>
-struct activations_of<T, detail::type_list<>> {
+struct activations_of<T, type_list<>> {
     using type = boost::hana::tuple<>;
 };
 
 template <class T, class First, class... Rest>
-struct activations_of<T, detail::type_list<First, Rest...>> {
+struct activations_of<T, type_list<First, Rest...>> {
     using type = boost::hana::tuple<std::array<T, First::inputs>, std::array<T, First::outputs>,
                                     std::array<T, Rest::outputs>...>;
 };
 
+} // namespace detail
+
 template <class Scalar, class... Layers>
 class network {
     static_assert(detail::check_scalar_type<Scalar>::value);
-    static_assert(detail::network_arguments_valid<Layers...>());
+    static_assert(detail::check_not_empty<Layers...>::value);
     static_assert(detail::first_layer_has_sizes<Layers...>());
 
     using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), 0, 0, detail::type_list<>,
@@ -223,7 +218,7 @@ public:
     using parameter_array = std::array<Scalar, parameter_count>;
     // The gradient mirrors the parameters: same layout, same size.
     using gradient_type = parameter_array;
-    using activations_type = typename activations_of<Scalar, bound_list>::type;
+    using activations_type = typename detail::activations_of<Scalar, bound_list>::type;
 
     // The same network over another scalar type (a float network is
     // gradient-checked as a double one).

@@ -117,13 +117,11 @@
 //   * IEEE-754 binary32/binary64 arithmetic with round-to-nearest
 //     (x86-64 SSE2, AArch64, ...; not x87 / -mfpmath=387).
 //   * No FMA contraction of a*b+c at run time (constant evaluation never
-//     fuses).  Recommended: build with -ffp-contract=off.  Without it this
-//     header protects itself: Clang's default (-ffp-contract=on) is overridden
-//     by #pragma clang fp contract(off); on GCC, when the target has FMA
-//     (__FP_FAST_FMA, e.g. -march=haswell), the kernels are compiled with
-//     #pragma GCC optimize("fp-contract=off") (GCC then does not inline them
-//     into callers; a call per function).  Clang with -ffp-contract=fast
-//     ignores the pragma and is NOT supported.
+//     fuses).  Build with -ffp-contract=off, as all of ctnn's own targets
+//     are: GCC contracts by default on targets with FMA (e.g. -march=native),
+//     and the network's own loops need it as much as these functions do.
+//     Under Clang's default (-ffp-contract=on) this header keeps itself
+//     unfused with #pragma clang fp contract(off), which costs nothing.
 //   * No -ffast-math / -funsafe-math-optimizations.
 //
 // Cost in constant evaluation (Clang -fconstexpr-steps units per call,
@@ -151,10 +149,6 @@
 #if defined(__clang__)
 #pragma float_control(push)
 #pragma clang fp contract(off)
-#elif defined(__GNUC__) && defined(__FP_FAST_FMA)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#define CTNN_MATH_GCC_POP_OPTIONS
 #endif
 
 namespace ctnn::math {
@@ -484,9 +478,6 @@ template <class T>
 
 #if defined(__clang__)
 #pragma float_control(pop)
-#elif defined(CTNN_MATH_GCC_POP_OPTIONS)
-#pragma GCC pop_options
-#undef CTNN_MATH_GCC_POP_OPTIONS
 #endif
 
 #undef CTNN_MATH_BIT_CAST
@@ -1258,11 +1249,6 @@ struct layer_traits<type_list<Layers...>> {
                                                                                       0};
 };
 
-template <class... Specs>
-constexpr bool network_arguments_valid() {
-    return check_not_empty<Specs...>::value;
-}
-
 
 template <class NetworkInputs, class GivenInputs>
 struct check_input_size_matches_network {
@@ -1292,28 +1278,28 @@ struct check_same_scalar {
     static constexpr bool value = true;
 };
 
-} // namespace detail
-
 // Everything a network computes on its way forward: the input, then the output
 // of each layer, each in its own std::array (on the stack; no heap).
 template <class T, class LayerList>
 struct activations_of;
 
 template <class T>
-struct activations_of<T, detail::type_list<>> {
+struct activations_of<T, type_list<>> {
     using type = boost::hana::tuple<>;
 };
 
 template <class T, class First, class... Rest>
-struct activations_of<T, detail::type_list<First, Rest...>> {
+struct activations_of<T, type_list<First, Rest...>> {
     using type = boost::hana::tuple<std::array<T, First::inputs>, std::array<T, First::outputs>,
                                     std::array<T, Rest::outputs>...>;
 };
 
+} // namespace detail
+
 template <class Scalar, class... Layers>
 class network {
     static_assert(detail::check_scalar_type<Scalar>::value);
-    static_assert(detail::network_arguments_valid<Layers...>());
+    static_assert(detail::check_not_empty<Layers...>::value);
     static_assert(detail::first_layer_has_sizes<Layers...>());
 
     using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), 0, 0, detail::type_list<>,
@@ -1344,7 +1330,7 @@ public:
     using parameter_array = std::array<Scalar, parameter_count>;
     // The gradient mirrors the parameters: same layout, same size.
     using gradient_type = parameter_array;
-    using activations_type = typename activations_of<Scalar, bound_list>::type;
+    using activations_type = typename detail::activations_of<Scalar, bound_list>::type;
 
     // The same network over another scalar type (a float network is
     // gradient-checked as a double one).

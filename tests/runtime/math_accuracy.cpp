@@ -158,6 +158,7 @@ struct Result {
     std::uint64_t max_ulp = 0;
     double worst_x = 0, got = 0, want = 0;
     std::size_t n = 0;
+    std::size_t inexact = 0;  // results that differ from the reference at all
 };
 
 template <class T>
@@ -165,6 +166,7 @@ void check_one(Fn f, T x, Result& res) {
     const T got = ours(f, x), want = ref(f, x);
     const std::uint64_t d = ulp_distance(got, want);
     ++res.n;
+    if (d != 0) ++res.inexact;
     if (res.n == 1 || d > res.max_ulp) {
         res.max_ulp = d;
         res.worst_x = static_cast<double>(x);
@@ -220,9 +222,9 @@ void run_type(const char* tname) {
     for (const Plan& p : plans()) {
         const Result r = sweep<T>(p, kDense, kRandom);
         const std::uint64_t b = bound(p.f, std::is_same_v<T, float>);
-        std::printf("%-8s %-6s %9zu pts  max %llu ulp (bound %llu)  at x=%.17g got=%.17g ref=%.17g\n", name(p.f), tname,
-                    r.n, static_cast<unsigned long long>(r.max_ulp), static_cast<unsigned long long>(b), r.worst_x,
-                    r.got, r.want);
+        std::printf("%-8s %-6s %8zu %8zu %8llu %6llu   x=%.17g got=%.17g ref=%.17g\n", name(p.f), tname, r.n,
+                    r.inexact, static_cast<unsigned long long>(r.max_ulp), static_cast<unsigned long long>(b),
+                    r.worst_x, r.got, r.want);
         INFO(name(p.f) << "<" << tname << "> worst x=" << r.worst_x << " got=" << r.got << " ref=" << r.want);
         CHECK(r.max_ulp <= b);
     }
@@ -233,7 +235,8 @@ void run_type(const char* tname) {
 TEST_CASE("ctnn::math accuracy vs <cmath> (long double reference)", "[math][accuracy]") {
     static_assert(std::numeric_limits<long double>::digits >= 64,
                   "accuracy reference needs an extended long double (x86-64)");
-    std::printf("%-8s %-6s %9s\n", "function", "type", "points");
+    std::printf("%-8s %-6s %8s %8s %8s %6s   %s\n", "function", "type", "points", "!=ref", "max_ulp", "bound",
+                "worst case");
     run_type<double>("double");
     run_type<float>("float");
 }
@@ -264,6 +267,23 @@ TEST_CASE("ctnn::math special values at run time", "[math]") {
     CHECK(cm::exp(89.0f + static_cast<float>(zero)) == std::numeric_limits<float>::infinity());
     CHECK(cm::exp(88.72283f + static_cast<float>(zero)) < std::numeric_limits<float>::infinity());
     CHECK(cm::exp(88.72283f + static_cast<float>(zero)) == std::exp(88.72283f + static_cast<float>(zero)));
+    {  // float exp overflow threshold: last finite and first infinite input
+        volatile float t = 0x1.62e42ep+6f;
+        const float below = t, above = std::nextafter(below, std::numeric_limits<float>::infinity());
+        CHECK(cm::exp(below) == static_cast<float>(std::exp(static_cast<double>(below))));
+        CHECK(cm::exp(below) < std::numeric_limits<float>::infinity());
+        CHECK(cm::exp(above) == std::numeric_limits<float>::infinity());
+        CHECK(static_cast<float>(std::exp(static_cast<double>(above))) == std::numeric_limits<float>::infinity());
+        CHECK(cm::expm1(above) == std::numeric_limits<float>::infinity());
+    }
+    {  // double exp overflow/underflow thresholds
+        volatile double t = 0x1.62e42fefa39efp+9, u = -0x1.74910d52d3051p+9;
+        const double hi = t, lo = u;
+        CHECK(cm::exp(hi) == std::exp(hi));
+        CHECK(cm::exp(std::nextafter(hi, inf)) == inf);
+        CHECK(cm::exp(lo) == std::exp(lo));
+        CHECK(cm::exp(std::nextafter(lo, -inf)) == 0.0);
+    }
     CHECK(cm::ldexp(1.0 + zero, 1024) == inf);
     CHECK(cm::ldexp(1.0 + zero, -1074) == std::ldexp(1.0, -1074));
     CHECK(cm::ldexp(1.5 + zero, -1075) == std::ldexp(1.5, -1075));
