@@ -1,7 +1,10 @@
 """tools/ctnn-export refuses what it cannot convert, with a message naming the layer, and writes
 nothing; its number formatting and the text loader are exact. Run by ctest:
 
-    test_exporter.py <tools dir> <scratch dir>
+    test_exporter.py <tools dir> <scratch dir> [<C++ compiler> <include dir>...]
+
+With a compiler, also checks that the self-verification is not vacuous: a header whose weights were
+converted wrongly (not transposed) must fail to compile, naming the reference input.
 """
 
 import contextlib
@@ -130,6 +133,41 @@ for bad, expected in (("ctnn-network 2\n", "version"), ("ctnn-network 1\nscalar 
     except ctnn_export.ExportError as error:
         if expected not in str(error):
             failures.append("load_text: %r lacks %r" % (str(error), expected))
+
+# The self-check catches a wrong conversion: PyTorch's [out][in] weight used without transposing.
+if len(sys.argv) > 3:
+    compiler, includes = sys.argv[3], sys.argv[4:]
+    square = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 2))
+    convert = ctnn_export.convert
+
+    def untransposed(module, input_size=None):
+        layers = convert(module, input_size)
+        for layer in layers:
+            if layer["kind"] == "dense" and layer["inputs"] == layer["outputs"]:
+                layer["weight"] = [list(row) for row in zip(*layer["weight"])]
+        return layers
+
+    results = {}
+    for name, converter in (("correct", convert), ("untransposed", untransposed)):
+        ctnn_export.convert = converter
+        header = os.path.join(scratch, name + ".hpp")
+        ctnn_export.export_header(square, header, namespace=name)
+        ctnn_export.convert = convert
+        source = os.path.join(scratch, name + ".cpp")
+        with open(source, "w") as f:
+            f.write('#include "%s.hpp"\n' % name)
+        command = [compiler, "-std=c++20", "-fsyntax-only", "-ffp-contract=off"]
+        # The compiler's own directories are searched anyway; naming them with -I would reorder them.
+        command += ["-I" + d for d in includes if d not in ("/usr/include", "/usr/local/include")] + [source]
+        results[name] = subprocess.run(command, capture_output=True, text=True)
+    if results["correct"].returncode != 0:
+        failures.append("the correct header does not compile:\n" + results["correct"].stderr[-2000:])
+    bad = results["untransposed"]
+    expected = "untransposed: ctnn's forward pass differs from PyTorch's on reference input"
+    if bad.returncode == 0 or expected not in bad.stderr:
+        failures.append("a header with untransposed weights compiled, or failed otherwise:\n" + bad.stderr[-2000:])
+    else:
+        print("self-check caught untransposed weights: %s" % next(l for l in bad.stderr.splitlines() if expected in l))
 
 if failures:
     print("\n".join("FAILED: " + f for f in failures))
