@@ -69,6 +69,30 @@ constexpr bool all_finite(const std::array<T, P>& a) noexcept {
     return true;
 }
 
+template <class Optimiser, class Parameters>
+struct check_optimiser {
+    static_assert(requires(Optimiser& o, Parameters& p, const Parameters& g) {
+        o.learning_rate = 0.0;
+        o.update(p, g);
+    }, "ctnn::fit: the optimiser needs a `double learning_rate` member and update(parameters, gradient), "
+       "e.g. ctnn::sgd{0.1} or ctnn::adam_for<Network>{.learning_rate = 0.01}");
+    static constexpr bool value = true;
+};
+
+template <class Schedule>
+struct check_schedule {
+    static_assert(requires(const Schedule& s, std::size_t epoch) { double{s.factor(epoch)}; },
+                  "ctnn::fit: a schedule needs factor(epoch) -> double, e.g. ctnn::schedule::cosine{.epochs = 100}");
+    static constexpr bool value = true;
+};
+
+template <class Callback, class T>
+struct check_callback {
+    static_assert(requires(Callback& c, const epoch_report<T>& r) { c(r); },
+                  "ctnn::fit: the callback must be callable with a const ctnn::epoch_report<Scalar>&");
+    static constexpr bool value = true;
+};
+
 } // namespace detail
 
 // Epochs passes over the N samples (xs, ds) in batches of BatchSize (the last
@@ -92,6 +116,8 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
     static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
     static_assert(N > 0, "ctnn::fit: the dataset is empty");
     using T = typename Net::scalar;
+    static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
+                  detail::check_schedule<Schedule>::value && detail::check_callback<Callback, T>::value);
     fit_history<T, Epochs> history{};
     splitmix64 gen{options.seed};
     auto order = iota_indices<N>();
