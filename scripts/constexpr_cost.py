@@ -17,7 +17,8 @@ import argparse, os, resource, shutil, subprocess, sys, time, glob
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SNIPPET = os.path.join(ROOT, "scripts", "constexpr_cost", "note_costs.cpp")
-INCLUDES = ["-I" + os.path.join(ROOT, "include"), "-I" + os.path.join(ROOT, "examples", "common")]
+INCLUDES = ["-I" + os.path.join(ROOT, "include"), "-I" + os.path.join(ROOT, "examples", "common"),
+            "-I" + os.path.join(ROOT, "tests", "common")]
 
 CLANG_DEFAULT = 1048576
 GCC_DEFAULT = 33554432
@@ -89,6 +90,7 @@ def main():
     ap.add_argument("--compilers", nargs="*")
     ap.add_argument("--markdown", help="write the tables to this file")
     ap.add_argument("--skip-files", action="store_true", help="skip the per-file compile cost table")
+    ap.add_argument("--files-only", action="store_true", help="only the per-file compile cost table")
     args = ap.parse_args()
     compilers = args.compilers or [c for c in ["g++", "clang++-14", "clang++-16", "clang++-19"] if shutil.which(c)]
 
@@ -96,7 +98,7 @@ def main():
     out.append("| compiler | unit | setup | gradient check | 50 backprop steps | 50 numerical steps | "
                "per parameter per backprop step | largest 2-H-1 in one evaluation (default limits) |")
     out.append("|---|---|---|---|---|---|---|---|")
-    for cxx in compilers:
+    for cxx in ([] if args.files_only else compilers):
         unit = "GCC ops" if is_gcc(cxx) else "Clang steps"
         setup = needed(cxx, ["WHAT=setup"])
         check = needed(cxx, ["WHAT=check"])
