@@ -6,7 +6,8 @@
 //
 // Benchmark names: <implementation>_<what>/<widths>/<scalar>, e.g.
 //   ctnn_forward/784-50-10/float, ctnn_step/..., ctnn_numerical/...,
-//   eigen_forward/..., eigen_step/...; the peak kernels are in peak.cpp.
+//   eigen_forward/..., eigen_step/..., ctnn_batch32/..., eigen_batch32/... (one
+//   step on a batch of 32: time per batch); the peak kernels are in peak.cpp.
 // Counters: params, FLOPS (per second, see bench_support.hpp for the count),
 // and iterations_fixed = 1 where the iteration count was fixed by hand.
 #include "bench_support.hpp"
@@ -231,6 +232,83 @@ void eigen_step(benchmark::State& state) {
 }
 
 // ---------------------------------------------------------------------------
+// Batches of 32 (ctnn::train_batch: the mean gradient of 32 samples, one
+// update). Time is per batch; bench_report divides by 32.
+// ---------------------------------------------------------------------------
+constexpr std::size_t batch_size = 32;
+
+template <class Net>
+struct batch_data {
+    std::array<typename Net::input_type, batch_size> x[2];
+    std::array<typename Net::output_type, batch_size> d[2];
+};
+
+template <class Net>
+std::unique_ptr<batch_data<Net>> make_batches() {
+    const auto data = make_data<Net>();
+    auto b = std::make_unique<batch_data<Net>>();
+    for (std::size_t k = 0; k < 2 * batch_size; ++k) {
+        b->x[k / batch_size][k % batch_size] = data->x[k];
+        b->d[k / batch_size][k % batch_size] = data->d[k];
+    }
+    return b;
+}
+
+template <class Net>
+void ctnn_batch_step(benchmark::State& state) {
+    const auto net = make_net<Net>();
+    const auto before = std::make_unique<Net>(*net);
+    const auto batches = make_batches<Net>();
+    ctnn::sgd optimiser{learning_rate()};
+    std::size_t i = 0;
+    double loss_sum = 0;
+    for (auto _ : state) {
+        const std::size_t k = i++ % 2;
+        auto loss = ctnn::train_batch(*net, ctnn::mse{}, optimiser, batches->x[k], batches->d[k]);
+        bench::escape(loss);
+        loss_sum += double(loss);
+    }
+    if (!trained(*before, *net, loss_sum)) state.SkipWithError("ctnn batch step: did not train");
+    set_counters<Net>(state, double(batch_size) * (bench::backprop_step_flops<Net>() -
+                                                   2.0 * double(Net::parameter_count)) +
+                                 2.0 * double(Net::parameter_count));
+    state.counters["batch"] = double(batch_size);
+}
+
+template <class Net, class Peer>
+void eigen_batch_step(benchmark::State& state) {
+    using T = typename Net::scalar;
+    constexpr int B = int(batch_size);
+    const auto before = make_net<Net>();
+    const auto peer = std::make_unique<Peer>();
+    peer->load(*before);
+    const auto batches = make_batches<Net>();
+    auto xs = std::make_unique<std::array<Eigen::Matrix<T, Peer::inputs, B>, 2>>();
+    auto ds = std::make_unique<std::array<Eigen::Matrix<T, Peer::outputs, B>, 2>>();
+    for (std::size_t k = 0; k < 2; ++k)
+        for (int b = 0; b < B; ++b) {
+            (*xs)[k].col(b) = to_eigen<Peer, Net>(batches->x[k][std::size_t(b)]);
+            (*ds)[k].col(b) = to_eigen<Peer, Net>(batches->d[k][std::size_t(b)]);
+        }
+    const T lr = static_cast<T>(learning_rate());
+    std::size_t i = 0;
+    double loss_sum = 0;
+    for (auto _ : state) {
+        const std::size_t k = i++ % 2;
+        auto loss = peer->template train_batch<B>((*xs)[k], (*ds)[k], lr);
+        bench::escape(loss);
+        loss_sum += double(loss);
+    }
+    const auto after = std::make_unique<Net>();
+    peer->store(*after);
+    if (!trained(*before, *after, loss_sum)) state.SkipWithError("eigen batch step: did not train");
+    set_counters<Net>(state, double(batch_size) * (bench::backprop_step_flops<Net>() -
+                                                   2.0 * double(Net::parameter_count)) +
+                                 2.0 * double(Net::parameter_count));
+    state.counters["batch"] = double(batch_size);
+}
+
+// ---------------------------------------------------------------------------
 // Before anything is timed: ctnn and the Eigen peer compute the same thing.
 // ---------------------------------------------------------------------------
 template <class Case, class T>
@@ -258,12 +336,30 @@ bool validate() {
     const double step_error = max_abs_difference(net->parameters, after->parameters);
     const double loss_error = std::fabs(double(loss) - double(eigen_loss)) / std::fmax(1e-30, std::fabs(double(loss)));
 
-    const bool ok = forward_error <= tolerance && step_error <= tolerance && loss_error <= tolerance;
+    // A batch step: ctnn::train_batch against the peer's.
+    const auto batches = make_batches<Net>();
+    constexpr int B = int(batch_size);
+    auto bx = std::make_unique<Eigen::Matrix<T, Peer::inputs, B>>();
+    auto bd = std::make_unique<Eigen::Matrix<T, Peer::outputs, B>>();
+    for (int b = 0; b < B; ++b) {
+        bx->col(b) = to_eigen<Peer, Net>(batches->x[0][std::size_t(b)]);
+        bd->col(b) = to_eigen<Peer, Net>(batches->d[0][std::size_t(b)]);
+    }
+    const T batch_loss = ctnn::train_batch(*net, ctnn::mse{}, optimiser, batches->x[0], batches->d[0]);
+    const T eigen_batch_loss = peer->template train_batch<B>(*bx, *bd, static_cast<T>(learning_rate()));
+    peer->store(*after);
+    const double batch_error = max_abs_difference(net->parameters, after->parameters);
+    const double batch_loss_error =
+        std::fabs(double(batch_loss) - double(eigen_batch_loss)) / std::fmax(1e-30, std::fabs(double(batch_loss)));
+
+    const bool ok = forward_error <= tolerance && step_error <= tolerance && loss_error <= tolerance &&
+                    batch_error <= tolerance && batch_loss_error <= tolerance;
     if (!ok)
         std::fprintf(stderr,
                      "validation failed for %s/%s: |forward ctnn - eigen| = %g, |step ctnn - eigen| = %g, "
-                     "relative loss difference %g (tolerance %g)\n",
-                     Case::name, scalar_name<T>, forward_error, step_error, loss_error, tolerance);
+                     "relative loss difference %g; batch step %g, batch loss %g (tolerance %g)\n",
+                     Case::name, scalar_name<T>, forward_error, step_error, loss_error, batch_error,
+                     batch_loss_error, tolerance);
     return ok;
 }
 
@@ -280,6 +376,8 @@ void register_case() {
     }
     benchmark::RegisterBenchmark(("eigen_forward" + suffix).c_str(), eigen_forward<Net, Peer>);
     benchmark::RegisterBenchmark(("eigen_step" + suffix).c_str(), eigen_step<Net, Peer>);
+    benchmark::RegisterBenchmark(("ctnn_batch32" + suffix).c_str(), ctnn_batch_step<Net>);
+    benchmark::RegisterBenchmark(("eigen_batch32" + suffix).c_str(), eigen_batch_step<Net, Peer>);
 }
 
 template <class... Cases>

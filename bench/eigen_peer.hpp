@@ -78,7 +78,64 @@ public:
         return loss;
     }
 
+    // Batch of B samples as the columns of X and D: one SGD step on the mean
+    // loss (the mean gradient, as ctnn::train_batch takes). Returns the mean
+    // loss before the update.
+    template <int B>
+    T train_batch(const Eigen::Matrix<T, inputs, B>& x, const Eigen::Matrix<T, outputs, B>& d, T learning_rate) {
+        batch_activations<B> a;
+        std::get<0>(a) = x;
+        batch_trace_from<0, B>(a);
+        const Eigen::Matrix<T, outputs, B> error = std::get<depth>(a) - d;
+        const T loss = error.squaredNorm() / T(2 * outputs * B);
+        const Eigen::Matrix<T, outputs, B> delta = outputs == 1 ? error : (error / T(outputs)).eval();
+        batch_update_from<depth - 1, B>(a, delta, learning_rate / T(B));
+        return loss;
+    }
+
+    template <int B>
+    Eigen::Matrix<T, outputs, B> forward_batch(const Eigen::Matrix<T, inputs, B>& x) const {
+        batch_activations<B> a;
+        std::get<0>(a) = x;
+        batch_trace_from<0, B>(a);
+        return std::get<depth>(a);
+    }
+
 private:
+    template <int B, std::size_t... K>
+    static auto batch_tuple(std::index_sequence<K...>) -> std::tuple<Eigen::Matrix<T, widths[K], B>...>;
+    template <int B>
+    using batch_activations = decltype(batch_tuple<B>(std::make_index_sequence<depth + 1>{}));
+
+    template <std::size_t K, int B>
+    void batch_trace_from(batch_activations<B>& a) const {
+        if constexpr (K < depth) {
+            const auto& layer = std::get<K>(layers);
+            auto& z = std::get<K + 1>(a);
+            z = layer.b.template replicate<1, B>();
+            z.noalias() += layer.w * std::get<K>(a);
+            if constexpr (K + 1 < depth) z = z.cwiseMax(T(0));
+            batch_trace_from<K + 1, B>(a);
+        }
+    }
+
+    template <std::size_t K, int B, class Matrix>
+    void batch_update_from(const batch_activations<B>& a, const Matrix& delta, T scaled_rate) {
+        auto& layer = std::get<K>(layers);
+        const auto& in = std::get<K>(a);
+        if constexpr (K > 0) {
+            Eigen::Matrix<T, widths[K], B> back;
+            back.noalias() = layer.w.transpose() * delta;
+            back = (in.array() > T(0)).select(back, T(0));
+            layer.w.noalias() -= (scaled_rate * delta) * in.transpose();
+            layer.b -= scaled_rate * delta.rowwise().sum();
+            batch_update_from<K - 1, B>(a, back, scaled_rate);
+        } else {
+            layer.w.noalias() -= (scaled_rate * delta) * in.transpose();
+            layer.b -= scaled_rate * delta.rowwise().sum();
+        }
+    }
+
     template <std::size_t K>
     void load_from(const T* p) {
         if constexpr (K < depth) {

@@ -9,6 +9,7 @@ Usually run through the CMake target (see docs/benchmarks.md):
 Directly: bench_report.py --bench build/bench/bench/ctnn_bench
           [--portable build/bench/bench/ctnn_bench_portable] [--docs docs]
           [--reuse]  (re-read the JSON of the last run instead of running again)
+       bench_report.py --compare before.json after.json   (before/after table)
 
 Prints one line per network and scalar type (from the -O3 -march=native
 build):
@@ -99,6 +100,11 @@ def rows(medians):
             "eigen_forward_ns": r["eigen_forward"]["cpu_ns"], "eigen_backprop_ns": r["eigen_step"]["cpu_ns"],
             "forward_flops": r["ctnn_forward"]["flops"], "step_flops": r["ctnn_step"]["flops"],
             "eigen_forward_flops": r["eigen_forward"]["flops"], "eigen_step_flops": r["eigen_step"]["flops"],
+            # one step on a batch of 32, per sample
+            "batch_ns": r["ctnn_batch32"]["cpu_ns"] / 32 if "ctnn_batch32" in r else None,
+            "eigen_batch_ns": r["eigen_batch32"]["cpu_ns"] / 32 if "eigen_batch32" in r else None,
+            "batch_flops": r["ctnn_batch32"]["flops"] if "ctnn_batch32" in r else None,
+            "eigen_batch_flops": r["eigen_batch32"]["flops"] if "eigen_batch32" in r else None,
         })
     out.sort(key=lambda r: (r["scalar"] != "float", r["params"], r["depth"]))
     return out
@@ -165,6 +171,21 @@ def table(rs, peaks):
             f"| {r['backprop_over_forward']:.2f} | {fmt_ns(r['eigen_forward_ns'])} | {fmt_ns(r['eigen_backprop_ns'])} "
             f"| {r['forward_ns'] / r['eigen_forward_ns']:.2f} | {r['backprop_ns'] / r['eigen_backprop_ns']:.2f} "
             f"| {g(r['forward_flops'])} | {g(r['step_flops'])} | {g(r['eigen_step_flops'])} |")
+    if any(r["batch_ns"] for r in rs):
+        lines += ["", "Batch of 32 (`ctnn::train_batch`: mean gradient of 32 samples, one SGD update; the Eigen peer "
+                  "does the same with 32-column matrices), time per sample:", "",
+                  "| network | P | scalar | ctnn batch-32 step / sample | vs ctnn batch-1 step | Eigen batch-32 step / sample "
+                  "| ctnn/Eigen | ctnn GFLOP/s (% of peak) | Eigen GFLOP/s (% of peak) |",
+                  "|---|--:|---|--:|--:|--:|--:|--:|--:|"]
+        for r in rs:
+            if not r["batch_ns"]:
+                continue
+            pk = peaks.get(r["scalar"])
+            def g2(f):
+                return "–" if f is None else f"{f / 1e9:.3g}" + (f" ({100 * f / pk:.0f}%)" if pk else "")
+            lines.append(f"| {r['net']} | {r['params']:,} | {r['scalar']} | {fmt_ns(r['batch_ns'])} "
+                         f"| {r['batch_ns'] / r['backprop_ns']:.2f} | {fmt_ns(r['eigen_batch_ns'])} "
+                         f"| {r['batch_ns'] / r['eigen_batch_ns']:.2f} | {g2(r['batch_flops'])} | {g2(r['eigen_batch_flops'])} |")
     return "\n".join(lines)
 
 
@@ -208,6 +229,9 @@ def plot(rs, docs):
         ax.plot(x, [r["eigen_backprop_ns"] for r in sel], "s--", label="Eigen backprop step")
         ax.plot(x, [r["forward_ns"] for r in sel], "o-", label="ctnn forward")
         ax.plot(x, [r["eigen_forward_ns"] for r in sel], "s--", label="Eigen forward")
+        if all(r["batch_ns"] for r in sel):
+            ax.plot(x, [r["batch_ns"] for r in sel], "^-", label="ctnn batch-32 step / sample")
+            ax.plot(x, [r["eigen_batch_ns"] for r in sel], "v--", label="Eigen batch-32 step / sample")
         for r in sel:
             ax.annotate(r["net"], (r["params"], r["backprop_ns"]), fontsize=7, textcoords="offset points", xytext=(4, 4))
         ax.set_xscale("log")
@@ -216,8 +240,8 @@ def plot(rs, docs):
         ax.set_title(scalar)
         ax.grid(True, which="both", alpha=0.3)
     axes[0].set_ylabel("time per sample (ns, median CPU time)")
-    axes[0].legend()
-    fig.suptitle("ctnn vs hand-written Eigen, batch 1, -O3 -march=native")
+    axes[0].legend(fontsize=7)
+    fig.suptitle("ctnn vs hand-written Eigen, per sample, -O3 -march=native")
     fig.tight_layout()
     fig.savefig(time_png, dpi=110)
     plt.close(fig)
@@ -280,7 +304,28 @@ def section(title, ctx, rs, medians):
     return "\n".join(out)
 
 
+def compare(before_json, after_json):
+    """Before/after table of two runs of the same benchmarks (e.g. the library
+    and a modified copy built with -DCTNN_BENCH_INCLUDE_OVERRIDE=...)."""
+    _, a = load(before_json)
+    _, b = load(after_json)
+    ra = {(r["net"], r["scalar"]): r for r in rows(a)}
+    print("| network | scalar | forward before | after | Eigen | step before | after | Eigen "
+          "| step/forward before | after | ctnn/Eigen step before | after |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for r in rows(b):
+        o = ra.get((r["net"], r["scalar"]))
+        if not o:
+            continue
+        print(f"| {r['net']} | {r['scalar']} | {fmt_ns(o['forward_ns'])} | {fmt_ns(r['forward_ns'])} "
+              f"| {fmt_ns(r['eigen_forward_ns'])} | {fmt_ns(o['backprop_ns'])} | {fmt_ns(r['backprop_ns'])} "
+              f"| {fmt_ns(r['eigen_backprop_ns'])} | {o['backprop_over_forward']:.2f} | {r['backprop_over_forward']:.2f} "
+              f"| {o['backprop_ns'] / o['eigen_backprop_ns']:.2f} | {r['backprop_ns'] / r['eigen_backprop_ns']:.2f} |")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--compare":
+        return compare(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", required=True, help="the -O3 -march=native benchmark binary")
     ap.add_argument("--portable", help="the -O2 benchmark binary (optional second table)")
@@ -326,8 +371,7 @@ def main():
           f"medians of CPU time over {args.repetitions} repetitions, ratios compare runs of one binary)",
           f"- Compiler: {ctx.get('ctnn_compiler', '?')}; every target also has `-ffp-contract=off` (ctnn rounds at run "
           "time as it does in constant evaluation) and the project's warnings",
-          "- One sample per step (batch 1). Batch-32 figures are pending: mini-batches (issue 5) are not in "
-          "`include/ctnn/` yet.",
+          "- One sample per step (batch 1) in the main table; a batch of 32 (`ctnn::train_batch`) in the second.",
           "- Networks: ReLU between dense layers, identity output, ½·mean-squared-error loss, SGD (lr 0.01); inputs "
           "cycle through 64 random samples unknown to the compiler. `~` marks a numerical step that was not run "
           "(P above 50,000) and is extrapolated as 2P × forward.",
