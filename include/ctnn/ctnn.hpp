@@ -19,3 +19,4 @@
 #include <ctnn/batch.hpp>
 #include <ctnn/metrics.hpp>
 #include <ctnn/fit.hpp>
+#include <ctnn/serialize.hpp>

@@ -31,6 +31,11 @@ struct fit_options {
     std::uint64_t seed = 0;      // of the shuffling generator
     bool shuffle = true;         // reshuffle the sample order before every epoch
     std::size_t first_epoch = 0; // the schedule's epoch number of this call's first epoch (to resume a run)
+    // A batch loss above this stops training with training_status::loss_diverged
+    // before the batch's update (0: ctnn::default_divergence_limit of the
+    // network's scalar type). This is what lets a diverging fit end with a
+    // status in constant evaluation, where an overflow is a compile error.
+    double divergence_limit = 0;
 };
 
 // What the callback receives after each epoch.
@@ -101,9 +106,10 @@ struct check_callback {
 // base · schedule.factor(epoch) each epoch, where base is the rate the
 // optimiser has on entry; it is restored on return.
 //
-// Stops with training_status::loss_not_finite as soon as a batch's loss or
-// gradient is NaN or infinite; that batch's update is not applied, so the
-// network keeps the last finite parameters. history.loss[history.epochs] then
+// Stops with training_status::loss_diverged as soon as a batch's loss exceeds
+// options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
+// runtime; in constant evaluation that arithmetic is already an error); that
+// batch's update is not applied, so the network keeps the last parameters. history.loss[history.epochs] then
 // holds that batch's loss.
 template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
           class D, std::size_t ND, std::size_t N, class Schedule = schedule::constant, class Callback = no_callback>
@@ -122,6 +128,8 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
     splitmix64 gen{options.seed};
     auto order = iota_indices<N>();
     const double base_rate = optimiser.learning_rate;
+    const T limit = options.divergence_limit > 0 ? static_cast<T>(options.divergence_limit)
+                                                 : default_divergence_limit<T>;
 
     for (std::size_t e = 0; e < Epochs; ++e) {
         const double rate = base_rate * schedule.factor(options.first_epoch + e);
@@ -135,6 +143,12 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
             if (!math::isfinite(batch.loss) || !detail::all_finite(batch.gradient)) {
                 history.loss[e] = batch.loss;
                 history.status = training_status::loss_not_finite;
+                optimiser.learning_rate = base_rate;
+                return history;
+            }
+            if (batch.loss > limit) {
+                history.loss[e] = batch.loss;
+                history.status = training_status::loss_diverged;
                 optimiser.learning_rate = base_rate;
                 return history;
             }

@@ -64,6 +64,13 @@ constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, 
     return before;
 }
 
+// The loss above which a run counts as diverged (training_status::
+// loss_diverged): far below overflow, so a diverging run stops before any
+// step can overflow (GCC rejects an overflow to infinity in a constant
+// expression, Clang any NaN), and far above any loss a converging run has.
+template <class T>
+inline constexpr T default_divergence_limit = std::is_same_v<T, float> ? T(1e12f) : T(1e100);
+
 // Gradient methods for a training run.
 struct backprop_method {};
 struct numerical_method {
@@ -84,10 +91,7 @@ struct training_run {
     training_status status = training_status::ok;
     scalar last_loss = 0; // loss of the last sample, before its update
     // A loss above this stops the run with training_status::loss_diverged.
-    // Far below overflow, so a diverging run stops before any step can
-    // overflow (GCC rejects an overflow to infinity in a constant expression,
-    // Clang any NaN).
-    scalar divergence_limit = std::is_same_v<scalar, float> ? scalar(1e12f) : scalar(1e100);
+    scalar divergence_limit = default_divergence_limit<scalar>;
 };
 
 namespace detail {

@@ -2328,6 +2328,13 @@ constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, 
     return before;
 }
 
+// The loss above which a run counts as diverged (training_status::
+// loss_diverged): far below overflow, so a diverging run stops before any
+// step can overflow (GCC rejects an overflow to infinity in a constant
+// expression, Clang any NaN), and far above any loss a converging run has.
+template <class T>
+inline constexpr T default_divergence_limit = std::is_same_v<T, float> ? T(1e12f) : T(1e100);
+
 // Gradient methods for a training run.
 struct backprop_method {};
 struct numerical_method {
@@ -2348,10 +2355,7 @@ struct training_run {
     training_status status = training_status::ok;
     scalar last_loss = 0; // loss of the last sample, before its update
     // A loss above this stops the run with training_status::loss_diverged.
-    // Far below overflow, so a diverging run stops before any step can
-    // overflow (GCC rejects an overflow to infinity in a constant expression,
-    // Clang any NaN).
-    scalar divergence_limit = std::is_same_v<scalar, float> ? scalar(1e12f) : scalar(1e100);
+    scalar divergence_limit = default_divergence_limit<scalar>;
 };
 
 namespace detail {
@@ -2944,6 +2948,11 @@ struct fit_options {
     std::uint64_t seed = 0;      // of the shuffling generator
     bool shuffle = true;         // reshuffle the sample order before every epoch
     std::size_t first_epoch = 0; // the schedule's epoch number of this call's first epoch (to resume a run)
+    // A batch loss above this stops training with training_status::loss_diverged
+    // before the batch's update (0: ctnn::default_divergence_limit of the
+    // network's scalar type). This is what lets a diverging fit end with a
+    // status in constant evaluation, where an overflow is a compile error.
+    double divergence_limit = 0;
 };
 
 // What the callback receives after each epoch.
@@ -2982,6 +2991,30 @@ constexpr bool all_finite(const std::array<T, P>& a) noexcept {
     return true;
 }
 
+template <class Optimiser, class Parameters>
+struct check_optimiser {
+    static_assert(requires(Optimiser& o, Parameters& p, const Parameters& g) {
+        o.learning_rate = 0.0;
+        o.update(p, g);
+    }, "ctnn::fit: the optimiser needs a `double learning_rate` member and update(parameters, gradient), "
+       "e.g. ctnn::sgd{0.1} or ctnn::adam_for<Network>{.learning_rate = 0.01}");
+    static constexpr bool value = true;
+};
+
+template <class Schedule>
+struct check_schedule {
+    static_assert(requires(const Schedule& s, std::size_t epoch) { double{s.factor(epoch)}; },
+                  "ctnn::fit: a schedule needs factor(epoch) -> double, e.g. ctnn::schedule::cosine{.epochs = 100}");
+    static constexpr bool value = true;
+};
+
+template <class Callback, class T>
+struct check_callback {
+    static_assert(requires(Callback& c, const epoch_report<T>& r) { c(r); },
+                  "ctnn::fit: the callback must be callable with a const ctnn::epoch_report<Scalar>&");
+    static constexpr bool value = true;
+};
+
 } // namespace detail
 
 // Epochs passes over the N samples (xs, ds) in batches of BatchSize (the last
@@ -2990,9 +3023,10 @@ constexpr bool all_finite(const std::array<T, P>& a) noexcept {
 // base · schedule.factor(epoch) each epoch, where base is the rate the
 // optimiser has on entry; it is restored on return.
 //
-// Stops with training_status::loss_not_finite as soon as a batch's loss or
-// gradient is NaN or infinite; that batch's update is not applied, so the
-// network keeps the last finite parameters. history.loss[history.epochs] then
+// Stops with training_status::loss_diverged as soon as a batch's loss exceeds
+// options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
+// runtime; in constant evaluation that arithmetic is already an error); that
+// batch's update is not applied, so the network keeps the last parameters. history.loss[history.epochs] then
 // holds that batch's loss.
 template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
           class D, std::size_t ND, std::size_t N, class Schedule = schedule::constant, class Callback = no_callback>
@@ -3005,10 +3039,14 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
     static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
     static_assert(N > 0, "ctnn::fit: the dataset is empty");
     using T = typename Net::scalar;
+    static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
+                  detail::check_schedule<Schedule>::value && detail::check_callback<Callback, T>::value);
     fit_history<T, Epochs> history{};
     splitmix64 gen{options.seed};
     auto order = iota_indices<N>();
     const double base_rate = optimiser.learning_rate;
+    const T limit = options.divergence_limit > 0 ? static_cast<T>(options.divergence_limit)
+                                                 : default_divergence_limit<T>;
 
     for (std::size_t e = 0; e < Epochs; ++e) {
         const double rate = base_rate * schedule.factor(options.first_epoch + e);
@@ -3025,6 +3063,12 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
                 optimiser.learning_rate = base_rate;
                 return history;
             }
+            if (batch.loss > limit) {
+                history.loss[e] = batch.loss;
+                history.status = training_status::loss_diverged;
+                optimiser.learning_rate = base_rate;
+                return history;
+            }
             optimiser.update(net.parameters, batch.gradient);
             sum += batch.loss * static_cast<T>(count);
         }
@@ -3038,7 +3082,6 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
 
 } // namespace ctnn
 // ---- end <ctnn/fit.hpp> ----
-// ---- end <ctnn/ctnn.hpp> ----
 // ---- begin <ctnn/serialize.hpp> ----
 // ctnn/serialize.hpp - a network's weights out of the program, and back in.
 //
@@ -3653,3 +3696,4 @@ constexpr read_result read_text(std::string_view text, Net& net) noexcept {
 
 } // namespace ctnn
 // ---- end <ctnn/serialize.hpp> ----
+// ---- end <ctnn/ctnn.hpp> ----

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -82,7 +84,10 @@ TEST_CASE("fit stops a diverging run with loss_not_finite, parameters still fini
     const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
     const std::array<std::array<double, 1>, 1> d{{{1.0}}};
     std::size_t callbacks = 0;
-    const auto history = ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d, {}, ctnn::schedule::constant{},
+    // No divergence limit: the loss runs all the way to infinity.
+    const auto history = ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d,
+                                           {.divergence_limit = std::numeric_limits<double>::infinity()},
+                                           ctnn::schedule::constant{},
                                            [&callbacks](const ctnn::epoch_report<double>&) { ++callbacks; });
     CHECK(history.status == ctnn::training_status::loss_not_finite);
     CHECK(history.epochs > 10);
@@ -93,6 +98,19 @@ TEST_CASE("fit stops a diverging run with loss_not_finite, parameters still fini
     CHECK(ctnn::math::isfinite(net.parameters[0]));
     CHECK(ctnn::math::isfinite(net.parameters[1]));
     CHECK(std::string(ctnn::describe(history.status)).find("NaN") != std::string::npos);
+}
+
+TEST_CASE("fit stops a diverging run at the divergence limit, before overflow", "[runtime][fit]") {
+    ctnn::network<double, ctnn::dense<1, 1>> net{};
+    net.parameters = {0.5, 0.0};
+    ctnn::sgd opt{static_cast<double>(runtime_seed_source) / 11.0};
+    const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
+    const std::array<std::array<double, 1>, 1> d{{{1.0}}};
+    const auto history = ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d);
+    CHECK(history.status == ctnn::training_status::loss_diverged);
+    CHECK(history.loss[history.epochs] > ctnn::default_divergence_limit<double>);
+    CHECK(ctnn::math::isfinite(history.loss[history.epochs]));
+    CHECK(ctnn::math::isfinite(net.parameters[0]));
 }
 
 TEST_CASE("He and Xavier initialisers draw with the documented spread", "[runtime][init]") {

@@ -147,11 +147,26 @@ constexpr scheduled_run scheduled() {
     return r;
 }
 
-// (Divergence is tested at runtime, in tests/runtime/training.cpp: constant
-// evaluation rejects any arithmetic that yields infinity or NaN, so a
-// compile-time fit that diverges fails to compile rather than returning
-// training_status::loss_not_finite.)
+// A diverging fit ends with a status at compile time too: it stops at the
+// divergence limit, before any arithmetic could overflow (which constant
+// evaluation rejects). The NaN/infinity path is tested at runtime, in
+// tests/runtime/training.cpp.
+constexpr auto diverging_fit() {
+    ctnn::network<double, ctnn::dense<1, 1>> net{};
+    net.parameters = {0.5, 0.0};
+    ctnn::sgd opt{0.1};
+    const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
+    const std::array<std::array<double, 1>, 1> d{{{1.0}}};
+    return ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d);
+}
 } // namespace training_test
+
+TEST_CASE("fit: a diverging run ends with loss_diverged, also at compile time", "[static][fit]") {
+    constexpr auto history = training_test::diverging_fit();
+    STATIC_REQUIRE(history.status == ctnn::training_status::loss_diverged);
+    STATIC_REQUIRE(history.epochs > 5);
+    STATIC_REQUIRE(history.epochs < 200);
+}
 
 TEST_CASE("fit: schedule, callback, and the optimiser's rate restored", "[static][fit]") {
     constexpr auto r = scheduled();
