@@ -13,6 +13,7 @@
 // optimisers, numerical differentiation and weight loading are single loops.
 #pragma once
 
+#include <ctnn/detail/diagnostic.hpp>
 #include <ctnn/math.hpp>
 
 #include <array>
@@ -23,20 +24,20 @@ namespace ctnn {
 namespace detail {
 
 // Raised when a dense layer's declared input size differs from the output size
-// of the layer before it. The template arguments are shown by the compiler, so
-// the message below names the two sizes.
-template <std::size_t LayerIndex, std::size_t PreviousLayerOutputs, std::size_t DeclaredInputs>
+// of the layer before it; the sizes reach the error as words
+// (ctnn/detail/diagnostic.hpp): "previous_layer_outputs<10>::value ==
+// dense_layer_inputs<5>::value", under the layer's index.
+template <class LayerIndex, class PreviousLayerOutputs, class DenseLayerInputs>
 struct check_dense_inputs_match_previous_outputs {
-    static_assert(PreviousLayerOutputs == DeclaredInputs,
+    static_assert(PreviousLayerOutputs::value == DenseLayerInputs::value,
                   "ctnn::network: a dense<Inputs, Outputs> layer must take as many inputs as the layer "
-                  "before it produces: see LayerIndex (0-based), PreviousLayerOutputs and DeclaredInputs "
-                  "in this template's arguments");
+                  "before it gives");
     static constexpr bool value = true;
 };
 
-template <std::size_t Inputs, std::size_t Outputs>
+template <class DenseLayerInputs, class DenseLayerOutputs>
 struct check_dense_sizes_not_zero {
-    static_assert(Inputs > 0 && Outputs > 0,
+    static_assert(DenseLayerInputs::value > 0 && DenseLayerOutputs::value > 0,
                   "ctnn::dense<Inputs, Outputs>: a dense layer needs at least one input and one output");
     static constexpr bool value = true;
 };
@@ -107,14 +108,17 @@ struct dense_layer {
 
 template <std::size_t Inputs, std::size_t Outputs>
 struct dense {
-    static_assert(detail::check_dense_sizes_not_zero<Inputs, Outputs>::value);
+    static_assert(detail::check_dense_sizes_not_zero<size::dense_layer_inputs<Inputs>,
+                                                     size::dense_layer_outputs<Outputs>>::value);
     static constexpr std::size_t inputs = Inputs;
     static constexpr std::size_t outputs = Outputs;
     static constexpr bool sets_width = true;
 
     template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
     struct bind {
-        static_assert(detail::check_dense_inputs_match_previous_outputs<Index, PreviousOutputs, Inputs>::value);
+        static_assert(detail::check_dense_inputs_match_previous_outputs<
+                      size::layer_index<Index>, size::previous_layer_outputs<PreviousOutputs>,
+                      size::dense_layer_inputs<Inputs>>::value);
         using type = dense_layer<T, Inputs, Outputs, Offset, Index>;
     };
 };

@@ -10,9 +10,9 @@
 //   <ctnn/math.hpp>
 //   <ctnn/random.hpp>
 //   <ctnn/layers.hpp>
+//   <ctnn/detail/diagnostic.hpp>
 //   <ctnn/loss.hpp>
 //   <ctnn/network.hpp>
-//   <ctnn/detail/diagnostic.hpp>
 //   <ctnn/initialise.hpp>
 //   <ctnn/gradient.hpp>
 //   <ctnn/gradient_check.hpp>
@@ -588,6 +588,43 @@ private:
 // Parameters of every layer live in one std::array owned by the network, so
 // optimisers, numerical differentiation and weight loading are single loops.
 
+// ---- begin <ctnn/detail/diagnostic.hpp> ----
+// ctnn/detail/diagnostic.hpp - sizes that read as words in compiler errors.
+//
+// A static_assert message is a string literal, so it cannot contain the sizes
+// that are wrong. These wrappers put each size in a type whose name says what
+// it is; a check written as
+//   static_assert(size::previous_layer_outputs<P>::value == size::dense_layer_inputs<I>::value, "...")
+// is reported by Clang as
+//   static assertion failed due to requirement
+//   'previous_layer_outputs<10>::value == dense_layer_inputs<5>::value': ...
+// and by GCC as "the comparison reduces to '(10 == 5)'" under an instantiation
+// of a check named for the problem, with the wrappers as its arguments.
+
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn::size {
+
+#define CTNN_DETAIL_SIZE_WORD(name)                                                                                    \
+    template <std::size_t N>                                                                                           \
+    struct name : std::integral_constant<std::size_t, N> {}
+
+CTNN_DETAIL_SIZE_WORD(layer_index);
+CTNN_DETAIL_SIZE_WORD(previous_layer_outputs);
+CTNN_DETAIL_SIZE_WORD(dense_layer_inputs);
+CTNN_DETAIL_SIZE_WORD(dense_layer_outputs);
+CTNN_DETAIL_SIZE_WORD(network_inputs);
+CTNN_DETAIL_SIZE_WORD(network_outputs);
+CTNN_DETAIL_SIZE_WORD(given_inputs);
+CTNN_DETAIL_SIZE_WORD(given_targets);
+CTNN_DETAIL_SIZE_WORD(layers);
+CTNN_DETAIL_SIZE_WORD(samples);
+
+#undef CTNN_DETAIL_SIZE_WORD
+
+} // namespace ctnn::size
+// ---- end <ctnn/detail/diagnostic.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -597,20 +634,20 @@ namespace ctnn {
 namespace detail {
 
 // Raised when a dense layer's declared input size differs from the output size
-// of the layer before it. The template arguments are shown by the compiler, so
-// the message below names the two sizes.
-template <std::size_t LayerIndex, std::size_t PreviousLayerOutputs, std::size_t DeclaredInputs>
+// of the layer before it; the sizes reach the error as words
+// (ctnn/detail/diagnostic.hpp): "previous_layer_outputs<10>::value ==
+// dense_layer_inputs<5>::value", under the layer's index.
+template <class LayerIndex, class PreviousLayerOutputs, class DenseLayerInputs>
 struct check_dense_inputs_match_previous_outputs {
-    static_assert(PreviousLayerOutputs == DeclaredInputs,
+    static_assert(PreviousLayerOutputs::value == DenseLayerInputs::value,
                   "ctnn::network: a dense<Inputs, Outputs> layer must take as many inputs as the layer "
-                  "before it produces: see LayerIndex (0-based), PreviousLayerOutputs and DeclaredInputs "
-                  "in this template's arguments");
+                  "before it gives");
     static constexpr bool value = true;
 };
 
-template <std::size_t Inputs, std::size_t Outputs>
+template <class DenseLayerInputs, class DenseLayerOutputs>
 struct check_dense_sizes_not_zero {
-    static_assert(Inputs > 0 && Outputs > 0,
+    static_assert(DenseLayerInputs::value > 0 && DenseLayerOutputs::value > 0,
                   "ctnn::dense<Inputs, Outputs>: a dense layer needs at least one input and one output");
     static constexpr bool value = true;
 };
@@ -681,14 +718,17 @@ struct dense_layer {
 
 template <std::size_t Inputs, std::size_t Outputs>
 struct dense {
-    static_assert(detail::check_dense_sizes_not_zero<Inputs, Outputs>::value);
+    static_assert(detail::check_dense_sizes_not_zero<size::dense_layer_inputs<Inputs>,
+                                                     size::dense_layer_outputs<Outputs>>::value);
     static constexpr std::size_t inputs = Inputs;
     static constexpr std::size_t outputs = Outputs;
     static constexpr bool sets_width = true;
 
     template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
     struct bind {
-        static_assert(detail::check_dense_inputs_match_previous_outputs<Index, PreviousOutputs, Inputs>::value);
+        static_assert(detail::check_dense_inputs_match_previous_outputs<
+                      size::layer_index<Index>, size::previous_layer_outputs<PreviousOutputs>,
+                      size::dense_layer_inputs<Inputs>>::value);
         using type = dense_layer<T, Inputs, Outputs, Offset, Index>;
     };
 };
@@ -1086,43 +1126,6 @@ struct huber {
 // layer list is a boost::hana::tuple of bound layer types; forward and
 // backward walk it with Hana.
 
-// ---- begin <ctnn/detail/diagnostic.hpp> ----
-// ctnn/detail/diagnostic.hpp - sizes that read as words in compiler errors.
-//
-// A static_assert message is a string literal, so it cannot contain the sizes
-// that are wrong. These wrappers put each size in a type whose name says what
-// it is; a check written as
-//   static_assert(size::previous_layer_outputs<P>::value == size::dense_layer_inputs<I>::value, "...")
-// is reported by Clang as
-//   static assertion failed due to requirement
-//   'previous_layer_outputs<10>::value == dense_layer_inputs<5>::value': ...
-// and by GCC as "the comparison reduces to '(10 == 5)'" under an instantiation
-// of a check named for the problem, with the wrappers as its arguments.
-
-#include <cstddef>
-#include <type_traits>
-
-namespace ctnn::size {
-
-#define CTNN_DETAIL_SIZE_WORD(name)                                                                                    \
-    template <std::size_t N>                                                                                           \
-    struct name : std::integral_constant<std::size_t, N> {}
-
-CTNN_DETAIL_SIZE_WORD(layer_index);
-CTNN_DETAIL_SIZE_WORD(previous_layer_outputs);
-CTNN_DETAIL_SIZE_WORD(dense_layer_inputs);
-CTNN_DETAIL_SIZE_WORD(dense_layer_outputs);
-CTNN_DETAIL_SIZE_WORD(network_inputs);
-CTNN_DETAIL_SIZE_WORD(network_outputs);
-CTNN_DETAIL_SIZE_WORD(given_inputs);
-CTNN_DETAIL_SIZE_WORD(given_targets);
-CTNN_DETAIL_SIZE_WORD(layers);
-CTNN_DETAIL_SIZE_WORD(samples);
-
-#undef CTNN_DETAIL_SIZE_WORD
-
-} // namespace ctnn::size
-// ---- end <ctnn/detail/diagnostic.hpp> ----
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/fold_left.hpp>

@@ -1,4 +1,4 @@
-// expect: must take as many inputs as the layer before it
+// expect: must take as many inputs as the layer before it gives
 // The hidden layer gives 10 outputs; the next dense layer declares 5 inputs.
 #include <ctnn/ctnn.hpp>
 #ifdef CTNN_COMPILE_FAIL
