@@ -26,8 +26,8 @@ jobs="${CTNN_CI_JOBS:-2}"
 # job  preset  scope  what
 matrix="
 clang-19      clang           full     clang++-19, -std=c++20, the whole suite
-clang-14      clang-14        reduced  clang++-14, -std=c++20
-clang-16      clang-16        reduced  clang++-16, -std=c++20
+clang-14      clang-14        full     clang++-14, -std=c++20, the whole suite
+clang-16      clang-16        full     clang++-16, -std=c++20, the whole suite
 clang-cxx23   clang-cxx23     reduced  clang++-19, -std=c++23
 gcc-cxx23     gcc-cxx23       reduced  g++-12, -std=c++23
 sanitize-gcc  sanitize        runtime  g++-12, -fsanitize=address,undefined -fno-sanitize-recover=all
