@@ -283,8 +283,11 @@ def cpu_model():
 
 def section(title, ctx, rs, medians):
     peaks = {s: (peak(medians, "fused", s) or (None, None))[1] for s in ("float", "double")}
+    flags = ctx.get('ctnn_flags', '?')
+    levels = [f for f in flags.split() if f.startswith("-O")]
+    effective = f" (the last `-O` wins: {levels[-1]})" if len(levels) > 1 else ""
     out = [f"### {title}", "",
-           f"Flags: `{ctx.get('ctnn_flags', '?')}`; compiler {ctx.get('ctnn_compiler', '?')}; "
+           f"Flags: `{flags}`{effective}; compiler {ctx.get('ctnn_compiler', '?')}; "
            f"Eigen {ctx.get('eigen_version', '?')} using {ctx.get('eigen_simd', '?')}.", ""]
     out.append("Peak multiply-add throughput measured in the same run (GFLOP/s, best vector width):")
     out.append("")
