@@ -382,7 +382,12 @@ void register_case() {
 
 template <class... Cases>
 struct case_list {
-    static bool validate_all() { return (... & (validate<Cases, float>() & validate<Cases, double>())); }
+    // Every case is checked (and reported) even after one fails.
+    static bool validate_all() {
+        bool ok = true;
+        ((ok = validate<Cases, float>() && ok, ok = validate<Cases, double>() && ok), ...);
+        return ok;
+    }
     static void register_all() {
         (register_case<Cases, float>(), ...);
         (register_case<Cases, double>(), ...);
