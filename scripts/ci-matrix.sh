@@ -13,10 +13,13 @@
 # ends the run. Scope per job:
 #   full     every target, every test
 #   reduced  the static (compile-time), runtime and header tests only
-#   runtime  the runtime and header tests only (what sanitizers can see; the
+#            (target ctnn_core_tests)
+#   runtime  the runtime and header tests only (target ctnn_runtime_tests) (what sanitizers can see; the
 #            compile-time tests have nothing to instrument, and ASan makes
 #            some large constant-heavy TUs compile for many minutes)
-#   suite    what the preset's build and test presets select
+#   suite    the no-exceptions rebuild of the suite (target no_exceptions_suite)
+# Each job is what `cmake --workflow --preset <preset>` does, in another
+# build directory if CTNN_CI_BUILD_ROOT says so.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -36,8 +39,8 @@ no-exceptions no-exceptions   suite    g++-12, static and runtime tests rebuilt 
 no-exceptions-clang no-exceptions-clang suite clang++-19, static and runtime tests rebuilt with -fno-exceptions -fno-rtti
 "
 
-# Test labels of a reduced job; its targets are those named static_*,
-# runtime_* and headers_*.
+# Test labels of a reduced job; its targets are those of ctnn_core_tests
+# (static_*, runtime_*, headers_*; see CMakeLists.txt).
 reduced_labels='^(static|static_at_runtime|runtime|headers)$'
 
 # Sanitizer runtime options: any report fails the test.
@@ -66,15 +69,11 @@ job_steps() {
         ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error
         ;;
     reduced)
-        targets=$(ninja -C "$dir" -t targets all | sed -n -E 's/^((static|runtime|headers)_[A-Za-z0-9_]*): phony$/\1/p' | sort -u)
-        # shellcheck disable=SC2086
-        cmake --build "$dir" -j "$jobs" --target $targets -- -k 0
+        cmake --build "$dir" -j "$jobs" --target ctnn_core_tests -- -k 0
         ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error -L "$reduced_labels"
         ;;
     runtime)
-        targets=$(ninja -C "$dir" -t targets all | sed -n -E 's/^((runtime|headers)_[A-Za-z0-9_]*): phony$/\1/p' | sort -u)
-        # shellcheck disable=SC2086
-        cmake --build "$dir" -j "$jobs" --target $targets -- -k 0
+        cmake --build "$dir" -j "$jobs" --target ctnn_runtime_tests -- -k 0
         ctest --test-dir "$dir" -j "$jobs" --output-on-failure --no-tests=error -L '^(runtime|headers)$'
         ;;
     suite)
