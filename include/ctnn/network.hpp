@@ -290,6 +290,29 @@ public:
         backward_impl<false>(trace, output_gradient, gradient);
     }
 
+    // Backward with plain SGD applied as it goes (see dense_layer::backward_sgd):
+    // one training step on one sample without a gradient array.
+    constexpr void backward_sgd(const activations_type& trace, const output_type& output_gradient,
+                                Scalar learning_rate) noexcept {
+        Scalar* p = parameters.data();
+        boost::hana::fold_right(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
+            [&](auto i, const auto& dy) {
+                constexpr std::size_t k = decltype(i)::value;
+                using L = layer_type<k>;
+                std::array<Scalar, L::inputs> dx;
+                if constexpr (L::parameter_count == 0) {
+                    L::template backward<k != 0>(p, p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace),
+                                                 dy, dx);
+                } else {
+                    L::template backward_sgd<k != 0>(p, learning_rate, boost::hana::at_c<k>(trace),
+                                                     boost::hana::at_c<k + 1>(trace), dy, dx);
+                }
+                if constexpr (k == 0) dx = {};
+                return dx;
+            });
+    }
+
 private:
     template <bool InputGradient>
     constexpr input_type backward_impl(const activations_type& trace, const output_type& output_gradient,

@@ -47,6 +47,21 @@ constexpr bool training_succeeded() noexcept {
 template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
+    if constexpr (std::is_same_v<Optimiser, sgd>) {
+        if (optimiser.weight_decay == 0.0) {
+            // Plain SGD on one sample: the same bits as the general path
+            // below (0 + g == g), in one pass over the weights.
+            static_assert(detail::check_sample<Net, X, NX, D, ND>());
+            using output_type = typename Net::output_type;
+            const auto trace = net.forward_trace(x);
+            const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
+            output_type dy;
+            Loss::gradient(y, d, dy);
+            const auto value = Loss::value(y, d);
+            net.backward_sgd(trace, dy, static_cast<typename Net::scalar>(optimiser.learning_rate));
+            return value;
+        }
+    }
     auto result = backprop(net, loss, x, d);
     optimiser.update(net.parameters, result.gradient);
     return result.loss;

@@ -676,17 +676,73 @@ struct dense_layer {
 
     // The loops index raw pointers rather than std::array::operator[]: in
     // constant evaluation each call is counted against the compiler's limits.
+    //
+    // Every sum is written out in a fixed order, so constant evaluation and
+    // runtime agree to the bit without -ffast-math, yet the order leaves
+    // independent work for the CPU:
+    //  * forward: y = b + Σ_i x_i·W[i][·] row by row (axpy form: vectorised
+    //    over the outputs). For a narrow layer (outputs fit in two cache
+    //    lines) one chain of In dependent additions is latency-bound, so row i
+    //    goes to partial sum i % 4 and y = b + ((s0 + s1) + (s2 + s3)).
+    //  * backward: dx[i] = Σ_j W[i][j]·dy[j] with output j in lane j % lanes
+    //    (a block of lanes is one vector), lanes combined pairwise: a single
+    //    accumulator cannot be vectorised without reassociation.
+    static constexpr std::size_t lanes = 64 / sizeof(T);
+    static constexpr std::size_t chains = (In >= 4 && Out * sizeof(T) <= 128) ? 4 : 1;
+
     static constexpr void forward(const T* p, const std::array<T, In>& x, std::array<T, Out>& y) noexcept {
         const T* w = p + Offset;
         const T* b = w + In * Out;
         const T* xp = x.data();
         T* yp = y.data();
-        for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j];
-        // Accumulate row by row (axpy form): the order of additions for each
-        // output is fixed, yet the inner loop vectorises without reassociation.
-        for (std::size_t i = 0; i < In; ++i, w += Out) {
-            const T xi = xp[i];
-            for (std::size_t j = 0; j < Out; ++j) yp[j] += xi * w[j];
+        if constexpr (chains == 1) {
+            for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j];
+            for (std::size_t i = 0; i < In; ++i, w += Out) {
+                const T xi = xp[i];
+                for (std::size_t j = 0; j < Out; ++j) yp[j] += xi * w[j];
+            }
+        } else {
+            std::array<T, 4 * Out> partial{};
+            T* s0 = partial.data();
+            T* s1 = s0 + Out;
+            T* s2 = s1 + Out;
+            T* s3 = s2 + Out;
+            constexpr std::size_t full = In - In % 4;
+            for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
+                const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
+                for (std::size_t j = 0; j < Out; ++j) {
+                    s0[j] += x0 * w[j];
+                    s1[j] += x1 * w[Out + j];
+                    s2[j] += x2 * w[2 * Out + j];
+                    s3[j] += x3 * w[3 * Out + j];
+                }
+            }
+            T* tails[3] = {s0, s1, s2};
+            for (std::size_t k = 0; k < In % 4; ++k, w += Out) {
+                const T xi = xp[full + k];
+                T* sk = tails[k];
+                for (std::size_t j = 0; j < Out; ++j) sk[j] += xi * w[j];
+            }
+            for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j] + ((s0[j] + s1[j]) + (s2[j] + s3[j]));
+        }
+    }
+
+    // Σ_j a[j]·c[j] over the Out outputs, in the lane order described above.
+    static constexpr T dot_outputs(const T* a, const T* c) noexcept {
+        if constexpr (Out < lanes) {
+            T acc = T(0);
+            for (std::size_t j = 0; j < Out; ++j) acc += a[j] * c[j];
+            return acc;
+        } else {
+            std::array<T, lanes> lane{};
+            T* l = lane.data();
+            constexpr std::size_t tail = Out % lanes;
+            for (std::size_t j = 0; j < Out - tail; j += lanes)
+                for (std::size_t k = 0; k < lanes; ++k) l[k] += a[j + k] * c[j + k];
+            for (std::size_t k = 0; k < tail; ++k) l[k] += a[Out - tail + k] * c[Out - tail + k];
+            for (std::size_t width = lanes / 2; width > 0; width /= 2)
+                for (std::size_t k = 0; k < width; ++k) l[k] += l[k + width];
+            return l[0];
         }
     }
 
@@ -702,16 +758,29 @@ struct dense_layer {
         for (std::size_t j = 0; j < Out; ++j) gb[j] += dyp[j];
         for (std::size_t i = 0; i < In; ++i, w += Out, gw += Out) {
             const T xi = xp[i];
-            if constexpr (NeedInputGradient) {
-                T acc = T(0);
-                for (std::size_t j = 0; j < Out; ++j) {
-                    gw[j] += xi * dyp[j];
-                    acc += w[j] * dyp[j];
-                }
-                dxp[i] = acc;
-            } else {
-                for (std::size_t j = 0; j < Out; ++j) gw[j] += xi * dyp[j];
-            }
+            for (std::size_t j = 0; j < Out; ++j) gw[j] += xi * dyp[j];
+            if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
+        }
+    }
+
+    // Backward and plain SGD in one pass over the weights, for a one-sample
+    // step: W[i][j] -= lr·(x_i·dy_j), b_j -= lr·dy_j. The same bits as
+    // accumulating into a zeroed gradient (0 + g == g) and then updating,
+    // without writing and re-reading a gradient array. dx uses each row of W
+    // before that row is updated.
+    template <bool NeedInputGradient>
+    static constexpr void backward_sgd(T* p, T learning_rate, const std::array<T, In>& x, const std::array<T, Out>&,
+                                       const std::array<T, Out>& dy, std::array<T, In>& dx) noexcept {
+        T* w = p + Offset;
+        T* b = w + In * Out;
+        const T* xp = x.data();
+        const T* dyp = dy.data();
+        T* dxp = dx.data();
+        for (std::size_t j = 0; j < Out; ++j) b[j] -= learning_rate * dyp[j];
+        for (std::size_t i = 0; i < In; ++i, w += Out) {
+            const T xi = xp[i];
+            if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
+            for (std::size_t j = 0; j < Out; ++j) w[j] -= learning_rate * (xi * dyp[j]);
         }
     }
 };
@@ -1403,6 +1472,29 @@ public:
     constexpr void accumulate_gradient(const activations_type& trace, const output_type& output_gradient,
                                        gradient_type& gradient) const noexcept {
         backward_impl<false>(trace, output_gradient, gradient);
+    }
+
+    // Backward with plain SGD applied as it goes (see dense_layer::backward_sgd):
+    // one training step on one sample without a gradient array.
+    constexpr void backward_sgd(const activations_type& trace, const output_type& output_gradient,
+                                Scalar learning_rate) noexcept {
+        Scalar* p = parameters.data();
+        boost::hana::fold_right(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
+            [&](auto i, const auto& dy) {
+                constexpr std::size_t k = decltype(i)::value;
+                using L = layer_type<k>;
+                std::array<Scalar, L::inputs> dx;
+                if constexpr (L::parameter_count == 0) {
+                    L::template backward<k != 0>(p, p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace),
+                                                 dy, dx);
+                } else {
+                    L::template backward_sgd<k != 0>(p, learning_rate, boost::hana::at_c<k>(trace),
+                                                     boost::hana::at_c<k + 1>(trace), dy, dx);
+                }
+                if constexpr (k == 0) dx = {};
+                return dx;
+            });
     }
 
 private:
@@ -2314,6 +2406,21 @@ constexpr bool training_succeeded() noexcept {
 template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
+    if constexpr (std::is_same_v<Optimiser, sgd>) {
+        if (optimiser.weight_decay == 0.0) {
+            // Plain SGD on one sample: the same bits as the general path
+            // below (0 + g == g), in one pass over the weights.
+            static_assert(detail::check_sample<Net, X, NX, D, ND>());
+            using output_type = typename Net::output_type;
+            const auto trace = net.forward_trace(x);
+            const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
+            output_type dy;
+            Loss::gradient(y, d, dy);
+            const auto value = Loss::value(y, d);
+            net.backward_sgd(trace, dy, static_cast<typename Net::scalar>(optimiser.learning_rate));
+            return value;
+        }
+    }
     auto result = backprop(net, loss, x, d);
     optimiser.update(net.parameters, result.gradient);
     return result.loss;
