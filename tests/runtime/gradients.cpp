@@ -98,3 +98,21 @@ TEST_CASE("an all-zero gradient is a vacuous check and fails", "[runtime][gradie
     const auto r = ctnn::gradient_check(net, ctnn::mse{}, random_input<3>(11), std::array<double, 2>{0.0, 0.0});
     REQUIRE_FALSE(r.passed);
 }
+
+TEST_CASE("train_step's fused backward+SGD gives the bits of backprop then update", "[runtime][gradient][sgd]") {
+    using net_t = ctnn::network<double, ctnn::dense<5, 20>, ctnn::tanh, ctnn::dense<20, 20>, ctnn::relu,
+                                ctnn::dense<20, 3>>;
+    auto fused = seeded<net_t>(12);
+    auto general = fused;
+    ctnn::sgd opt{0.05};
+    for (std::uint64_t step = 0; step < 20; ++step) {
+        const auto x = random_input<5>(200 + step);
+        const auto d = random_input<3>(300 + step);
+        const double loss_fused = ctnn::train_step(fused, ctnn::mse{}, opt, x, d); // fused path
+        const auto r = ctnn::backprop(general, ctnn::mse{}, x, d);                // general path
+        opt.update(general.parameters, r.gradient);
+        REQUIRE(loss_fused == r.loss);
+    }
+    REQUIRE(fused.parameters == general.parameters);
+    REQUIRE(fused.parameters != seeded<net_t>(12).parameters); // it trained
+}
