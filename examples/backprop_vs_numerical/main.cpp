@@ -10,6 +10,8 @@
 //
 // The last line printed is
 //   backprop_ms=<> numerical_ms=<> ratio=<> backprop_loss=<> numerical_loss=<>
+// If a run diverges (the note's N(0, 1) initialisation with lr 0.07 does at
+// --hidden 1000), a warning says so and the exit status is 3.
 #include <note_experiment.hpp>
 
 #include <algorithm>
@@ -97,6 +99,7 @@ int run(const options& o) {
     std::vector<T> losses[2];
     T final_loss[2] = {0, 0};
     timing times[2] = {};
+    ctnn::training_status status[2] = {ctnn::training_status::ok, ctnn::training_status::ok};
     const note::method methods[2] = {note::method::backprop, note::method::numerical};
 
     for (int m = 0; m < 2; ++m) {
@@ -104,7 +107,8 @@ int run(const options& o) {
         net_t net = s.net;
         ctnn::splitmix64 draws = s.draws;
         losses[m].resize(o.steps);
-        note::train(net, s.data, draws, o.steps, methods[m], [&](std::size_t step, T loss) { losses[m][step] = loss; });
+        status[m] = note::train(net, s.data, draws, o.steps, methods[m],
+                                [&](std::size_t step, T loss) { losses[m][step] = loss; });
         final_loss[m] = note::mean_loss(net, s.data);
         // ... then the timed repetitions of the same run.
         const double budget = Hidden >= 1000 && m == 1 ? 3.0 : 1.0;
@@ -143,10 +147,18 @@ int run(const options& o) {
                 note::sample_count, initial_loss, final_loss[0], final_loss[1]);
     std::printf("%zu-step loop, median of %zu / %zu runs: backprop %.6f ms, numerical %.6f ms\n", o.steps,
                 times[0].repetitions, times[1].repetitions, times[0].median_ms, times[1].median_ms);
+    bool diverged = false;
+    for (int m = 0; m < 2; ++m) {
+        if (status[m] != ctnn::training_status::ok) {
+            diverged = true;
+            std::printf("warning: the %s run stopped early: %s\n", m == 0 ? "backprop" : "numerical",
+                        ctnn::describe(status[m]));
+        }
+    }
     std::printf("backprop_ms=%.6f numerical_ms=%.6f ratio=%.2f backprop_loss=%.6g numerical_loss=%.6g\n",
                 times[0].median_ms, times[1].median_ms, times[1].median_ms / times[0].median_ms, final_loss[0],
                 final_loss[1]);
-    return 0;
+    return diverged ? 3 : 0; // reported, never silent
 }
 
 } // namespace
