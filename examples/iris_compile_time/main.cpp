@@ -6,8 +6,8 @@
 //
 // Constant evaluators limit the work of one constant expression (GCC
 // -fconstexpr-ops-limit, Clang -fconstexpr-steps), so the run is cut into
-// stages of `chunk` epochs: each stage is its own constant expression that
-// starts from the state the previous one left. With the default limits this
+// chunks of `chunk` epochs with ctnn::trained_in_chunks: each chunk is its own
+// constant expression that starts from the state the previous one left. With the default limits this
 // compiles on GCC 12 and Clang 14 to 19 without any flag.
 #include "iris.hpp"
 
@@ -19,27 +19,29 @@ namespace {
 
 constexpr std::uint64_t seed = 2024;
 constexpr std::size_t epochs = 10;
-constexpr std::size_t chunk = 5; // epochs per constant expression
+constexpr std::size_t chunk = 2; // epochs per constant expression
 constexpr double learning_rate = 0.05;
 
 constexpr iris::data data = iris::make_data(seed);
 
-constexpr iris::run_state advance(iris::run_state s, std::size_t first) {
-    iris::train<chunk>(s, data, seed, first);
-    return s;
-}
-
-template <std::size_t Stage>
-struct stage {
-    static constexpr iris::run_state state = advance(stage<Stage - 1>::state, (Stage - 1) * chunk);
-};
-template <>
-struct stage<0> {
-    static constexpr iris::run_state state = iris::start(seed, learning_rate);
+// The plan for ctnn::trained_in_chunks: each chunk continues the run.
+struct iris_training {
+    struct state {
+        iris::run_state run;
+        std::size_t epochs_done = 0;
+        ctnn::training_status status = ctnn::training_status::ok;
+    };
+    static constexpr state start() { return {iris::start(seed, learning_rate)}; }
+    static constexpr void advance(state& s) {
+        s.status = iris::train<chunk>(s.run, data, seed, s.epochs_done).status;
+        s.epochs_done += chunk;
+    }
 };
 
 static_assert(epochs % chunk == 0);
-constexpr const iris::net_t& trained = stage<epochs / chunk>::state.net;
+constexpr auto& result = ctnn::trained_in_chunks<iris_training, epochs / chunk>;
+static_assert(ctnn::training_succeeded<result.status>());
+constexpr const iris::net_t& trained = result.run.net;
 constexpr double test_accuracy = ctnn::accuracy(trained, data.test_x, data.test_d);
 constexpr double train_loss = ctnn::mean_loss(trained, iris::loss_t{}, data.train_x, data.train_d);
 static_assert(test_accuracy >= 0.9, "the Iris network trained at compile time must classify the test set");
