@@ -136,7 +136,7 @@ int run(const options& o) {
     if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
         const std::string png = o.out + "/losses.png";
         const std::string cmd =
-            "gnuplot -e \"set terminal pngcairo size 800,500; set output '" + png +
+            "gnuplot -e \"set terminal pngcairo size 800,500 noenhanced; set output '" + png +
             "'; set datafile separator ','; set key autotitle columnhead; set xlabel 'step'; "
             "set ylabel 'loss (MSE)'; plot '" + csv + "' using 1:2 with lines lw 2, '' using 1:3 with lines lw 2 dt 2\" "
             ">/dev/null 2>&1";
