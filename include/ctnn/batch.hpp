@@ -31,12 +31,9 @@ template <class Net, class Loss>
 constexpr typename Net::scalar accumulate_sample(const Net& net, const typename Net::input_type& x,
                                                  const typename Net::output_type& d,
                                                  typename Net::gradient_type& gradient) noexcept {
-    const auto trace = net.forward_trace(x);
-    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
-    typename Net::output_type dy;
-    Loss::gradient(y, d, dy);
-    net.accumulate_gradient(trace, dy, gradient);
-    return Loss::value(y, d);
+    return forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+        net.accumulate_gradient(trace, dy, gradient);
+    });
 }
 
 } // namespace detail

@@ -46,18 +46,34 @@ struct loss_and_gradient {
     typename Net::gradient_type gradient;
 };
 
+namespace detail {
+
+// One sample's forward pass, the loss's gradient at the output, then
+// backward(trace, dE/dy): the one sequence behind backprop, mini-batches and
+// the fused SGD step. Returns the sample's loss.
+template <class Loss, class Net, class Backward>
+constexpr typename Net::scalar forward_then_backward(const Net& net, const typename Net::input_type& x,
+                                                     const typename Net::output_type& d,
+                                                     Backward&& backward) noexcept {
+    const auto trace = net.forward_trace(x);
+    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
+    typename Net::output_type dy;
+    Loss::gradient(y, d, dy);
+    backward(trace, dy);
+    return Loss::value(y, d);
+}
+
+} // namespace detail
+
 // Backpropagation for one sample: the loss and dE/dparameters.
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
     static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    using output_type = typename Net::output_type;
-    const auto trace = net.forward_trace(x);
-    const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
-    output_type dy;
-    Loss::gradient(y, d, dy);
-    loss_and_gradient<Net> result{Loss::value(y, d), {}};
-    net.accumulate_gradient(trace, dy, result.gradient);
+    loss_and_gradient<Net> result{};
+    result.loss = detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+        net.accumulate_gradient(trace, dy, result.gradient);
+    });
     return result;
 }
 

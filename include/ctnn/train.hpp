@@ -52,14 +52,10 @@ constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser&
             // Plain SGD on one sample: the same bits as the general path
             // below (0 + g == g), in one pass over the weights.
             static_assert(detail::check_sample<Net, X, NX, D, ND>());
-            using output_type = typename Net::output_type;
-            const auto trace = net.forward_trace(x);
-            const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
-            output_type dy;
-            Loss::gradient(y, d, dy);
-            const auto value = Loss::value(y, d);
-            net.backward_sgd(trace, dy, static_cast<typename Net::scalar>(optimiser.learning_rate));
-            return value;
+            const auto rate = static_cast<typename Net::scalar>(optimiser.learning_rate);
+            return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+                net.backward_sgd(trace, dy, rate);
+            });
         }
     }
     auto result = backprop(net, loss, x, d);

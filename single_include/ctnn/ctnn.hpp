@@ -1714,18 +1714,34 @@ struct loss_and_gradient {
     typename Net::gradient_type gradient;
 };
 
+namespace detail {
+
+// One sample's forward pass, the loss's gradient at the output, then
+// backward(trace, dE/dy): the one sequence behind backprop, mini-batches and
+// the fused SGD step. Returns the sample's loss.
+template <class Loss, class Net, class Backward>
+constexpr typename Net::scalar forward_then_backward(const Net& net, const typename Net::input_type& x,
+                                                     const typename Net::output_type& d,
+                                                     Backward&& backward) noexcept {
+    const auto trace = net.forward_trace(x);
+    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
+    typename Net::output_type dy;
+    Loss::gradient(y, d, dy);
+    backward(trace, dy);
+    return Loss::value(y, d);
+}
+
+} // namespace detail
+
 // Backpropagation for one sample: the loss and dE/dparameters.
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
     static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    using output_type = typename Net::output_type;
-    const auto trace = net.forward_trace(x);
-    const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
-    output_type dy;
-    Loss::gradient(y, d, dy);
-    loss_and_gradient<Net> result{Loss::value(y, d), {}};
-    net.accumulate_gradient(trace, dy, result.gradient);
+    loss_and_gradient<Net> result{};
+    result.loss = detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+        net.accumulate_gradient(trace, dy, result.gradient);
+    });
     return result;
 }
 
@@ -2411,14 +2427,10 @@ constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser&
             // Plain SGD on one sample: the same bits as the general path
             // below (0 + g == g), in one pass over the weights.
             static_assert(detail::check_sample<Net, X, NX, D, ND>());
-            using output_type = typename Net::output_type;
-            const auto trace = net.forward_trace(x);
-            const output_type& y = boost::hana::at_c<Net::layer_count>(trace);
-            output_type dy;
-            Loss::gradient(y, d, dy);
-            const auto value = Loss::value(y, d);
-            net.backward_sgd(trace, dy, static_cast<typename Net::scalar>(optimiser.learning_rate));
-            return value;
+            const auto rate = static_cast<typename Net::scalar>(optimiser.learning_rate);
+            return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+                net.backward_sgd(trace, dy, rate);
+            });
         }
     }
     auto result = backprop(net, loss, x, d);
@@ -2918,12 +2930,9 @@ template <class Net, class Loss>
 constexpr typename Net::scalar accumulate_sample(const Net& net, const typename Net::input_type& x,
                                                  const typename Net::output_type& d,
                                                  typename Net::gradient_type& gradient) noexcept {
-    const auto trace = net.forward_trace(x);
-    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
-    typename Net::output_type dy;
-    Loss::gradient(y, d, dy);
-    net.accumulate_gradient(trace, dy, gradient);
-    return Loss::value(y, d);
+    return forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+        net.accumulate_gradient(trace, dy, gradient);
+    });
 }
 
 } // namespace detail
