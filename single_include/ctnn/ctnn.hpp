@@ -7,24 +7,24 @@
 // Contains, in order:
 //   <ctnn/ctnn.hpp>
 //   <ctnn/version.hpp>
-//   <ctnn/math.hpp>
-//   <ctnn/random.hpp>
-//   <ctnn/layers.hpp>
+//   <ctnn/core/math.hpp>
+//   <ctnn/core/random.hpp>
+//   <ctnn/core/layers.hpp>
 //   <ctnn/detail/diagnostic.hpp>
-//   <ctnn/loss.hpp>
-//   <ctnn/network.hpp>
-//   <ctnn/initialise.hpp>
-//   <ctnn/gradient.hpp>
-//   <ctnn/gradient_check.hpp>
-//   <ctnn/optimizer.hpp>
-//   <ctnn/train.hpp>
-//   <ctnn/load.hpp>
-//   <ctnn/schedule.hpp>
-//   <ctnn/data.hpp>
-//   <ctnn/batch.hpp>
-//   <ctnn/metrics.hpp>
-//   <ctnn/fit.hpp>
-//   <ctnn/serialize.hpp>
+//   <ctnn/grad/loss.hpp>
+//   <ctnn/core/network.hpp>
+//   <ctnn/core/initialise.hpp>
+//   <ctnn/grad/backprop.hpp>
+//   <ctnn/grad/gradient_check.hpp>
+//   <ctnn/train/optimiser.hpp>
+//   <ctnn/train/step.hpp>
+//   <ctnn/io/load.hpp>
+//   <ctnn/train/schedule.hpp>
+//   <ctnn/data/dataset.hpp>
+//   <ctnn/train/batch.hpp>
+//   <ctnn/data/metrics.hpp>
+//   <ctnn/train/fit.hpp>
+//   <ctnn/io/serialize.hpp>
 
 #pragma once
 
@@ -41,8 +41,8 @@
 // major * 10000 + minor * 100 + patch
 #define CTNN_VERSION (CTNN_VERSION_MAJOR * 10000 + CTNN_VERSION_MINOR * 100 + CTNN_VERSION_PATCH)
 // ---- end <ctnn/version.hpp> ----
-// ---- begin <ctnn/math.hpp> ----
-// ctnn/math.hpp - constexpr elementary functions for ctnn.
+// ---- begin <ctnn/core/math.hpp> ----
+// ctnn/core/math.hpp - constexpr elementary functions for ctnn.
 //
 // Every function here is usable in constant evaluation on GCC (>= 12) and
 // Clang (>= 14) and gives bit-identical results at compile time and at run
@@ -483,9 +483,9 @@ template <class T>
 #undef CTNN_MATH_BIT_CAST
 
 #endif  // CTNN_MATH_HPP
-// ---- end <ctnn/math.hpp> ----
-// ---- begin <ctnn/random.hpp> ----
-// ctnn/random.hpp - a seeded random generator whose sequence is the same at
+// ---- end <ctnn/core/math.hpp> ----
+// ---- begin <ctnn/core/random.hpp> ----
+// ctnn/core/random.hpp - a seeded random generator whose sequence is the same at
 // compile time and at runtime, on every compiler.
 
 
@@ -572,9 +572,9 @@ private:
 };
 
 } // namespace ctnn
-// ---- end <ctnn/random.hpp> ----
-// ---- begin <ctnn/layers.hpp> ----
-// ctnn/layers.hpp - the layers a network is made of.
+// ---- end <ctnn/core/random.hpp> ----
+// ---- begin <ctnn/core/layers.hpp> ----
+// ctnn/core/layers.hpp - the layers a network is made of.
 //
 // A user names layers by their sizes (`dense<2, 10>`) or not at all (`relu`:
 // an activation takes its width from the layer before it). `network` binds each
@@ -1010,9 +1010,9 @@ struct softmax {
 };
 
 } // namespace ctnn
-// ---- end <ctnn/layers.hpp> ----
-// ---- begin <ctnn/loss.hpp> ----
-// ctnn/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
+// ---- end <ctnn/core/layers.hpp> ----
+// ---- begin <ctnn/grad/loss.hpp> ----
+// ctnn/grad/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
 //
 // A loss is a type with two static functions over the network's output y and
 // the target d (both std::array<T, N>):
@@ -1183,9 +1183,9 @@ struct huber {
 };
 
 } // namespace ctnn
-// ---- end <ctnn/loss.hpp> ----
-// ---- begin <ctnn/network.hpp> ----
-// ctnn/network.hpp - a neural network as a type.
+// ---- end <ctnn/grad/loss.hpp> ----
+// ---- begin <ctnn/core/network.hpp> ----
+// ctnn/core/network.hpp - a neural network as a type.
 //
 //   using net_t = ctnn::network<double, ctnn::dense<2, 10>, ctnn::relu, ctnn::dense<10, 1>>;
 //   static_assert(net_t::parameter_count == 41);
@@ -1533,9 +1533,9 @@ constexpr network<Other, L...> convert(const network<S, L...>& net) noexcept {
 }
 
 } // namespace ctnn
-// ---- end <ctnn/network.hpp> ----
-// ---- begin <ctnn/initialise.hpp> ----
-// ctnn/initialise.hpp - filling a network's parameters.
+// ---- end <ctnn/core/network.hpp> ----
+// ---- begin <ctnn/core/initialise.hpp> ----
+// ctnn/core/initialise.hpp - filling a network's parameters.
 
 
 #include <boost/hana/for_each.hpp>
@@ -1667,9 +1667,9 @@ constexpr Net make_network(std::uint64_t seed, const Initialiser& initialiser = 
 }
 
 } // namespace ctnn
-// ---- end <ctnn/initialise.hpp> ----
-// ---- begin <ctnn/gradient.hpp> ----
-// ctnn/gradient.hpp - loss, backpropagation and numerical differentiation.
+// ---- end <ctnn/core/initialise.hpp> ----
+// ---- begin <ctnn/grad/backprop.hpp> ----
+// ctnn/grad/backprop.hpp - loss, backpropagation and numerical differentiation.
 
 
 #include <array>
@@ -1773,9 +1773,9 @@ constexpr typename Net::gradient_type numerical_gradient(const Net& original, co
 }
 
 } // namespace ctnn
-// ---- end <ctnn/gradient.hpp> ----
-// ---- begin <ctnn/gradient_check.hpp> ----
-// ctnn/gradient_check.hpp - backprop against central differences, usable in
+// ---- end <ctnn/grad/backprop.hpp> ----
+// ---- begin <ctnn/grad/gradient_check.hpp> ----
+// ctnn/grad/gradient_check.hpp - backprop against central differences, usable in
 // static_assert and at runtime, returning a report rather than a bool.
 //
 //   constexpr auto report = ctnn::gradient_check(net, ctnn::mse{}, x, d);
@@ -2142,9 +2142,9 @@ constexpr gradient_check_report input_gradient_check(const Net& net, const Loss&
 }
 
 } // namespace ctnn
-// ---- end <ctnn/gradient_check.hpp> ----
-// ---- begin <ctnn/optimizer.hpp> ----
-// ctnn/optimizer.hpp - parameter updates from a gradient.
+// ---- end <ctnn/grad/gradient_check.hpp> ----
+// ---- begin <ctnn/train/optimiser.hpp> ----
+// ctnn/train/optimiser.hpp - parameter updates from a gradient.
 //
 // An optimiser has a member `learning_rate` (a double, which a schedule may
 // change between steps) and
@@ -2375,9 +2375,9 @@ template <class Net>
 using adam_for = adam<typename Net::scalar, Net::parameter_count>;
 
 } // namespace ctnn
-// ---- end <ctnn/optimizer.hpp> ----
-// ---- begin <ctnn/train.hpp> ----
-// ctnn/train.hpp - one training step, by backprop or by numerical gradient.
+// ---- end <ctnn/train/optimiser.hpp> ----
+// ---- begin <ctnn/train/step.hpp> ----
+// ctnn/train/step.hpp - one training step, by backprop or by numerical gradient.
 
 
 
@@ -2551,9 +2551,9 @@ template <class Plan>
 inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
 
 } // namespace ctnn
-// ---- end <ctnn/train.hpp> ----
-// ---- begin <ctnn/load.hpp> ----
-// ctnn/load.hpp - putting known weights into a network (a pre-trained
+// ---- end <ctnn/train/step.hpp> ----
+// ---- begin <ctnn/io/load.hpp> ----
+// ctnn/io/load.hpp - putting known weights into a network (a pre-trained
 // network into firmware), every size checked at compile time.
 //
 //   constexpr std::array<double, 41> trained{...};          // from a file of yours
@@ -2668,9 +2668,9 @@ constexpr void load_dense_transposed(Net& net, const std::array<std::array<U, Co
 }
 
 } // namespace ctnn
-// ---- end <ctnn/load.hpp> ----
-// ---- begin <ctnn/schedule.hpp> ----
-// ctnn/schedule.hpp - learning-rate schedules.
+// ---- end <ctnn/io/load.hpp> ----
+// ---- begin <ctnn/train/schedule.hpp> ----
+// ctnn/train/schedule.hpp - learning-rate schedules.
 //
 // A schedule gives the factor by which the optimiser's base learning rate is
 // multiplied in a given epoch (0-based):  factor(epoch) -> double.
@@ -2743,9 +2743,9 @@ struct cosine {
 };
 
 } // namespace ctnn::schedule
-// ---- end <ctnn/schedule.hpp> ----
-// ---- begin <ctnn/data.hpp> ----
-// ctnn/data.hpp - datasets in std::array: shuffling, splitting, labels,
+// ---- end <ctnn/train/schedule.hpp> ----
+// ---- begin <ctnn/data/dataset.hpp> ----
+// ctnn/data/dataset.hpp - datasets in std::array: shuffling, splitting, labels,
 // standardising. All constexpr, no heap.
 //
 // A dataset is two arrays of the same length: inputs xs[N][NX] and targets
@@ -2898,9 +2898,9 @@ struct standardiser {
 };
 
 } // namespace ctnn
-// ---- end <ctnn/data.hpp> ----
-// ---- begin <ctnn/batch.hpp> ----
-// ctnn/batch.hpp - mini-batches: the loss and gradient of several samples at
+// ---- end <ctnn/data/dataset.hpp> ----
+// ---- begin <ctnn/train/batch.hpp> ----
+// ctnn/train/batch.hpp - mini-batches: the loss and gradient of several samples at
 // once, and one optimiser step on them.
 //
 // The batch's loss is the mean of its samples' losses, so its gradient is the
@@ -2985,14 +2985,14 @@ constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser
 }
 
 } // namespace ctnn
-// ---- end <ctnn/batch.hpp> ----
-// ---- begin <ctnn/metrics.hpp> ----
-// ctnn/metrics.hpp - how well a trained network does on a dataset.
+// ---- end <ctnn/train/batch.hpp> ----
+// ---- begin <ctnn/data/metrics.hpp> ----
+// ctnn/data/metrics.hpp - how well a trained network does on a dataset.
 //
 //   ctnn::accuracy(net, xs, ds)                 multi-class: argmax(y) == argmax(d)
 //   ctnn::binary_accuracy(net, xs, ds, 0.0)     one output: (y > threshold) == (d > 0.5)
 //   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
-//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/gradient.hpp) the mean loss
+//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
 
 
 #include <array>
@@ -3040,9 +3040,9 @@ constexpr std::array<std::array<std::size_t, ND>, ND> confusion_matrix(
 }
 
 } // namespace ctnn
-// ---- end <ctnn/metrics.hpp> ----
-// ---- begin <ctnn/fit.hpp> ----
-// ctnn/fit.hpp - a training loop over epochs of shuffled mini-batches.
+// ---- end <ctnn/data/metrics.hpp> ----
+// ---- begin <ctnn/train/fit.hpp> ----
+// ctnn/train/fit.hpp - a training loop over epochs of shuffled mini-batches.
 //
 //   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
 //   const auto history = ctnn::fit<200, 16>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds,
@@ -3200,9 +3200,9 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
 }
 
 } // namespace ctnn
-// ---- end <ctnn/fit.hpp> ----
-// ---- begin <ctnn/serialize.hpp> ----
-// ctnn/serialize.hpp - a network's weights out of the program, and back in.
+// ---- end <ctnn/train/fit.hpp> ----
+// ---- begin <ctnn/io/serialize.hpp> ----
+// ctnn/io/serialize.hpp - a network's weights out of the program, and back in.
 //
 //   write_header(net, put, "ns")        a C++ header declaring ns::model_type and
 //   write_header(net, put, "ns", xs)    a constexpr ns::model holding net's weights;
@@ -3465,7 +3465,7 @@ constexpr void write_header(const Net& net, Put& put, std::string_view namespace
                         "outputs\n// the network gave when it was written (needs -ffp-contract=off on both "
                         "sides, as ctnn does).\n");
     }
-    put_string(put, "#pragma once\n\n#include <ctnn/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
+    put_string(put, "#pragma once\n\n#include <ctnn/core/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
     if (has_non_finite(net)) put_string(put, "#include <limits>\n");
     put_string(put, "\nnamespace ");
     put_string(put, namespace_name);
@@ -3814,5 +3814,5 @@ constexpr read_result read_text(std::string_view text, Net& net) noexcept {
 }
 
 } // namespace ctnn
-// ---- end <ctnn/serialize.hpp> ----
+// ---- end <ctnn/io/serialize.hpp> ----
 // ---- end <ctnn/ctnn.hpp> ----

@@ -8,7 +8,7 @@
 #include "roundtrip_network.hpp"
 #include "roundtrip_written.hpp"
 
-#include <ctnn/serialize.hpp>
+#include <ctnn/io/serialize.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The network of the round-trip test: ctnn -> text -> PyTorch -> ctnn-export -> header.
 #pragma once
 
-#include <ctnn/layers.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/core/layers.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <array>
 

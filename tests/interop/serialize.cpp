@@ -1,8 +1,8 @@
-// ctnn/serialize.hpp without PyTorch: the text format and the header writer,
+// ctnn/io/serialize.hpp without PyTorch: the text format and the header writer,
 // checked in constant expressions (and, built with
 // CATCH_CONFIG_RUNTIME_STATIC_REQUIRE, the same checks at runtime).
 #include <ctnn/ctnn.hpp>
-#include <ctnn/serialize.hpp>
+#include <ctnn/io/serialize.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Build-time tool of the round-trip test: trains a ctnn network at runtime and
-// writes it with ctnn/serialize.hpp, as ctnn's text format and as a C++ header.
+// writes it with ctnn/io/serialize.hpp, as ctnn's text format and as a C++ header.
 //   interop_writer <directory> <seed>
 // writes <directory>/roundtrip.txt and <directory>/roundtrip_written.hpp.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/serialize.hpp>
+#include <ctnn/io/serialize.hpp>
 
 #include <array>
 #include <cstdio>

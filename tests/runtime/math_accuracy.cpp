@@ -1,4 +1,4 @@
-// Runtime accuracy test for ctnn/math.hpp.
+// Runtime accuracy test for ctnn/core/math.hpp.
 //
 // Each ctnn::math function is swept against a <cmath> reference evaluated in
 // long double (x86-64: 64-bit significand) and rounded once to the tested
@@ -9,7 +9,7 @@
 // checked against a per-function bound.  A second test checks that a call
 // evaluated in a constexpr variable equals the runtime call bit for bit.
 
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <catch2/catch.hpp>
 

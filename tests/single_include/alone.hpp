@@ -3,7 +3,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#if __has_include(<ctnn/network.hpp>)
+#if __has_include(<ctnn/core/network.hpp>)
 #error "include/ is on the include path: this test must see only single_include/"
 #endif
 

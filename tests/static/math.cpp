@@ -1,9 +1,9 @@
-// Compile-time test for ctnn/math.hpp: every check is a static_assert
+// Compile-time test for ctnn/core/math.hpp: every check is a static_assert
 // (STATIC_REQUIRE), so this file only compiles if the functions are usable in
 // constant evaluation and give the expected values, including all special
 // values.  Must compile on GCC and Clang with default constexpr limits.
 
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <catch2/catch.hpp>
 

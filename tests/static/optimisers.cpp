@@ -3,7 +3,7 @@
 //
 // The problem: E(w) = ½·|w|², so the gradient is w itself; w starts at
 // (1, −2). Three steps of each optimiser. The expected values were worked out
-// from the formulas in ctnn/optimizer.hpp (torch.optim's) in Python floats;
+// from the formulas in ctnn/train/optimiser.hpp (torch.optim's) in Python floats;
 // the first steps are derived in the comments.
 #include <ctnn/ctnn.hpp>
 

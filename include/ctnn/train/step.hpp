@@ -1,10 +1,10 @@
-// ctnn/train.hpp - one training step, by backprop or by numerical gradient.
+// ctnn/train/step.hpp - one training step, by backprop or by numerical gradient.
 #pragma once
 
-#include <ctnn/gradient.hpp>
-#include <ctnn/optimizer.hpp>
+#include <ctnn/grad/backprop.hpp>
+#include <ctnn/train/optimiser.hpp>
 
-#include <ctnn/random.hpp>
+#include <ctnn/core/random.hpp>
 
 #include <array>
 #include <cstddef>

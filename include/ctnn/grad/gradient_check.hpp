@@ -1,4 +1,4 @@
-// ctnn/gradient_check.hpp - backprop against central differences, usable in
+// ctnn/grad/gradient_check.hpp - backprop against central differences, usable in
 // static_assert and at runtime, returning a report rather than a bool.
 //
 //   constexpr auto report = ctnn::gradient_check(net, ctnn::mse{}, x, d);
@@ -24,9 +24,9 @@
 // * Non-finite losses or gradients fail with `failure::non_finite`.
 #pragma once
 
-#include <ctnn/gradient.hpp>
-#include <ctnn/math.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/grad/backprop.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/for_each.hpp>

@@ -1,4 +1,4 @@
-// ctnn/batch.hpp - mini-batches: the loss and gradient of several samples at
+// ctnn/train/batch.hpp - mini-batches: the loss and gradient of several samples at
 // once, and one optimiser step on them.
 //
 // The batch's loss is the mean of its samples' losses, so its gradient is the
@@ -8,8 +8,8 @@
 // into a dataset (how ctnn::fit walks a shuffled dataset without copying it).
 #pragma once
 
-#include <ctnn/gradient.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/grad/backprop.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <boost/hana/at.hpp>
 

@@ -1,4 +1,4 @@
-// ctnn/schedule.hpp - learning-rate schedules.
+// ctnn/train/schedule.hpp - learning-rate schedules.
 //
 // A schedule gives the factor by which the optimiser's base learning rate is
 // multiplied in a given epoch (0-based):  factor(epoch) -> double.

@@ -1,4 +1,4 @@
-// ctnn/load.hpp - putting known weights into a network (a pre-trained
+// ctnn/io/load.hpp - putting known weights into a network (a pre-trained
 // network into firmware), every size checked at compile time.
 //
 //   constexpr std::array<double, 41> trained{...};          // from a file of yours
@@ -13,7 +13,7 @@
 // static_cast.
 #pragma once
 
-#include <ctnn/network.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <array>
 #include <cstddef>

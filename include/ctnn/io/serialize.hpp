@@ -1,4 +1,4 @@
-// ctnn/serialize.hpp - a network's weights out of the program, and back in.
+// ctnn/io/serialize.hpp - a network's weights out of the program, and back in.
 //
 //   write_header(net, put, "ns")        a C++ header declaring ns::model_type and
 //   write_header(net, put, "ns", xs)    a constexpr ns::model holding net's weights;
@@ -17,9 +17,9 @@
 // network read back or exported again holds the very same bits.
 #pragma once
 
-#include <ctnn/layers.hpp>
-#include <ctnn/math.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/core/layers.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/network.hpp>
 #include <ctnn/version.hpp>
 
 #include <boost/hana/for_each.hpp>
@@ -266,7 +266,7 @@ constexpr void write_header(const Net& net, Put& put, std::string_view namespace
                         "outputs\n// the network gave when it was written (needs -ffp-contract=off on both "
                         "sides, as ctnn does).\n");
     }
-    put_string(put, "#pragma once\n\n#include <ctnn/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
+    put_string(put, "#pragma once\n\n#include <ctnn/core/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
     if (has_non_finite(net)) put_string(put, "#include <limits>\n");
     put_string(put, "\nnamespace ");
     put_string(put, namespace_name);

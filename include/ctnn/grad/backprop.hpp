@@ -1,8 +1,8 @@
-// ctnn/gradient.hpp - loss, backpropagation and numerical differentiation.
+// ctnn/grad/backprop.hpp - loss, backpropagation and numerical differentiation.
 #pragma once
 
-#include <ctnn/loss.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/grad/loss.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <array>
 #include <cstddef>

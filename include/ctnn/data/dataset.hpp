@@ -1,12 +1,12 @@
-// ctnn/data.hpp - datasets in std::array: shuffling, splitting, labels,
+// ctnn/data/dataset.hpp - datasets in std::array: shuffling, splitting, labels,
 // standardising. All constexpr, no heap.
 //
 // A dataset is two arrays of the same length: inputs xs[N][NX] and targets
 // ds[N][ND] (for classification, one-hot rows: ctnn::one_hot).
 #pragma once
 
-#include <ctnn/math.hpp>
-#include <ctnn/random.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/random.hpp>
 
 #include <array>
 #include <cstddef>

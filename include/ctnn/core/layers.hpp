@@ -1,4 +1,4 @@
-// ctnn/layers.hpp - the layers a network is made of.
+// ctnn/core/layers.hpp - the layers a network is made of.
 //
 // A user names layers by their sizes (`dense<2, 10>`) or not at all (`relu`:
 // an activation takes its width from the layer before it). `network` binds each
@@ -14,7 +14,7 @@
 #pragma once
 
 #include <ctnn/detail/diagnostic.hpp>
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <array>
 #include <cstddef>

@@ -1,4 +1,4 @@
-// ctnn/math.hpp - constexpr elementary functions for ctnn.
+// ctnn/core/math.hpp - constexpr elementary functions for ctnn.
 //
 // Every function here is usable in constant evaluation on GCC (>= 12) and
 // Clang (>= 14) and gives bit-identical results at compile time and at run

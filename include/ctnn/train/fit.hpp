@@ -1,4 +1,4 @@
-// ctnn/fit.hpp - a training loop over epochs of shuffled mini-batches.
+// ctnn/train/fit.hpp - a training loop over epochs of shuffled mini-batches.
 //
 //   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
 //   const auto history = ctnn::fit<200, 16>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds,
@@ -13,13 +13,13 @@
 // constant-evaluated fit simply passes none.
 #pragma once
 
-#include <ctnn/batch.hpp>
-#include <ctnn/data.hpp>
-#include <ctnn/math.hpp>
-#include <ctnn/network.hpp>
-#include <ctnn/random.hpp>
-#include <ctnn/schedule.hpp>
-#include <ctnn/train.hpp>
+#include <ctnn/train/batch.hpp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/network.hpp>
+#include <ctnn/core/random.hpp>
+#include <ctnn/train/schedule.hpp>
+#include <ctnn/train/step.hpp>
 
 #include <array>
 #include <cstddef>

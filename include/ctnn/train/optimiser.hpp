@@ -1,4 +1,4 @@
-// ctnn/optimizer.hpp - parameter updates from a gradient.
+// ctnn/train/optimiser.hpp - parameter updates from a gradient.
 //
 // An optimiser has a member `learning_rate` (a double, which a schedule may
 // change between steps) and
@@ -17,7 +17,7 @@
 // updates matches PyTorch's step by step.
 #pragma once
 
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <array>
 #include <cstddef>

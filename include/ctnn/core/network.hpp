@@ -1,4 +1,4 @@
-// ctnn/network.hpp - a neural network as a type.
+// ctnn/core/network.hpp - a neural network as a type.
 //
 //   using net_t = ctnn::network<double, ctnn::dense<2, 10>, ctnn::relu, ctnn::dense<10, 1>>;
 //   static_assert(net_t::parameter_count == 41);
@@ -10,7 +10,7 @@
 #pragma once
 
 #include <ctnn/detail/diagnostic.hpp>
-#include <ctnn/layers.hpp>
+#include <ctnn/core/layers.hpp>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/fold_left.hpp>

@@ -1,9 +1,9 @@
-// ctnn/initialise.hpp - filling a network's parameters.
+// ctnn/core/initialise.hpp - filling a network's parameters.
 #pragma once
 
-#include <ctnn/math.hpp>
-#include <ctnn/network.hpp>
-#include <ctnn/random.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/network.hpp>
+#include <ctnn/core/random.hpp>
 
 #include <boost/hana/for_each.hpp>
 

@@ -1,4 +1,4 @@
-// ctnn/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
+// ctnn/grad/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
 //
 // A loss is a type with two static functions over the network's output y and
 // the target d (both std::array<T, N>):
@@ -8,7 +8,7 @@
 // sigmoid or softmax themselves, in a form that stays finite for any logit.
 #pragma once
 
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <array>
 #include <cstddef>

@@ -1,14 +1,14 @@
-// ctnn/metrics.hpp - how well a trained network does on a dataset.
+// ctnn/data/metrics.hpp - how well a trained network does on a dataset.
 //
 //   ctnn::accuracy(net, xs, ds)                 multi-class: argmax(y) == argmax(d)
 //   ctnn::binary_accuracy(net, xs, ds, 0.0)     one output: (y > threshold) == (d > 0.5)
 //   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
-//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/gradient.hpp) the mean loss
+//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
 #pragma once
 
-#include <ctnn/data.hpp>
-#include <ctnn/gradient.hpp>
-#include <ctnn/network.hpp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/grad/backprop.hpp>
+#include <ctnn/core/network.hpp>
 
 #include <array>
 #include <cstddef>

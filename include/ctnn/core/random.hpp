@@ -1,8 +1,8 @@
-// ctnn/random.hpp - a seeded random generator whose sequence is the same at
+// ctnn/core/random.hpp - a seeded random generator whose sequence is the same at
 // compile time and at runtime, on every compiler.
 #pragma once
 
-#include <ctnn/math.hpp>
+#include <ctnn/core/math.hpp>
 
 #include <cstddef>
 #include <cstdint>
