@@ -18,6 +18,14 @@ no header is written. See docs/interop.md.
 Command line (tools/ctnn-export is a wrapper that finds a Python with torch):
     ctnn-export model.pt -o model.hpp [--scalar float|double] [--namespace NAME]
     ctnn-export model.txt -o model.hpp        # a network written by ctnn::write_text
+
+Untrusted input (docs/security.md): a model file is data. TorchScript archives are read with
+torch.jit.load and other torch.save files with torch.load(weights_only=True), neither of which runs
+Python code from the file; a module pickled whole (torch.save(model)) can only be loaded by a full
+unpickle, which runs whatever code the file names, so it is refused unless the caller opts in
+(--trust-pickle, load_module(..., trust_pickle=True)). Every text that reaches the header is a
+checked identifier, a number, or escaped so that it cannot leave its comment. Every error is one
+line on stderr and exit status 2.
 """
 
 import argparse
@@ -47,6 +55,37 @@ _FUNCTION_ULPS = 4
 
 class ExportError(Exception):
     """The module cannot be converted to ctnn exactly; the message says why and names the layer."""
+
+
+def _escaped(text):
+    """`text` as printable ASCII that cannot leave a // comment or a message line: every character
+    outside ' '..'~', and '\\' and '?' (line splices, trigraphs), becomes \\xNN, \\uNNNN or
+    \\UNNNNNNNN. So there is no raw newline or carriage return, and no backslash except as the start
+    of such an escape, never at the end of a line."""
+    out = []
+    for ch in str(text):
+        code = ord(ch)
+        if 0x20 <= code < 0x7F and ch not in "\\?":
+            out.append(ch)
+        elif code < 0x100:
+            out.append("\\x%02x" % code)
+        elif code < 0x10000:
+            out.append("\\u%04x" % code)
+        else:
+            out.append("\\U%08x" % code)
+    return "".join(out)
+
+
+def _printable(text):
+    """`text` for a message line: control and non-ASCII characters escaped (a terminal shows it as is)."""
+    return "".join(ch if 0x20 <= ord(ch) < 0x7F else _escaped(ch) for ch in str(text))
+
+
+def _first_line(error):
+    """The first line of an exception's message, for messages that embed one (torch's are long)."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else type(error).__name__
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 # ---------------------------------------------------------------------------
@@ -92,6 +131,8 @@ def _flatten(module, prefix=""):
 def _rational(value, what):
     """A fraction Numerator/Denominator that is `value` exactly as a double (ctnn takes slopes and
     alphas as pairs of integers)."""
+    if not math.isfinite(value):
+        raise ExportError("%s is %r; ctnn needs a finite ratio of two integers" % (what, value))
     f = fractions.Fraction(value).limit_denominator(2 ** 31)
     if float(f) != float(value) or abs(f.numerator) >= 2 ** 62:
         raise ExportError("%s: %r is not a fraction of two integers below 2^31, which ctnn's "
@@ -103,6 +144,34 @@ def _describe(module):
     return "%s" % (module,) if len(str(module)) < 80 else _kind(module)
 
 
+def _tensor(leaf, attribute, where):
+    """leaf.<attribute> as a float64 tensor, refusing what would be converted silently wrong: a missing
+    tensor, complex or non-floating-point values."""
+    torch = _torch()
+    try:
+        value = getattr(leaf, attribute)
+    except AttributeError:
+        value = None
+    if value is None:
+        return None
+    if not isinstance(value, torch.Tensor):
+        raise ExportError("%s: its %s is a %s, not a tensor" % (where, attribute, type(value).__name__))
+    if value.is_complex():
+        raise ExportError("%s: its %s is complex (%s); ctnn's scalars are real" % (where, attribute, value.dtype))
+    if not value.is_floating_point():
+        raise ExportError("%s: its %s has dtype %s, not a floating-point type" % (where, attribute, value.dtype))
+    return value.detach().to("cpu", torch.float64)
+
+
+def _size(value, what, where):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExportError("%s: %s is %r, not an integer" % (where, what, value))
+    if value < 1:
+        raise ExportError("%s: %s is %d; a ctnn::dense layer needs at least one input and one output"
+                          % (where, what, value))
+    return value
+
+
 def convert(module, input_size=None):
     """Checks `module` and returns its ctnn description: a list of dicts, one per layer:
         {"kind": "dense", "inputs": n, "outputs": m, "weight": [out][in] floats, "bias": [out] floats}
@@ -111,6 +180,9 @@ def convert(module, input_size=None):
     each with "name" (its path in the Sequential, e.g. "2" or "block.1") and "torch" (its repr).
     Raises ExportError, naming the layer, for anything ctnn cannot reproduce."""
     torch = _torch()
+    if input_size is not None and (isinstance(input_size, bool) or not isinstance(input_size, int)
+                                   or input_size < 1):
+        raise ExportError("input_size must be a positive integer, not %s" % _printable(repr(input_size)))
     if not (_is_exactly(module, "Sequential") or _is_exactly(module, "Linear")):
         raise ExportError("ctnn-export converts a torch.nn.Sequential (or a single Linear); got %s. "
                           "Put the layers of your model in an nn.Sequential to export it." % _kind(module))
@@ -125,96 +197,151 @@ def convert(module, input_size=None):
         kind = _kind(leaf)
         where = "layer %s (%s)" % (name, _describe(leaf))
         entry = {"name": name, "torch": _describe(leaf)}
-        if _is_exactly(leaf, "Linear"):
-            n_in, n_out = int(leaf.in_features), int(leaf.out_features)
-            weight = leaf.weight.detach().to("cpu", torch.float64)
-            if tuple(weight.shape) != (n_out, n_in):
-                raise ExportError("%s: its weight has shape %s, not [out_features, in_features] = [%d, %d]"
-                                  % (where, tuple(weight.shape), n_out, n_in))
+        try:
+            _convert_leaf(torch, leaf, kind, where, entry, position, len(leaves))
+        except ExportError:
+            raise
+        except Exception as error:  # a hand-made (TorchScript, pickled) module with odd attributes
+            raise ExportError("%s: cannot read it (%s: %s)" % (where, type(error).__name__, _first_line(error)))
+        if entry["kind"] == "dense":
+            n_in, n_out = entry["inputs"], entry["outputs"]
             if width is not None and n_in != width:
                 raise ExportError("%s: takes %d inputs but %s produces %d" % (where, n_in, before, width))
-            bias = leaf.bias
-            bias = (bias.detach().to("cpu", torch.float64) if bias is not None
-                    else torch.zeros(n_out, dtype=torch.float64))
-            if not (torch.isfinite(weight).all() and torch.isfinite(bias).all()):
-                raise ExportError("%s: holds a non-finite weight or bias (inf or NaN)" % where)
-            entry.update(kind="dense", inputs=n_in, outputs=n_out, weight=weight.tolist(), bias=bias.tolist())
             width = n_out
-        elif _is_exactly(leaf, "ReLU"):
-            entry.update(kind="relu")
-        elif _is_exactly(leaf, "Sigmoid"):
-            entry.update(kind="sigmoid")
-        elif _is_exactly(leaf, "Tanh"):
-            entry.update(kind="tanh")
-        elif _is_exactly(leaf, "Identity"):
-            entry.update(kind="identity")
-        elif _is_exactly(leaf, "LeakyReLU"):
-            entry.update(kind="leaky_relu", ratio=_rational(float(leaf.negative_slope), where + ": negative_slope"))
-        elif _is_exactly(leaf, "ELU"):
-            alpha = float(leaf.alpha)
-            if alpha <= 0:
-                raise ExportError("%s: ctnn::elu needs a positive alpha" % where)
-            entry.update(kind="elu", ratio=_rational(alpha, where + ": alpha"))
-        elif _is_exactly(leaf, "GELU"):
-            if getattr(leaf, "approximate", "none") != "tanh":
-                raise ExportError("%s: ctnn::gelu is the tanh form; use nn.GELU(approximate='tanh') "
-                                  "(the exact form needs erf, which ctnn does not have)" % where)
-            entry.update(kind="gelu")
-        elif _is_exactly(leaf, "Softmax"):
-            if leaf.dim not in (-1, 1):
-                raise ExportError("%s: ctnn::softmax is over the features of one sample; export "
-                                  "Softmax(dim=-1) or Softmax(dim=1), not dim=%r" % (where, leaf.dim))
-            if position != len(leaves) - 1:
-                raise ExportError("%s: Softmax must be the last layer" % where)
-            entry.update(kind="softmax")
-        elif kind.startswith("Dropout") or kind == "AlphaDropout":
-            raise ExportError("%s: a Dropout is left in the model; ctnn has no dropout. Remove it from "
-                              "the Sequential before exporting (in eval mode it is the identity)" % where)
-        elif kind in ("Softmax2d", "LogSoftmax", "Softmin"):
-            raise ExportError("%s: ctnn cannot convert %s; only Softmax over the features is supported"
-                              % (where, kind))
-        else:
-            subclass = ""
-            for base in ("Linear", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Softmax", "Sequential"):
-                cls = getattr(torch.nn, base)
-                if isinstance(leaf, cls):
-                    subclass = " (a subclass of %s, whose forward() may differ)" % base
-            raise ExportError("%s: ctnn cannot convert %s%s; supported: %s" % (where, kind, subclass, SUPPORTED))
-        layers.append(entry)
-        if entry["kind"] == "dense":
             before = "layer %s (%s)" % (name, entry["torch"])
+        layers.append(entry)
     if width is None:
         raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
                           "give it with input_size= (--input-size)")
     return layers
 
 
-def load_module(path):
-    """A module from a file: torch.save(module), a TorchScript archive, or ctnn's text format.
-    A state_dict is refused: it holds no architecture."""
+def _convert_leaf(torch, leaf, kind, where, entry, position, count):
+    if _is_exactly(leaf, "Linear"):
+        n_in = _size(int(leaf.in_features), "in_features", where)
+        n_out = _size(int(leaf.out_features), "out_features", where)
+        weight = _tensor(leaf, "weight", where)
+        if weight is None:
+            raise ExportError("%s: has no weight" % where)
+        if tuple(weight.shape) != (n_out, n_in):
+            raise ExportError("%s: its weight has shape %s, not [out_features, in_features] = [%d, %d]"
+                              % (where, tuple(weight.shape), n_out, n_in))
+        bias = _tensor(leaf, "bias", where)
+        if bias is None:
+            bias = torch.zeros(n_out, dtype=torch.float64)
+        if tuple(bias.shape) != (n_out,):
+            raise ExportError("%s: its bias has shape %s, not [out_features] = [%d]"
+                              % (where, tuple(bias.shape), n_out))
+        if not (torch.isfinite(weight).all() and torch.isfinite(bias).all()):
+            raise ExportError("%s: holds a non-finite weight or bias (inf or NaN)" % where)
+        entry.update(kind="dense", inputs=n_in, outputs=n_out, weight=weight.tolist(), bias=bias.tolist())
+    elif _is_exactly(leaf, "ReLU"):
+        entry.update(kind="relu")
+    elif _is_exactly(leaf, "Sigmoid"):
+        entry.update(kind="sigmoid")
+    elif _is_exactly(leaf, "Tanh"):
+        entry.update(kind="tanh")
+    elif _is_exactly(leaf, "Identity"):
+        entry.update(kind="identity")
+    elif _is_exactly(leaf, "LeakyReLU"):
+        entry.update(kind="leaky_relu", ratio=_rational(float(leaf.negative_slope), where + ": negative_slope"))
+    elif _is_exactly(leaf, "ELU"):
+        alpha = float(leaf.alpha)
+        if not alpha > 0:  # also NaN
+            raise ExportError("%s: ctnn::elu needs a positive alpha, not %r" % (where, alpha))
+        entry.update(kind="elu", ratio=_rational(alpha, where + ": alpha"))
+    elif _is_exactly(leaf, "GELU"):
+        if getattr(leaf, "approximate", "none") != "tanh":
+            raise ExportError("%s: ctnn::gelu is the tanh form; use nn.GELU(approximate='tanh') "
+                              "(the exact form needs erf, which ctnn does not have)" % where)
+        entry.update(kind="gelu")
+    elif _is_exactly(leaf, "Softmax"):
+        if leaf.dim not in (-1, 1):
+            raise ExportError("%s: ctnn::softmax is over the features of one sample; export "
+                              "Softmax(dim=-1) or Softmax(dim=1), not dim=%r" % (where, leaf.dim))
+        if position != count - 1:
+            raise ExportError("%s: Softmax must be the last layer" % where)
+        entry.update(kind="softmax")
+    elif kind.startswith("Dropout") or kind == "AlphaDropout":
+        raise ExportError("%s: a Dropout is left in the model; ctnn has no dropout. Remove it from "
+                          "the Sequential before exporting (in eval mode it is the identity)" % where)
+    elif kind in ("Softmax2d", "LogSoftmax", "Softmin"):
+        raise ExportError("%s: ctnn cannot convert %s; only Softmax over the features is supported"
+                          % (where, kind))
+    else:
+        subclass = ""
+        for base in ("Linear", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Softmax", "Sequential"):
+            cls = getattr(torch.nn, base)
+            if isinstance(leaf, cls):
+                subclass = " (a subclass of %s, whose forward() may differ)" % base
+        raise ExportError("%s: ctnn cannot convert %s%s; supported: %s" % (where, kind, subclass, SUPPORTED))
+
+
+PICKLE_RISK = ("unpickling it runs whatever code the file names (loading a model file can take over the "
+               "account that runs the export)")
+
+
+def load_module(path, trust_pickle=False):
+    """A module from a file: a TorchScript archive (torch.jit.script(model).save(path)), ctnn's text
+    format, or, only with trust_pickle=True, a module pickled whole by torch.save(model).
+
+    Nothing from an untrusted file runs as Python: TorchScript is read by torch.jit.load and anything
+    else by torch.load(weights_only=True), which rebuilds only tensors and plain containers. A module
+    pickled whole needs a full unpickle, which executes any callable the file names; it is refused
+    unless `trust_pickle` (the command line's --trust-pickle). A state_dict is refused: it holds no
+    architecture."""
     torch = _torch()
     with open(path, "rb") as f:
-        head = f.read(len(FORMAT_MAGIC))
-    if head == FORMAT_MAGIC.encode():
-        return load_text(path)
+        head = f.read(4096)
+    if not head:
+        raise ExportError("%s is empty" % path)
+    # Text (ctnn's format, or a mistake): read as ctnn text, never unpickled. torch.save writes binary.
+    if head.lstrip().startswith((FORMAT_MAGIC.encode(), b"#")) or (
+            head and all(32 <= b < 127 or b in b"\t\r\n" for b in head)):
+        with open(path, "rb") as f:
+            return load_text(f.read(), where=path)
     import zipfile
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            if any(name.endswith("/constants.pkl") for name in archive.namelist()):
-                try:
-                    return torch.jit.load(path, map_location="cpu")  # a TorchScript archive
-                except Exception as error:
-                    raise ExportError("%s: cannot load the TorchScript archive (%s)" % (path, error))
     try:
+        is_zip = zipfile.is_zipfile(path)
+        if is_zip:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:  # a damaged archive
+        raise ExportError("%s: not a readable zip archive (%s)" % (path, _first_line(error)))
+    if is_zip and any(name.endswith("/constants.pkl") for name in names):
         try:
-            obj = torch.load(path, map_location="cpu", weights_only=False)
-        except TypeError:  # torch < 1.13 has no weights_only
-            obj = torch.load(path, map_location="cpu")
+            return torch.jit.load(path, map_location="cpu")  # a TorchScript archive: no Python runs
+        except Exception as error:
+            raise ExportError("%s: cannot load the TorchScript archive (%s)" % (path, _first_line(error)))
+    import pickle
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            obj = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        what = _first_line(error)
+        reason = what.split("WeightsUnpickler error: ", 1)[-1].strip()
+        if not trust_pickle:
+            if "Unsupported class " not in what:
+                raise ExportError("%s: not a PyTorch model file (%s)" % (path, reason))
+            # Something beyond tensors and containers: most often a module saved whole.
+            found = what.rsplit("Unsupported class ", 1)[1].strip()
+            raise ExportError("%s holds pickled Python objects (%s) that only a full unpickle can load, and %s: "
+                              "refused. Save the model as TorchScript (torch.jit.script(model).save(path)) or "
+                              "pass --trust-pickle if you made the file or trust whoever did"
+                              % (path, found, PICKLE_RISK))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                obj = torch.load(path, map_location="cpu", weights_only=False)  # opted in: runs the pickle
+        except Exception as error:
+            raise ExportError("%s: not a PyTorch model file (%s)" % (path, _first_line(error)))
     except Exception as error:
-        raise ExportError("%s: not a PyTorch model file (%s)" % (path, error))
+        raise ExportError("%s: not a PyTorch model file (%s)" % (path, _first_line(error)))
     if isinstance(obj, dict):
-        raise ExportError("%s holds a state_dict (only weights, no layers): save the module itself, "
-                          "torch.save(model, path) or torch.jit.script(model).save(path)" % path)
+        raise ExportError("%s holds a state_dict (only weights, no layers): save the module as TorchScript, "
+                          "torch.jit.script(model).save(path)" % path)
     if not isinstance(obj, torch.nn.Module):
         raise ExportError("%s holds a %s, not a torch.nn.Module" % (path, type(obj).__name__))
     return obj
@@ -250,7 +377,8 @@ def _rounded(values, scalar):
     if scalar == "double":
         return values
     import numpy
-    return numpy.asarray(values, dtype=numpy.float32).astype(numpy.float64).tolist()
+    with numpy.errstate(over="ignore"):  # a value beyond float's range becomes inf; callers check
+        return numpy.asarray(values, dtype=numpy.float32).astype(numpy.float64).tolist()
 
 
 # ---------------------------------------------------------------------------
@@ -326,16 +454,41 @@ co_return co_yield decltype default delete do double dynamic_cast else enum expl
 float for friend goto if inline int long mutable namespace new noexcept not not_eq nullptr operator or
 or_eq private protected public register reinterpret_cast requires return short signed sizeof static
 static_assert static_cast struct switch template this thread_local throw true try typedef typeid
-typename union unsigned using virtual void volatile wchar_t while xor xor_eq std ctnn""".split())
+typename union unsigned using virtual void volatile wchar_t while xor xor_eq typeof std ctnn""".split())
 
 
-def _check_identifier(name):
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*", name or ""):
-        raise ExportError("namespace %r is not a C++ identifier (letters, digits, _, ::)" % name)
-    for part in name.split("::"):
+def _check_identifier(name, what="namespace"):
+    """`name` if it is a C++ identifier (or several joined by ::) that is safe to write into the header:
+    ASCII letters, digits and _, not starting with a digit, not a keyword (nor std or ctnn), not
+    reserved to the implementation (no __ anywhere, no _ followed by a capital, no leading _ in the
+    global namespace). Raises ExportError otherwise."""
+    if not isinstance(name, str):
+        raise ExportError("%s must be a string, not %s" % (what, type(name).__name__))
+    shown = "'%s'" % _printable(name)
+    if not name:
+        raise ExportError("%s is empty; it must be a C++ identifier" % what)
+    if not name.isascii():
+        raise ExportError("%s %s is not ASCII; it must be a C++ identifier of the letters A-Z a-z, digits "
+                          "and _" % (what, shown))
+    for index, part in enumerate(name.split("::")):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            raise ExportError("%s %s is not a C++ identifier (letters, digits and _, not starting with a digit; "
+                              "nested namespaces joined by ::)" % (what, shown))
+        if "__" in part or re.match(r"_[A-Z]", part) or (index == 0 and part.startswith("_")):
+            raise ExportError("%s %s: %r is reserved to the C++ implementation (__ anywhere, _ and a capital "
+                              "letter, or _ first in the global namespace)" % (what, shown, part))
         if part in _CXX_KEYWORDS:
-            raise ExportError("namespace %r: %r is reserved" % (name, part))
+            raise ExportError("%s %s: %r is reserved (a C++ keyword, or std or ctnn)" % (what, shown, part))
     return name
+
+
+def _namespace_from(path):
+    """A valid namespace from a file's name: ASCII letters, digits and single underscores."""
+    stem = os.path.splitext(os.path.basename(path))[0] if path else "model"
+    namespace = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", stem)).strip("_")
+    if not namespace or not re.match(r"[A-Za-z]", namespace) or namespace in _CXX_KEYWORDS:
+        namespace = ("model_" + namespace).rstrip("_")
+    return namespace
 
 
 def ctnn_spec(layer):
@@ -403,6 +556,10 @@ def _pytorch_outputs(module, inputs, scalar):
 CONSTEXPR_PARAMETER_LIMIT = 600000
 
 
+# At most this many reference inputs (each costs the compiler one forward pass).
+MAX_REFERENCES = 1000
+
+
 def default_references(parameter_count):
     """8 reference inputs, fewer for large networks: each costs one forward pass in the compiler (GCC 12:
     about 1 s and 40 MB per 100k parameters)."""
@@ -418,18 +575,28 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     references        how many reference inputs to draw from N(0, 1) with `seed` (0: no self-check;
                       default: default_references(), 8 up to 50k parameters, then fewer, at least 2)
     reference_inputs  or the reference inputs themselves: [samples][features] (e.g. real data)
+    seed              0 <= seed < 2^64
     input_size        needed only when the Sequential has no Linear layer
-    source            what to name as the origin in the header's first comment
+    source            what to name as the origin in the header's first comment (escaped there)
+
+    `path` is written only if everything succeeds, through a new temporary file in its folder that
+    replaces it at the end (see _write_atomically); a folder, '' or an existing symlink's target is
+    never written.
     """
     torch = _torch()
     if scalar not in ("float", "double"):
         raise ExportError("scalar must be 'float' or 'double', not %r" % (scalar,))
+    if path is not None:
+        _check_output(path)
     if namespace is None:
-        stem = os.path.splitext(os.path.basename(path))[0] if path else "model"
-        namespace = re.sub(r"\W", "_", stem)
-        if not re.match(r"[A-Za-z_]", namespace) or namespace in _CXX_KEYWORDS:
-            namespace = "model_" + namespace
+        namespace = _namespace_from(path)
     _check_identifier(namespace)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 64:
+        raise ExportError("the seed must be an integer from 0 to 2^64 - 1, not %s" % _printable(repr(seed)))
+    if references is not None and (isinstance(references, bool) or not isinstance(references, int)
+                                   or not 0 <= references <= MAX_REFERENCES):
+        raise ExportError("the number of reference inputs must be an integer from 1 to %d (0: no self-check), "
+                          "not %s" % (MAX_REFERENCES, _printable(repr(references))))
     layers = convert(module, input_size)
     width = input_size if input_size is not None else next(l["inputs"] for l in layers if l["kind"] == "dense")
     out_width = width
@@ -440,12 +607,26 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     inputs_given = reference_inputs is not None
     if inputs_given:
         if isinstance(reference_inputs, torch.Tensor):
+            if reference_inputs.is_complex():
+                raise ExportError("the reference inputs are complex; ctnn's scalars are real")
             reference_inputs = reference_inputs.detach().to("cpu", torch.float64).tolist()
-        reference_inputs = [list(map(float, row)) for row in reference_inputs]
+        try:
+            reference_inputs = [[float(v) for v in row] for row in reference_inputs]
+        except (TypeError, ValueError) as error:
+            raise ExportError("the reference inputs must be rows of real numbers (%s)" % _first_line(error))
+        if not reference_inputs:
+            raise ExportError("no reference inputs were given; the header would verify nothing (to export "
+                              "without a self-check, ask for none: references=0, --no-self-check)")
+        if len(reference_inputs) > MAX_REFERENCES:
+            raise ExportError("%d reference inputs; at most %d (each costs the compiler a forward pass)"
+                              % (len(reference_inputs), MAX_REFERENCES))
         for k, row in enumerate(reference_inputs):
             if len(row) != width:
                 raise ExportError("reference input %d has %d features; the network takes %d" % (k, len(row), width))
         reference_inputs = _rounded(reference_inputs, scalar)
+        for k, row in enumerate(reference_inputs):
+            if not all(math.isfinite(v) for v in row):
+                raise ExportError("reference input %d holds a value that is not a finite %s" % (k, scalar))
     else:
         if references is None:
             references = default_references(
@@ -458,7 +639,7 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     if too_big:
         print("ctnn-export: warning: %d parameters: verifying them at compile time may exceed the compilers' "
               "default constexpr limits; compile with -fconstexpr-ops-limit=2147483647 (GCC) or "
-              "-fconstexpr-steps=2147483647 (Clang), or export with --references 0" % parameter_count,
+              "-fconstexpr-steps=2147483647 (Clang), or export with --no-self-check" % parameter_count,
               file=sys.stderr)
     outputs, tolerances = [], []
     if count:
@@ -474,12 +655,14 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
 
     lit = lambda v: _literal(v, scalar)  # noqa: E731
     net_type = network_type(layers, scalar, width)
-    origin = source or "a torch.nn module"
+    origin = _escaped(source) if source is not None else "a torch.nn module"
     guard = "verification"
     out = io.StringIO()
     w = out.write
-    w("// Generated by tools/ctnn-export (PyTorch %s) from %s. Do not edit.\n" % (torch.__version__, origin))
-    w("//\n// PyTorch:  %s\n" % " -> ".join(l["torch"] for l in layers))
+    # Every text from the model or the caller goes through _escaped (comments) or _check_identifier.
+    w("// Generated by tools/ctnn-export (PyTorch %s) from %s. Do not edit.\n"
+      % (_escaped(torch.__version__), origin))
+    w("//\n// PyTorch:  %s\n" % _escaped(" -> ".join(l["torch"] for l in layers)))
     w("// ctnn:     %s\n" % net_type)
     w("//          %d parameters; dense weights are PyTorch's Linear.weight transposed ([in][out]).\n"
       % parameter_count)
@@ -493,7 +676,7 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     if too_big:
         w("// This network is larger than the default constexpr limits allow to verify: compile with\n"
           "// -fconstexpr-ops-limit=2147483647 (GCC) or -fconstexpr-steps=2147483647 (Clang).\n")
-    w("#pragma once\n\n#include <ctnn/network.hpp>\n\n#include <array>\n#include <cstddef>\n\n")
+    w("#pragma once\n\n#include <ctnn/ctnn.hpp>\n\n#include <array>\n#include <cstddef>\n\n")
     w("namespace %s {\n\n" % namespace)
     w("using model_type = %s;\n\n" % net_type)
     w("inline constexpr model_type model{{{\n")
@@ -503,7 +686,7 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
         n_in, n_out = layer["inputs"], layer["outputs"]
         weight = _rounded(layer["weight"], scalar)
         w("    // layer %s: %s -> dense<%d, %d>: W[in][out] (Linear.weight transposed), then bias\n"
-          % (layer["name"], layer["torch"], n_in, n_out))
+          % (_escaped(layer["name"]), _escaped(layer["torch"]), n_in, n_out))
         for i in range(n_in):
             for line in _wrap([lit(weight[j][i]) for j in range(n_out)], "    "):
                 w(line + "\n")
@@ -541,13 +724,59 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     w("\n} // namespace %s\n" % namespace)
     text = out.getvalue()
     if path is not None:
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        temporary = path + ".tmp"
-        with open(temporary, "w") as f:
-            f.write(text)
-        os.replace(temporary, path)  # never leave a half-written header behind
+        _write_atomically(path, text)
     return text
+
+
+def _check_output(path, inputs=()):
+    """Refuses an output that cannot be a file we replace: '', a folder, or one of the inputs."""
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+        raise ExportError("the output file name is empty")
+    path = os.fspath(path)
+    if path.endswith(os.sep) or os.path.isdir(path):
+        raise ExportError("the output %s is a folder; give a file name (e.g. %s)"
+                          % (_printable(path), _printable(os.path.join(path, "model.hpp"))))
+    for source in inputs:
+        if source is None:
+            continue
+        same = os.path.realpath(path) == os.path.realpath(source)
+        try:
+            same = same or os.path.samefile(path, source)
+        except OSError:  # one of them does not exist: not the same file
+            pass
+        if same:
+            raise ExportError("the output %s is the input %s; it would be overwritten"
+                              % (_printable(path), _printable(source)))
+
+
+def _write_atomically(path, text):
+    """Writes `text` to `path` all or nothing: into a new file with a unique name in the same folder
+    (created with O_CREAT | O_EXCL, so an existing file or symlink there is never followed or
+    overwritten), then renamed over `path` (os.replace: a symlink at `path` is replaced, its target
+    untouched). On any failure the temporary file is removed and `path` is as it was."""
+    import tempfile
+    _check_output(path)
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
+                                             suffix=".tmp")
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(descriptor, 0o666 & ~mask)  # as open() would create it, not mkstemp's 0600
+        with os.fdopen(descriptor, "w", encoding="ascii", newline="\n") as f:
+            descriptor = None
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if descriptor is not None:
+            os.close(descriptor)
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 # ---------------------------------------------------------------------------
@@ -566,62 +795,102 @@ def _hex(value):
 
 
 def _number(token):
+    """A float from a token: hexadecimal (as %a writes it), decimal, inf or nan. ValueError otherwise
+    (also for anything Python would forgive: surrounding whitespace, underscores, non-ASCII digits)."""
+    if not re.fullmatch(r"[0-9A-Za-z.+-]+", token):
+        raise ValueError(token)
     return float.fromhex(token) if "0x" in token.lower() else float(token)
 
 
-def load_text(source):
+def load_text(source, where=None):
     """The nn.Sequential described by ctnn's text format (written by ctnn::write_text or save_text).
-    `source`: a path, a file object or the text itself. The module's dtype is the file's scalar."""
+    `source`: a path, a file object, bytes, or the text itself (a str holding a newline). The module's
+    dtype is the file's scalar. Raises ExportError, naming the line, for anything malformed."""
     torch = _torch()
     if hasattr(source, "read"):
         text = source.read()
+    elif isinstance(source, (bytes, bytearray)):
+        text = bytes(source)
     elif "\n" in source:
         text = source
     else:
-        with open(source) as f:
+        where = where or source
+        with open(source, "rb") as f:
             text = f.read()
-    # Tokens, line by line, without comments.
-    lines = [(n, line.split("#", 1)[0].split()) for n, line in enumerate(text.splitlines(), 1)]
+    label = "ctnn text" if where is None else "%s (ctnn text)" % where
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("ascii")
+        except UnicodeDecodeError as error:
+            raise ExportError("%s: byte %d is not ASCII; the format is ASCII text" % (label, error.start))
+    elif not text.isascii():
+        raise ExportError("%s: holds a non-ASCII character; the format is ASCII text" % label)
+    # Tokens, line by line, without comments. Lines end at \n, \r\n or a lone \r.
+    lines = [(n, [t for t in re.split("[ \t]+", line.split("#", 1)[0]) if t]) for n, line in
+             enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)]
     lines = [(n, tokens) for n, tokens in lines if tokens]
     position = 0
 
-    def take(expect=None):
+    def fail(n, message):
+        raise ExportError("%s, line %d: %s" % (label, n, message))
+
+    def take(expect=None, arguments=None, what=None):
         nonlocal position
         if position >= len(lines):
-            raise ExportError("ctnn text: ends early (expected %s)" % (expect or "more"))
+            raise ExportError("%s: ends early (expected %s)" % (label, what or expect or "more"))
         n, tokens = lines[position]
         position += 1
         if expect is not None and tokens[0] != expect:
-            raise ExportError("ctnn text, line %d: expected %r, found %r" % (n, expect, tokens[0]))
+            fail(n, "expected %r, found %r" % (expect, tokens[0]))
+        if arguments is not None and len(tokens) != 1 + arguments:
+            fail(n, "%r takes %d value%s, found %d" % (tokens[0], arguments, "" if arguments == 1 else "s",
+                                                        len(tokens) - 1))
         return n, tokens
+
+    def integer(n, token, what, low, high):
+        if not re.fullmatch(r"[+-]?[0-9]+", token):
+            fail(n, "%s must be an integer, not %r" % (what, token))
+        value = int(token)
+        if not low <= value <= high:
+            fail(n, "%s is %d; it must be between %d and %d" % (what, value, low, high))
+        return value
+
+    def number(n, token):
+        try:
+            return _number(token)
+        except ValueError:
+            fail(n, "%r is not a number" % token)
 
     n, tokens = take(FORMAT_MAGIC)
     if len(tokens) != 2 or tokens[1] != str(FORMAT_VERSION):
-        raise ExportError("ctnn text, line %d: this loader reads version %d" % (n, FORMAT_VERSION))
-    _, tokens = take("scalar")
+        fail(n, "this loader reads version %d" % FORMAT_VERSION)
+    n, tokens = take("scalar", 1)
     scalar = tokens[1]
     dtype = {"float": torch.float32, "double": torch.float64}.get(scalar)
     if dtype is None:
-        raise ExportError("ctnn text: scalar must be float or double, not %r" % scalar)
-    _, tokens = take("input")
-    width = int(tokens[1])
-    _, tokens = take("layers")
-    count = int(tokens[1])
+        fail(n, "scalar must be float or double, not %r" % scalar)
+    n, tokens = take("input", 1)
+    width = integer(n, tokens[1], "the input size", 1, 2 ** 31 - 1)
+    n, tokens = take("layers", 1)
+    count = integer(n, tokens[1], "the number of layers", 1, 2 ** 31 - 1)
     modules = []
     for _ in range(count):
         n, tokens = take()
         kind, args = tokens[0], tokens[1:]
         if kind == "dense":
-            n_in, n_out = int(args[0]), int(args[1])
-            if width is not None and n_in != width:
-                raise ExportError("ctnn text, line %d: dense takes %d inputs, the layer before gives %d"
-                                  % (n, n_in, width))
+            if len(args) != 2:
+                fail(n, "dense takes 2 values (inputs, outputs), found %d" % len(args))
+            n_in = integer(n, args[0], "dense's input count", 1, 2 ** 31 - 1)
+            n_out = integer(n, args[1], "dense's output count", 1, 2 ** 31 - 1)
+            if n_in != width:
+                fail(n, "dense takes %d inputs, the layer before gives %d" % (n_in, width))
             rows = []
             for _i in range(n_in + 1):  # W[i][:] for each input i, then the bias
-                m, values = take()
+                m, values = take(what="the %d weights of W[%d]" % (n_out, _i) if _i < n_in
+                                 else "the %d biases" % n_out)
                 if len(values) != n_out:
-                    raise ExportError("ctnn text, line %d: expected %d values, found %d" % (m, n_out, len(values)))
-                rows.append([_number(v) for v in values])
+                    fail(m, "expected %d value%s, found %d" % (n_out, "" if n_out == 1 else "s", len(values)))
+                rows.append([number(m, v) for v in values])
             linear = torch.nn.Linear(n_in, n_out, dtype=dtype)
             with torch.no_grad():
                 linear.weight.copy_(torch.tensor(rows[:n_in], dtype=torch.float64).T)
@@ -629,16 +898,27 @@ def load_text(source):
             modules.append(linear)
             width = n_out
         elif kind in ("relu", "sigmoid", "tanh", "identity", "softmax", "gelu"):
+            if args:
+                fail(n, "%s takes no values, found %d" % (kind, len(args)))
             modules.append({"relu": lambda: torch.nn.ReLU(), "sigmoid": lambda: torch.nn.Sigmoid(),
                             "tanh": lambda: torch.nn.Tanh(), "identity": lambda: torch.nn.Identity(),
                             "softmax": lambda: torch.nn.Softmax(dim=-1),
                             "gelu": lambda: torch.nn.GELU(approximate="tanh")}[kind]())
         elif kind in ("leaky_relu", "elu"):
-            ratio = int(args[0]) / int(args[1])
+            if len(args) != 2:
+                fail(n, "%s takes 2 values (numerator, denominator), found %d" % (kind, len(args)))
+            limit = 2 ** 63 - 1  # ctnn's template parameters are long long
+            numerator = integer(n, args[0], kind + "'s numerator", -limit, limit)
+            denominator = integer(n, args[1], kind + "'s denominator", 1, limit)
+            ratio = numerator / denominator
+            if kind == "elu" and not ratio > 0:
+                fail(n, "elu needs a positive alpha, not %d/%d" % (numerator, denominator))
             modules.append(torch.nn.LeakyReLU(ratio) if kind == "leaky_relu" else torch.nn.ELU(ratio))
         else:
-            raise ExportError("ctnn text, line %d: unknown layer %r" % (n, kind))
-    take("end")
+            fail(n, "unknown layer %r" % kind)
+    take("end", 0)
+    if position < len(lines):
+        fail(lines[position][0], "unexpected %r after 'end'" % lines[position][1][0])
     return torch.nn.Sequential(*modules).to(dtype)
 
 
@@ -667,8 +947,7 @@ def save_text(module, path=None, scalar=None, input_size=None):
     out.append("end")
     text = "\n".join(out) + "\n"
     if path is not None:
-        with open(path, "w") as f:
-            f.write(text)
+        _write_atomically(path, text)
     return text
 
 
@@ -677,54 +956,124 @@ def save_text(module, path=None, scalar=None, input_size=None):
 # ---------------------------------------------------------------------------
 
 def _read_inputs(path):
+    """Reference inputs from a text file: one sample a line, values separated by spaces, tabs or commas,
+    '#' starts a comment. Raises ExportError naming the line of anything that is not a finite number."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as error:
+        raise ExportError("%s: byte %d is not ASCII; expected numbers" % (_printable(path), error.start))
     rows = []
-    with open(path) as f:
-        for line in f:
-            line = line.split("#", 1)[0].replace(",", " ").split()
-            if line:
-                rows.append([_number(v) for v in line])
+    for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        tokens = [t for t in re.split("[ \t,]+", line.split("#", 1)[0]) if t]
+        if not tokens:
+            continue
+        row = []
+        for token in tokens:
+            try:
+                value = _number(token)
+            except ValueError:
+                raise ExportError("%s, line %d: %s is not a number" % (_printable(path), n, _printable(repr(token))))
+            if not math.isfinite(value):
+                raise ExportError("%s, line %d: %s is not a finite number" % (_printable(path), n, _printable(token)))
+            row.append(value)
+        rows.append(row)
+    if not rows:
+        raise ExportError("%s holds no reference inputs (one sample a line)" % _printable(path))
     return rows
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2."""
+
+    def error(self, message):
+        sys.stderr.write("%s: error: %s (see --help)\n" % (self.prog, _printable(message)))
+        sys.exit(2)
+
+
+def _integer(text):
+    """An integer argument (argparse calls it; ValueError becomes a usage error)."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+        raise ValueError(text)
+    return int(text)
+
+
+_integer.__name__ = "integer"
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(
+    """The command line. Returns the exit status: 0 written, 2 refused (one line on stderr)."""
+    parser = _Parser(
         prog="ctnn-export",
-        description="Convert a PyTorch nn.Sequential (torch.save'd module, TorchScript archive, or ctnn's "
-                    "text format) into a self-verifying C++ header with a constexpr ctnn::network.")
-    parser.add_argument("model", help="model file: torch.save(module), torch.jit.save, or ctnn text format")
+        description="Convert a PyTorch nn.Sequential (TorchScript archive, ctnn's text format, or with "
+                    "--trust-pickle a torch.save'd module) into a self-verifying C++ header with a constexpr "
+                    "ctnn::network.")
+    parser.add_argument("model", help="model file: torch.jit.save (TorchScript), ctnn's text format, or "
+                                      "torch.save(module) with --trust-pickle")
     parser.add_argument("-o", "--output", required=True, help="header to write ('-' for standard output)")
     parser.add_argument("--scalar", choices=("float", "double"), default="float",
                         help="the network's scalar type (default: float)")
-    parser.add_argument("--namespace", help="C++ namespace of the declarations (default: the output's name)")
-    parser.add_argument("--references", type=int, default=None,
-                        help="number of random reference inputs to verify against (default 8, fewer above 50k "
-                             "parameters; 0: none)")
+    parser.add_argument("--namespace", help="C++ namespace of the declarations (default: from the output's name)")
+    parser.add_argument("--references", type=_integer, default=None,
+                        help="number of random reference inputs to verify against, 1 to %d (default 8, fewer "
+                             "above 50k parameters)" % MAX_REFERENCES)
+    parser.add_argument("--no-self-check", action="store_true",
+                        help="write no reference inputs and no static_asserts (the header is not verified)")
     parser.add_argument("--reference-inputs", metavar="FILE",
                         help="reference inputs instead: one sample a line, values separated by spaces or commas")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random reference inputs (default 0)")
-    parser.add_argument("--input-size", type=int, help="input width, when the Sequential has no Linear layer")
+    parser.add_argument("--seed", type=_integer, default=0,
+                        help="seed of the random reference inputs, 0 to 2^64-1 (default 0)")
+    parser.add_argument("--input-size", type=_integer, help="input width, when the Sequential has no Linear layer")
+    parser.add_argument("--trust-pickle", action="store_true",
+                        help="also load a module pickled whole by torch.save(model). DANGER: unpickling executes "
+                             "any code the file contains; use it only for files you made or trust. Without it "
+                             "such a file is refused (TorchScript archives and ctnn text need no trust)")
     args = parser.parse_args(argv)
     try:
-        module = load_module(args.model)
-        inputs = _read_inputs(args.reference_inputs) if args.reference_inputs else None
-        to_stdout = args.output == "-"
-        namespace = args.namespace
-        if namespace is None and to_stdout:
-            namespace = re.sub(r"\W", "_", os.path.splitext(os.path.basename(args.model))[0])
-            if not re.match(r"[A-Za-z_]", namespace):
-                namespace = "model_" + namespace
-        text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
-                             references=args.references, reference_inputs=inputs, seed=args.seed,
-                             input_size=args.input_size, source=os.path.basename(args.model))
-        if to_stdout:
-            sys.stdout.write(text)
+        return _run(args)
     except ExportError as error:
-        print("ctnn-export: error: %s" % error, file=sys.stderr)
-        print("ctnn-export: no header written", file=sys.stderr)
-        return 2
+        sys.stderr.write("ctnn-export: error: %s\n" % _printable(error))
     except OSError as error:
-        print("ctnn-export: error: %s" % error, file=sys.stderr)
-        return 2
+        where = error.filename if error.filename is not None else ""
+        sys.stderr.write("ctnn-export: error: %s%s\n" % (_printable(where) + ": " if where else "",
+                                                         _printable(error.strerror or _first_line(error))))
+    except Exception as error:  # a bug, or torch failing in a way not foreseen: still one line
+        sys.stderr.write("ctnn-export: internal error: %s: %s\n" % (type(error).__name__,
+                                                                   _printable(_first_line(error))))
+    return 2
+
+
+def _run(args):
+    # Every argument is checked before the model is loaded.
+    to_stdout = args.output == "-"
+    if not to_stdout:
+        _check_output(args.output, inputs=(args.model, args.reference_inputs))
+    if args.namespace is not None:
+        _check_identifier(args.namespace)
+    if not 0 <= args.seed < 2 ** 64:
+        raise ExportError("--seed must be from 0 to 2^64 - 1, not %d" % args.seed)
+    if args.references is not None and not 1 <= args.references <= MAX_REFERENCES:
+        raise ExportError("--references must be from 1 to %d, not %d (to export without a self-check: "
+                          "--no-self-check)" % (MAX_REFERENCES, args.references))
+    if args.input_size is not None and args.input_size < 1:
+        raise ExportError("--input-size must be at least 1, not %d" % args.input_size)
+    given = [name for name, value in (("--references", args.references), ("--reference-inputs", args.reference_inputs))
+             if value is not None]
+    if args.no_self_check and given:
+        raise ExportError("--no-self-check contradicts %s" % given[0])
+    if args.references is not None and args.reference_inputs is not None:
+        raise ExportError("give --references or --reference-inputs, not both")
+    inputs = _read_inputs(args.reference_inputs) if args.reference_inputs else None
+    module = load_module(args.model, trust_pickle=args.trust_pickle)
+    namespace = args.namespace
+    if namespace is None and to_stdout:
+        namespace = _namespace_from(args.model)
+    text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
+                         references=0 if args.no_self_check else args.references, reference_inputs=inputs,
+                         seed=args.seed, input_size=args.input_size, source=os.path.basename(args.model))
+    if to_stdout:
+        sys.stdout.write(text)
     return 0
 
 
