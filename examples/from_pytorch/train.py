@@ -43,5 +43,5 @@ print("train.py: loss %.3f, training accuracy %.3f" % (loss.item(), accuracy))
 # computes what PyTorch computes on them.
 ctnn_export.export_header(model, os.path.join(out, "classifier.hpp"), scalar="float", namespace="classifier",
                           reference_inputs=x[:8], source="train.py")
-# The same from the command line:  torch.save(model, "classifier.pt")
+# The same from the command line:  torch.jit.script(model).save("classifier.pt")   (TorchScript)
 #                                  tools/ctnn-export classifier.pt -o classifier.hpp
