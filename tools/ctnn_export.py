@@ -736,6 +736,10 @@ def _check_output(path, inputs=()):
     if path.endswith(os.sep) or os.path.isdir(path):
         raise ExportError("the output %s is a folder; give a file name (e.g. %s)"
                           % (_printable(path), _printable(os.path.join(path, "model.hpp"))))
+    if os.path.exists(path) and not os.path.islink(path) and not os.path.isfile(path):
+        # A device, FIFO or socket (e.g. -o /dev/null): os.replace would put a regular file in its place.
+        raise ExportError("the output %s exists and is not a regular file; give a file name, or -o - for "
+                          "standard output" % _printable(path))
     for source in inputs:
         if source is None:
             continue

@@ -367,6 +367,10 @@ elif section == "output":
     refused("-o a folder", [model, "-o", path("folder")], "folder")
     refused("-o name/", [model, "-o", path("new") + os.sep], "folder")
     refused("-o ''", [model, "-o", ""], "empty", cwd=scratch)
+    os.mkfifo(path("fifo.hpp"))  # like -o /dev/null: os.replace would put a file in its place
+    refused("-o a FIFO", [model, "-o", path("fifo.hpp")], "not a regular file")
+    check(stat.S_ISFIFO(os.lstat(path("fifo.hpp")).st_mode), "-o a FIFO: the FIFO was replaced")
+    before = listing(scratch)
     check(listing(scratch) == before and listing(path("folder")) == [] and not os.path.exists(path("new")),
           "a refused output left files behind: %s -> %s" % (before, listing(scratch)))
 
