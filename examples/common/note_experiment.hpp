@@ -60,7 +60,7 @@ constexpr setup<T, Hidden> make_setup(std::uint64_t seed) noexcept {
 
 // `steps` SGD steps on randomly drawn samples (ctnn::train_random_samples).
 // on_step(step, loss) sees each sample's loss before its update.
-template <class Net, class T, class OnStep = ctnn::detail::no_step_callback>
+template <class Net, class T, class OnStep = ctnn::no_callback>
 constexpr ctnn::training_status train(Net& net, const dataset<T>& data, ctnn::splitmix64& draws, std::size_t steps,
                                       method how, OnStep&& on_step = {}) noexcept {
     ctnn::training_run<Net> run{net, ctnn::sgd{learning_rate}, draws};

@@ -171,7 +171,7 @@ void exercise(std::uint64_t seed) noexcept {
 
     keep_all(net.forward(x));
     const auto trace = net.forward_trace(x);
-    typename Net::activations_type trace_again{};
+    typename Net::trace_type trace_again{};
     net.forward(x, trace_again);
     typename Net::gradient_type g{};
     keep_all(net.backward(trace, d, g));

@@ -1,22 +1,33 @@
 // ctnn/ctnn.hpp - everything: networks whose topology is a type, trained and
 // checked in constant expressions and at runtime alike.
+//
+//   core/   math, random numbers, layers, the network, initialisers
+//   grad/   losses, backpropagation, central differences, gradient checks
+//   train/  optimisers, schedules, training steps, mini-batches, fit
+//   data/   datasets and metrics
+//   io/     loading weights, the text format, C++ header generation
 #pragma once
 
 #include <ctnn/version.hpp>
+#include <ctnn/concepts.hpp>
 #include <ctnn/core/math.hpp>
 #include <ctnn/core/random.hpp>
+#include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/layers.hpp>
-#include <ctnn/grad/loss.hpp>
 #include <ctnn/core/network.hpp>
 #include <ctnn/core/initialise.hpp>
+#include <ctnn/grad/loss.hpp>
 #include <ctnn/grad/backprop.hpp>
+#include <ctnn/grad/numerical.hpp>
 #include <ctnn/grad/gradient_check.hpp>
 #include <ctnn/train/optimiser.hpp>
-#include <ctnn/train/step.hpp>
-#include <ctnn/io/load.hpp>
 #include <ctnn/train/schedule.hpp>
-#include <ctnn/data/dataset.hpp>
+#include <ctnn/train/step.hpp>
 #include <ctnn/train/batch.hpp>
-#include <ctnn/data/metrics.hpp>
 #include <ctnn/train/fit.hpp>
-#include <ctnn/io/serialize.hpp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/data/metrics.hpp>
+#include <ctnn/io/load.hpp>
+#include <ctnn/io/chars.hpp>
+#include <ctnn/io/text.hpp>
+#include <ctnn/io/header.hpp>

@@ -1,6 +1,10 @@
 // ctnn/version.hpp
 #pragma once
 
+#if __cplusplus < 202002L
+#error "ctnn needs C++20: compile with -std=c++20 (or newer)"
+#endif
+
 #define CTNN_VERSION_MAJOR 0
 #define CTNN_VERSION_MINOR 1
 #define CTNN_VERSION_PATCH 0

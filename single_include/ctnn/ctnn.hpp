@@ -7,33 +7,53 @@
 // Contains, in order:
 //   <ctnn/ctnn.hpp>
 //   <ctnn/version.hpp>
+//   <ctnn/concepts.hpp>
 //   <ctnn/core/math.hpp>
 //   <ctnn/core/random.hpp>
+//   <ctnn/core/layer_traits.hpp>
 //   <ctnn/core/layers.hpp>
-//   <ctnn/detail/diagnostic.hpp>
-//   <ctnn/grad/loss.hpp>
+//   <ctnn/core/activation.hpp>
+//   <ctnn/core/dense.hpp>
+//   <ctnn/core/size.hpp>
+//   <ctnn/core/softmax.hpp>
 //   <ctnn/core/network.hpp>
 //   <ctnn/core/initialise.hpp>
+//   <ctnn/grad/loss.hpp>
 //   <ctnn/grad/backprop.hpp>
+//   <ctnn/grad/numerical.hpp>
 //   <ctnn/grad/gradient_check.hpp>
 //   <ctnn/train/optimiser.hpp>
-//   <ctnn/train/step.hpp>
-//   <ctnn/io/load.hpp>
 //   <ctnn/train/schedule.hpp>
-//   <ctnn/data/dataset.hpp>
+//   <ctnn/train/step.hpp>
 //   <ctnn/train/batch.hpp>
-//   <ctnn/data/metrics.hpp>
 //   <ctnn/train/fit.hpp>
-//   <ctnn/io/serialize.hpp>
+//   <ctnn/data/dataset.hpp>
+//   <ctnn/data/metrics.hpp>
+//   <ctnn/io/load.hpp>
+//   <ctnn/io/chars.hpp>
+//   <ctnn/io/text.hpp>
+//   <ctnn/io/spelling.hpp>
+//   <ctnn/io/header.hpp>
+//   <ctnn/data/csv.hpp>
 
 #pragma once
 
 // ---- begin <ctnn/ctnn.hpp> ----
 // ctnn/ctnn.hpp - everything: networks whose topology is a type, trained and
 // checked in constant expressions and at runtime alike.
+//
+//   core/   math, random numbers, layers, the network, initialisers
+//   grad/   losses, backpropagation, central differences, gradient checks
+//   train/  optimisers, schedules, training steps, mini-batches, fit
+//   data/   datasets and metrics
+//   io/     loading weights, the text format, C++ header generation
 
 // ---- begin <ctnn/version.hpp> ----
 // ctnn/version.hpp
+
+#if __cplusplus < 202002L
+#error "ctnn needs C++20: compile with -std=c++20 (or newer)"
+#endif
 
 #define CTNN_VERSION_MAJOR 0
 #define CTNN_VERSION_MINOR 1
@@ -41,6 +61,241 @@
 // major * 10000 + minor * 100 + patch
 #define CTNN_VERSION (CTNN_VERSION_MAJOR * 10000 + CTNN_VERSION_MINOR * 100 + CTNN_VERSION_PATCH)
 // ---- end <ctnn/version.hpp> ----
+// ---- begin <ctnn/concepts.hpp> ----
+// ctnn/concepts.hpp - the protocols a user type follows to plug into ctnn,
+// written as concepts, and the checks that say in one line which member is
+// missing.
+//
+// Every entry point checks its argument once with a `check_*` below: a
+// static_assert per member, each naming the member, so a layer without
+// `backward` fails with "ctnn: a layer needs backward<NeedInputGradient>(...)"
+// and no wall of errors from the code that would have called it.
+//
+//   layer_specification   what a user writes in ctnn::network<T, ...>: a type
+//                         with `template <class T, std::size_t Inputs> using
+//                         bind = <bound layer>` (and `inputs` if the layer
+//                         fixes its own input width, as dense<In, Out> does)
+//   layer                 a bound layer: scalar, inputs, outputs,
+//                         parameter_count, forward and backward (below)
+//   activation_function   value(x) and derivative(x, y, dy) of an element-wise
+//                         function, for ctnn::activation<F>
+//   loss                  value(y, d) and gradient(y, d, dy)
+//   optimiser             learning_rate and update(parameters, gradient)
+//   fused_optimiser       also begin_step<T>(): an update applied parameter by
+//                         parameter while backward runs (one pass over the weights)
+//   learning_rate_schedule  factor(epoch)
+//   initialiser           weight<T>(gen, fan_in, fan_out), bias<T>(gen, fan_in, fan_out)
+//   char_sink             any callable taking a char (writers' output)
+//   gradient_sink         where backward delivers a layer's parameter gradient
+//
+// The layer contract (docs/extending.md shows a whole layer):
+//   forward(p, x, y)                       y = f(x); p is the layer's own
+//                                          parameters (parameter_count of them)
+//   backward<NeedInputGradient>(p, sink, x, y, dy, dx)
+//       delivers dE/dp through `sink` and, if NeedInputGradient, sets
+//       dx = dE/dx. Each parameter's gradient is delivered exactly once
+//       (sink(k, g), or a row at a time: sink.row(k, a, v, n) delivers a·v[j]
+//       for parameters k + j, sink.row(k, v, n) delivers v[j]), and the layer
+//       reads no parameter after delivering its gradient: a sink may apply an
+//       optimiser's update in place (the fused step).
+// Optional members, each with a default (ctnn/core/layer_traits.hpp):
+//   same_piece(xa, xb)    whether two inputs lie on the same smooth piece of
+//                         the layer's function (default: the function has no
+//                         kinks); gradient checks never difference across a kink
+//   weight_count, fan_in, fan_out   parameter roles: the first weight_count
+//                         parameters are weights, the rest biases (defaults:
+//                         all weights, fan_in = inputs, fan_out = outputs)
+//   spelling              on the specification: the C++ name generated code
+//                         uses (default: the specification's type name)
+
+#if __cplusplus < 202002L
+#error "ctnn needs C++20: compile with -std=c++20 (or newer)"
+#endif
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace ctnn {
+
+class splitmix64;
+
+namespace detail {
+
+// A sink that accepts deliveries and does nothing: the archetype the concepts
+// test layers and optimisers against.
+template <class T>
+struct sink_archetype {
+    constexpr void operator()(std::size_t, T) noexcept {}
+    constexpr void row(std::size_t, T, const T*, std::size_t) noexcept {}
+    constexpr void row(std::size_t, const T*, std::size_t) noexcept {}
+};
+
+} // namespace detail
+
+template <class S, class T>
+concept gradient_sink = requires(S& s, std::size_t k, T v, const T* row) {
+    s(k, v);
+    s.row(k, v, row, k);
+    s.row(k, row, k);
+};
+
+template <class L>
+concept layer_with_sizes = requires {
+    typename L::scalar;
+    { L::inputs } -> std::convertible_to<std::size_t>;
+    { L::outputs } -> std::convertible_to<std::size_t>;
+    { L::parameter_count } -> std::convertible_to<std::size_t>;
+};
+
+template <class L>
+concept layer_with_forward = layer_with_sizes<L> && requires(const typename L::scalar* p,
+                                                             const std::array<typename L::scalar, L::inputs>& x,
+                                                             std::array<typename L::scalar, L::outputs>& y) {
+    L::forward(p, x, y);
+};
+
+template <class L>
+concept layer_with_backward =
+    layer_with_sizes<L> && requires(const typename L::scalar* p, detail::sink_archetype<typename L::scalar>& sink,
+                                    const std::array<typename L::scalar, L::inputs>& x,
+                                    const std::array<typename L::scalar, L::outputs>& y,
+                                    const std::array<typename L::scalar, L::outputs>& dy,
+                                    std::array<typename L::scalar, L::inputs>& dx) {
+        L::template backward<true>(p, sink, x, y, dy, dx);
+        L::template backward<false>(p, sink, x, y, dy, dx);
+    };
+
+template <class L>
+concept layer = layer_with_forward<L> && layer_with_backward<L>;
+
+template <class S>
+concept layer_specification = requires { typename S::template bind<double, 1>; };
+
+template <class F>
+concept activation_function = requires(double x) {
+    { F::value(x) } -> std::convertible_to<double>;
+    { F::derivative(x, x, x) } -> std::convertible_to<double>;
+};
+
+template <class Loss>
+concept loss = requires(const std::array<double, 2>& y, std::array<double, 2>& dy) {
+    { Loss::value(y, y) } -> std::convertible_to<double>;
+    Loss::gradient(y, y, dy);
+};
+
+template <class O, class Parameters>
+concept optimiser = requires(O& o, Parameters& p, const Parameters& g) {
+    o.learning_rate = 0.0;
+    o.update(p, g);
+};
+
+// An optimiser whose update is the same arithmetic for every parameter, given
+// a few per-step constants: begin_step<T>() advances its step count and
+// returns a function step(w, g, k) that updates parameter k (w) from its
+// gradient g. update(parameters, gradient) is that loop; the fused training
+// step calls it from inside backward instead, with the same bits.
+template <class O, class T>
+concept fused_optimiser = requires(O& o, T& w, T g, std::size_t k) {
+    o.template begin_step<T>()(w, g, k);
+};
+
+template <class S>
+concept learning_rate_schedule = requires(const S& s, std::size_t epoch) { double{s.factor(epoch)}; };
+
+template <class I, class T>
+concept initialiser = requires(const I& i, splitmix64& gen, std::size_t n) {
+    { i.template weight<T>(gen, n, n) } -> std::convertible_to<T>;
+    { i.template bias<T>(gen, n, n) } -> std::convertible_to<T>;
+};
+
+template <class P>
+concept char_sink = requires(P& put, char c) { put(c); };
+
+namespace detail {
+
+// The checks, one static_assert per member, each saying what is missing. They
+// run where a network binds its layers, where an optimiser, schedule, loss,
+// initialiser or sink is first used.
+template <class L>
+struct check_layer {
+    static_assert(layer_with_sizes<L>,
+                  "ctnn: a layer needs `using scalar = T;` and static constexpr std::size_t inputs, outputs and "
+                  "parameter_count (see ctnn/concepts.hpp, docs/extending.md)");
+    static_assert(!layer_with_sizes<L> || layer_with_forward<L>,
+                  "ctnn: a layer needs static constexpr void forward(const T* p, const std::array<T, inputs>& x, "
+                  "std::array<T, outputs>& y) (see ctnn/concepts.hpp, docs/extending.md)");
+    static_assert(!layer_with_sizes<L> || layer_with_backward<L>,
+                  "ctnn: a layer needs template <bool NeedInputGradient, class Sink> static constexpr void "
+                  "backward(const T* p, Sink& sink, x, y, dy, dx) (see ctnn/concepts.hpp, docs/extending.md)");
+    static constexpr bool value = layer<L>;
+};
+
+template <class S>
+struct check_layer_specification {
+    static_assert(layer_specification<S>,
+                  "ctnn::network: every entry of the layer list needs `template <class T, std::size_t Inputs> "
+                  "using bind = <its layer type>` (is it a layer specification such as ctnn::dense<2, 10> or "
+                  "ctnn::relu?)");
+    static constexpr bool value = layer_specification<S>;
+};
+
+template <class F>
+struct check_activation_function {
+    static_assert(activation_function<F>,
+                  "ctnn::activation<F>: F needs static value(x) and derivative(x, y, dy) (= dy·f'(x), given "
+                  "y = f(x)), templates over the scalar type");
+    static constexpr bool value = activation_function<F>;
+};
+
+template <class Loss>
+struct check_loss {
+    static_assert(loss<Loss>,
+                  "ctnn: a loss needs static value(y, d) -> T and gradient(y, d, dy) over std::array<T, N> "
+                  "(e.g. ctnn::mse{}, ctnn::softmax_cross_entropy{})");
+    static constexpr bool value = loss<Loss>;
+};
+
+template <class O, class Parameters>
+struct check_optimiser {
+    static_assert(!std::is_arithmetic_v<O>,
+                  "ctnn: the optimiser argument is a number; pass an optimiser such as ctnn::sgd{0.1} or "
+                  "ctnn::adam_for<Network>{.learning_rate = 0.01}");
+    static_assert(std::is_arithmetic_v<O> || optimiser<O, Parameters>,
+                  "ctnn: an optimiser needs a `double learning_rate` member and update(parameters, gradient), "
+                  "e.g. ctnn::sgd{0.1} or ctnn::adam_for<Network>{.learning_rate = 0.01}");
+    static constexpr bool value = optimiser<O, Parameters>;
+};
+
+template <class S>
+struct check_schedule {
+    static_assert(learning_rate_schedule<S>,
+                  "ctnn: a schedule needs factor(epoch) -> double, e.g. ctnn::schedule::cosine{.epochs = 100}");
+    static constexpr bool value = learning_rate_schedule<S>;
+};
+
+template <class I, class T>
+struct check_initialiser {
+    static_assert(initialiser<I, T>,
+                  "ctnn: an initialiser needs weight<T>(gen, fan_in, fan_out) and bias<T>(gen, fan_in, fan_out), "
+                  "e.g. ctnn::init::he_normal{}");
+    static constexpr bool value = initialiser<I, T>;
+};
+
+template <class P>
+struct check_char_sink {
+    static_assert(char_sink<P>,
+                  "ctnn: a writer's output must be callable with a char, e.g. ctnn::char_buffer<N> or "
+                  "[&](char c) { std::fputc(c, f); }");
+    static constexpr bool value = char_sink<P>;
+};
+
+} // namespace detail
+
+} // namespace ctnn
+// ---- end <ctnn/concepts.hpp> ----
 // ---- begin <ctnn/core/math.hpp> ----
 // ctnn/core/math.hpp - constexpr elementary functions for ctnn.
 //
@@ -573,31 +828,299 @@ private:
 
 } // namespace ctnn
 // ---- end <ctnn/core/random.hpp> ----
+// ---- begin <ctnn/core/layer_traits.hpp> ----
+// ctnn/core/layer_traits.hpp - what generic code asks of a layer beyond the
+// contract (ctnn/concepts.hpp), each with a default, so a user layer needs
+// only the members its function really has.
+//
+//   layer_traits<L>::same_piece(xa, xb)   no kink between inputs xa and xb
+//   layer_traits<L>::weight_count         the first weight_count parameters
+//   layer_traits<L>::fan_in, fan_out      are weights, the rest biases
+//   layer_traits<L>::row_length           values per line in the text format
+//   spell_layer<Spec>(put)                the specification as C++ source
+
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class T>
+constexpr std::string_view pretty_function() noexcept {
+    return __PRETTY_FUNCTION__;
+}
+
+} // namespace detail
+
+// The name of type T as the compiler spells it ("my::softplus",
+// "ctnn::dense<2, 10>"); GCC and Clang 14-19 agree on it.
+template <class T>
+constexpr std::string_view type_name() noexcept {
+    constexpr std::string_view p = detail::pretty_function<T>();
+#if defined(__clang__)
+    constexpr std::size_t start = p.find("[T = ") + 5;
+    return p.substr(start, p.rfind(']') - start);
+#else
+    constexpr std::size_t start = p.find("[with T = ") + 10;
+    return p.substr(start, p.find_first_of(";]", start) - start);
+#endif
+}
+
+template <class L>
+struct layer_traits {
+    using T = typename L::scalar;
+
+    static constexpr bool has_kinks = requires(const std::array<T, L::inputs>& x) {
+        { L::same_piece(x, x) } -> std::convertible_to<bool>;
+    };
+
+    static constexpr bool same_piece(const std::array<T, L::inputs>& a, const std::array<T, L::inputs>& b) noexcept {
+        if constexpr (has_kinks) return L::same_piece(a, b);
+        else return true;
+    }
+
+    static constexpr std::size_t weight_count = [] {
+        if constexpr (requires { std::size_t{L::weight_count}; }) return std::size_t{L::weight_count};
+        else return std::size_t{L::parameter_count};
+    }();
+    static constexpr std::size_t fan_in = [] {
+        if constexpr (requires { std::size_t{L::fan_in}; }) return std::size_t{L::fan_in};
+        else return std::size_t{L::inputs};
+    }();
+    static constexpr std::size_t fan_out = [] {
+        if constexpr (requires { std::size_t{L::fan_out}; }) return std::size_t{L::fan_out};
+        else return std::size_t{L::outputs};
+    }();
+    // Lines of fan_out values when the parameters divide into them (a dense
+    // layer: a line per row of W, then the biases), else one line.
+    static constexpr std::size_t row_length = [] {
+        if constexpr (L::parameter_count == 0) return std::size_t{1};
+        else if (L::parameter_count % fan_out == 0) return fan_out;
+        else return std::size_t{L::parameter_count};
+    }();
+};
+
+// Writes how a layer specification is spelled in C++ source: its member
+// `spelling` (a string) or spell(put) if it has one, else its type's name.
+template <class Spec, class Put>
+constexpr void spell_layer(Put& put) {
+    if constexpr (requires { Spec::spell(put); }) {
+        Spec::spell(put);
+    } else {
+        std::string_view s;
+        if constexpr (requires { std::string_view{Spec::spelling}; }) s = Spec::spelling;
+        else s = type_name<Spec>();
+        for (char c : s) put(c);
+    }
+}
+
+} // namespace ctnn
+// ---- end <ctnn/core/layer_traits.hpp> ----
 // ---- begin <ctnn/core/layers.hpp> ----
-// ctnn/core/layers.hpp - the layers a network is made of.
+// ctnn/core/layers.hpp - the layers ctnn ships, and input<N>.
 //
 // A user names layers by their sizes (`dense<2, 10>`) or not at all (`relu`:
-// an activation takes its width from the layer before it). `network` binds each
-// of these specifications to a concrete layer type that knows its scalar type,
-// its width, its position in the network and where its parameters start in
-// the network's one flat parameter array.
-//
-// A bound layer is an empty type with static functions:
-//   forward (p, x, y)              y = f(x), reading parameters p[offset..]
-//   backward(p, g, x, y, dy, dx)   g[offset..] += dE/dparams, dx = dE/dx
-// Parameters of every layer live in one std::array owned by the network, so
-// optimisers, numerical differentiation and weight loading are single loops.
+// an activation takes its width from the layer before it). A network binds
+// each specification to a concrete layer type for its scalar type and input
+// width (Spec::bind<T, Inputs>); the contract every layer keeps, built-in or
+// not, is in ctnn/concepts.hpp.
 
-// ---- begin <ctnn/detail/diagnostic.hpp> ----
-// ctnn/detail/diagnostic.hpp - sizes that read as words in compiler errors.
+// ---- begin <ctnn/core/activation.hpp> ----
+// ctnn/core/activation.hpp - element-wise activations.
+//
+// ctnn::activation<F> makes a layer of any function type F providing
+//   value(x)              f(x)
+//   derivative(x, y, dy)  dy · f'(x), given y = f(x) (whichever is cheaper)
+// and, where f or f' jumps (a kink),
+//   piece(x)              which smooth piece of f holds x (an int; relu: x > 0)
+// so gradient checks never take a difference across a kink. Its width comes
+// from the layer before it. The built-in activations below are written the
+// same way; docs/extending.md shows a user's.
+
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class F>
+struct check_kinks_have_pieces {
+    static_assert(!requires { F::has_kink; } || requires { F::piece(0.0); },
+                  "ctnn::activation<F>: F declares has_kink but not where: give it `template <class T> static "
+                  "constexpr int piece(T x)`, the index of the smooth piece that holds x (relu: x > 0)");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+template <class T, class F, std::size_t Width>
+struct activation_layer {
+    using scalar = T;
+    using function = F;
+    static constexpr std::size_t inputs = Width;
+    static constexpr std::size_t outputs = Width;
+    static constexpr std::size_t parameter_count = 0;
+
+    static constexpr void forward(const T*, const std::array<T, Width>& x, std::array<T, Width>& y) noexcept {
+        const T* xp = x.data();
+        T* yp = y.data();
+        for (std::size_t i = 0; i < Width; ++i) yp[i] = F::value(xp[i]);
+    }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, Width>& x, const std::array<T, Width>& y,
+                                   const std::array<T, Width>& dy, std::array<T, Width>& dx) noexcept {
+        if constexpr (NeedInputGradient) {
+            const T* xp = x.data();
+            const T* yp = y.data();
+            const T* dyp = dy.data();
+            T* dxp = dx.data();
+            for (std::size_t i = 0; i < Width; ++i) dxp[i] = F::derivative(xp[i], yp[i], dyp[i]);
+        }
+    }
+
+    static constexpr bool same_piece(const std::array<T, Width>& a, const std::array<T, Width>& b) noexcept
+        requires requires(T x) { F::piece(x); }
+    {
+        for (std::size_t i = 0; i < Width; ++i)
+            if (F::piece(a[i]) != F::piece(b[i])) return false;
+        return true;
+    }
+};
+
+template <class F>
+struct activation {
+    static_assert(detail::check_activation_function<F>::value && detail::check_kinks_have_pieces<F>::value);
+
+    template <class T, std::size_t PreviousOutputs>
+    using bind = activation_layer<T, F, PreviousOutputs>;
+
+    // Generated code spells the built-ins by their aliases (ctnn::relu,
+    // ctnn::leaky_relu<1, 100>), a user's F as ctnn::activation<F> unless F
+    // has a `spelling` of its own.
+    template <class Put>
+    static constexpr void spell(Put& put) {
+        constexpr std::string_view builtin = "ctnn::functions::";
+        std::string_view s;
+        if constexpr (requires { std::string_view{F::spelling}; }) s = F::spelling;
+        else s = type_name<F>();
+        const bool is_builtin = s.substr(0, builtin.size()) == builtin;
+        const std::string_view before = is_builtin ? "ctnn::" : (requires { F::spelling; } ? "" : "ctnn::activation<");
+        const std::string_view after = is_builtin || requires { F::spelling; } ? "" : ">";
+        for (char c : before) put(c);
+        for (char c : is_builtin ? s.substr(builtin.size()) : s) put(c);
+        for (char c : after) put(c);
+    }
+};
+
+namespace functions {
+
+struct identity {
+    template <class T> static constexpr T value(T x) noexcept { return x; }
+    template <class T> static constexpr T derivative(T, T, T dy) noexcept { return dy; }
+};
+
+// relu'(0) is taken as 0, as in the study note's d_relu.
+struct relu {
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : T(0); }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : T(0); }
+    template <class T> static constexpr int piece(T x) noexcept { return x > T(0); }
+};
+
+struct sigmoid {
+    template <class T> static constexpr T value(T x) noexcept { return math::sigmoid(x); }
+    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * y * (T(1) - y); }
+};
+
+struct tanh {
+    template <class T> static constexpr T value(T x) noexcept { return math::tanh(x); }
+    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * (T(1) - y * y); }
+};
+
+// Leaky ReLU with slope Numerator/Denominator for x <= 0 (default 0.01, as
+// PyTorch's LeakyReLU). The slope is a pair of integers because Clang 14 has no
+// floating-point template parameters. f'(0) is taken as the slope.
+template <long long Numerator = 1, long long Denominator = 100>
+struct leaky_relu {
+    static_assert(Denominator > 0, "ctnn::leaky_relu<Numerator, Denominator>: Denominator must be positive");
+    template <class T> static constexpr T slope() noexcept { return T(Numerator) / T(Denominator); }
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : slope<T>() * x; }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : slope<T>() * dy; }
+    template <class T> static constexpr int piece(T x) noexcept { return x > T(0); }
+};
+
+// ELU: x for x > 0, α·(eˣ − 1) otherwise, α = Numerator/Denominator (default
+// 1). expm1 keeps small negative x accurate. f'(x) = y + α for x <= 0.
+// f' jumps at 0 unless α = 1, and f'' jumps always: a kink at 0.
+template <long long Numerator = 1, long long Denominator = 1>
+struct elu {
+    static_assert(Denominator > 0, "ctnn::elu<Numerator, Denominator>: Denominator must be positive");
+    static_assert(Numerator > 0, "ctnn::elu<Numerator, Denominator>: alpha must be positive");
+    template <class T> static constexpr T alpha() noexcept { return T(Numerator) / T(Denominator); }
+    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : alpha<T>() * math::expm1(x); }
+    template <class T> static constexpr T derivative(T x, T y, T dy) noexcept {
+        return x > T(0) ? dy : dy * (y + alpha<T>());
+    }
+    template <class T> static constexpr int piece(T x) noexcept { return x > T(0); }
+};
+
+// GELU in its tanh form (Hendrycks & Gimpel; PyTorch's approximate="tanh"):
+//   f(x) = ½x(1 + tanh(u)),  u = √(2/π)(x + 0.044715x³).
+// (The exact form needs erf, which ctnn::math does not provide.)
+struct gelu {
+    static constexpr double sqrt_2_over_pi = 0.7978845608028654;
+    static constexpr double cubic = 0.044715;
+    template <class T> static constexpr T value(T x) noexcept {
+        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
+        return T(0.5) * x * (T(1) + math::tanh(u));
+    }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept {
+        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
+        const T t = math::tanh(u);
+        const T du = T(sqrt_2_over_pi) * (T(1) + T(3 * cubic) * x * x);
+        return dy * (T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du);
+    }
+};
+
+} // namespace functions
+
+using identity = activation<functions::identity>;
+using relu = activation<functions::relu>;
+using sigmoid = activation<functions::sigmoid>;
+using tanh = activation<functions::tanh>;
+using gelu = activation<functions::gelu>;
+// ctnn::leaky_relu<> has slope 0.01; ctnn::leaky_relu<1, 5> has slope 0.2.
+template <long long Numerator = 1, long long Denominator = 100>
+using leaky_relu = activation<functions::leaky_relu<Numerator, Denominator>>;
+// ctnn::elu<> has α = 1.
+template <long long Numerator = 1, long long Denominator = 1>
+using elu = activation<functions::elu<Numerator, Denominator>>;
+
+} // namespace ctnn
+// ---- end <ctnn/core/activation.hpp> ----
+// ---- begin <ctnn/core/dense.hpp> ----
+// ctnn/core/dense.hpp - the fully connected layer: y = x·W + b.
+//
+// W has shape [Inputs][Outputs] (the study note's convention, x·W), stored
+// row-major, followed by the Outputs biases. Written to the same contract as
+// any user layer (ctnn/concepts.hpp): it sees only its own parameters.
+
+// ---- begin <ctnn/core/size.hpp> ----
+// ctnn/core/size.hpp - sizes that read as words in compiler errors (namespace ctnn::size).
 //
 // A static_assert message is a string literal, so it cannot contain the sizes
 // that are wrong. These wrappers put each size in a type whose name says what
 // it is; a check written as
-//   static_assert(size::previous_layer_outputs<P>::value == size::dense_layer_inputs<I>::value, "...")
+//   static_assert(size::previous_layer_outputs<P>::value == size::layer_inputs<I>::value, "...")
 // is reported by Clang as
 //   static assertion failed due to requirement
-//   'previous_layer_outputs<10>::value == dense_layer_inputs<5>::value': ...
+//   'previous_layer_outputs<10>::value == layer_inputs<5>::value': ...
 // and by GCC as "the comparison reduces to '(10 == 5)'" under an instantiation
 // of a check named for the problem, with the wrappers as its arguments.
 
@@ -612,6 +1135,7 @@ namespace ctnn::size {
 
 CTNN_DETAIL_SIZE_WORD(layer_index);
 CTNN_DETAIL_SIZE_WORD(previous_layer_outputs);
+CTNN_DETAIL_SIZE_WORD(layer_inputs);
 CTNN_DETAIL_SIZE_WORD(dense_layer_inputs);
 CTNN_DETAIL_SIZE_WORD(dense_layer_outputs);
 CTNN_DETAIL_SIZE_WORD(network_inputs);
@@ -624,7 +1148,7 @@ CTNN_DETAIL_SIZE_WORD(samples);
 #undef CTNN_DETAIL_SIZE_WORD
 
 } // namespace ctnn::size
-// ---- end <ctnn/detail/diagnostic.hpp> ----
+// ---- end <ctnn/core/size.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -632,18 +1156,6 @@ CTNN_DETAIL_SIZE_WORD(samples);
 namespace ctnn {
 
 namespace detail {
-
-// Raised when a dense layer's declared input size differs from the output size
-// of the layer before it; the sizes reach the error as words
-// (ctnn/detail/diagnostic.hpp): "previous_layer_outputs<10>::value ==
-// dense_layer_inputs<5>::value", under the layer's index.
-template <class LayerIndex, class PreviousLayerOutputs, class DenseLayerInputs>
-struct check_dense_inputs_match_previous_outputs {
-    static_assert(PreviousLayerOutputs::value == DenseLayerInputs::value,
-                  "ctnn::network: a dense<Inputs, Outputs> layer must take as many inputs as the layer "
-                  "before it gives");
-    static constexpr bool value = true;
-};
 
 template <class DenseLayerInputs, class DenseLayerOutputs>
 struct check_dense_sizes_not_zero {
@@ -654,25 +1166,13 @@ struct check_dense_sizes_not_zero {
 
 } // namespace detail
 
-// ---------------------------------------------------------------------------
-// dense: y = x·W + b, with W of shape [Inputs][Outputs] (the study note's
-// convention, x·W) stored row-major, followed by the Outputs biases.
-// ---------------------------------------------------------------------------
-template <class T, std::size_t In, std::size_t Out, std::size_t Offset, std::size_t Index>
+template <class T, std::size_t In, std::size_t Out>
 struct dense_layer {
     using scalar = T;
-    static constexpr std::size_t index = Index;
     static constexpr std::size_t inputs = In;
     static constexpr std::size_t outputs = Out;
-    static constexpr std::size_t parameter_offset = Offset;
-    static constexpr std::size_t weight_count = In * Out;
     static constexpr std::size_t parameter_count = In * Out + Out;
-    static constexpr bool has_kink = false;
-    static constexpr const char* name = "dense";
-
-    // Index of weight W[i][j] and bias b[j] in the network's parameter array.
-    static constexpr std::size_t weight_index(std::size_t i, std::size_t j) noexcept { return Offset + i * Out + j; }
-    static constexpr std::size_t bias_index(std::size_t j) noexcept { return Offset + In * Out + j; }
+    static constexpr std::size_t weight_count = In * Out; // then Out biases
 
     // The loops index raw pointers rather than std::array::operator[]: in
     // constant evaluation each call is counted against the compiler's limits.
@@ -691,7 +1191,7 @@ struct dense_layer {
     static constexpr std::size_t chains = (In >= 4 && Out * sizeof(T) <= 128) ? 4 : 1;
 
     static constexpr void forward(const T* p, const std::array<T, In>& x, std::array<T, Out>& y) noexcept {
-        const T* w = p + Offset;
+        const T* w = p;
         const T* b = w + In * Out;
         const T* xp = x.data();
         T* yp = y.data();
@@ -746,41 +1246,20 @@ struct dense_layer {
         }
     }
 
-    template <bool NeedInputGradient>
-    static constexpr void backward(const T* p, T* g, const std::array<T, In>& x, const std::array<T, Out>&,
+    // dE/db = dy, dE/dW[i][j] = x_i·dy_j, dx_i = Σ_j W[i][j]·dy_j. Row i of W
+    // is read for dx_i before its gradient is delivered, so a sink that updates
+    // the weights in place (the fused training step) sees the contract kept.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T* p, Sink& sink, const std::array<T, In>& x, const std::array<T, Out>&,
                                    const std::array<T, Out>& dy, std::array<T, In>& dx) noexcept {
-        const T* w = p + Offset;
-        T* gw = g + Offset;
-        T* gb = gw + In * Out;
+        const T* w = p;
         const T* xp = x.data();
         const T* dyp = dy.data();
         T* dxp = dx.data();
-        for (std::size_t j = 0; j < Out; ++j) gb[j] += dyp[j];
-        for (std::size_t i = 0; i < In; ++i, w += Out, gw += Out) {
-            const T xi = xp[i];
-            for (std::size_t j = 0; j < Out; ++j) gw[j] += xi * dyp[j];
-            if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
-        }
-    }
-
-    // Backward and plain SGD in one pass over the weights, for a one-sample
-    // step: W[i][j] -= lr·(x_i·dy_j), b_j -= lr·dy_j. The same bits as
-    // accumulating into a zeroed gradient (0 + g == g) and then updating,
-    // without writing and re-reading a gradient array. dx uses each row of W
-    // before that row is updated.
-    template <bool NeedInputGradient>
-    static constexpr void backward_sgd(T* p, T learning_rate, const std::array<T, In>& x, const std::array<T, Out>&,
-                                       const std::array<T, Out>& dy, std::array<T, In>& dx) noexcept {
-        T* w = p + Offset;
-        T* b = w + In * Out;
-        const T* xp = x.data();
-        const T* dyp = dy.data();
-        T* dxp = dx.data();
-        for (std::size_t j = 0; j < Out; ++j) b[j] -= learning_rate * dyp[j];
+        sink.row(In * Out, dyp, Out);
         for (std::size_t i = 0; i < In; ++i, w += Out) {
-            const T xi = xp[i];
             if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
-            for (std::size_t j = 0; j < Out; ++j) w[j] -= learning_rate * (xi * dyp[j]);
+            sink.row(i * Out, xp[i], dyp, Out);
         }
     }
 };
@@ -790,187 +1269,34 @@ struct dense {
     static_assert(detail::check_dense_sizes_not_zero<size::dense_layer_inputs<Inputs>,
                                                      size::dense_layer_outputs<Outputs>>::value);
     static constexpr std::size_t inputs = Inputs;
-    static constexpr std::size_t outputs = Outputs;
-    static constexpr bool sets_width = true;
 
-    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
-    struct bind {
-        static_assert(detail::check_dense_inputs_match_previous_outputs<
-                      size::layer_index<Index>, size::previous_layer_outputs<PreviousOutputs>,
-                      size::dense_layer_inputs<Inputs>>::value);
-        using type = dense_layer<T, Inputs, Outputs, Offset, Index>;
-    };
+    template <class T, std::size_t PreviousOutputs>
+    using bind = dense_layer<T, Inputs, Outputs>;
 };
 
-// input<N>: declares the network's input width when the first real layer has
-// none of its own (a network of one activation, for checking it on its own).
-// It is not a layer: it adds no computation and no parameters.
-template <std::size_t N>
-struct input {
-    static_assert(N > 0, "ctnn::input<N>: a network needs at least one input");
-    static constexpr std::size_t inputs = N;
-    static constexpr bool sets_width = true;
-};
-
-// ---------------------------------------------------------------------------
-// Element-wise activations. Each function type F provides
-//   value(x)              f(x)
-//   derivative(x, y, dy)  dy · f'(x), given y = f(x) (whichever is cheaper)
-// ---------------------------------------------------------------------------
-template <class T, class F, std::size_t Width, std::size_t Offset, std::size_t Index>
-struct activation_layer {
-    using scalar = T;
-    using function = F;
-    static constexpr std::size_t index = Index;
-    static constexpr std::size_t inputs = Width;
-    static constexpr std::size_t outputs = Width;
-    static constexpr std::size_t parameter_offset = Offset;
-    static constexpr std::size_t parameter_count = 0;
-    static constexpr bool has_kink = F::has_kink;
-    static constexpr const char* name = F::name;
-
-    static constexpr void forward(const T*, const std::array<T, Width>& x, std::array<T, Width>& y) noexcept {
-        const T* xp = x.data();
-        T* yp = y.data();
-        for (std::size_t i = 0; i < Width; ++i) yp[i] = F::value(xp[i]);
-    }
-
-    template <bool NeedInputGradient>
-    static constexpr void backward(const T*, T*, const std::array<T, Width>& x, const std::array<T, Width>& y,
-                                   const std::array<T, Width>& dy, std::array<T, Width>& dx) noexcept {
-        if constexpr (NeedInputGradient) {
-            const T* xp = x.data();
-            const T* yp = y.data();
-            const T* dyp = dy.data();
-            T* dxp = dx.data();
-            for (std::size_t i = 0; i < Width; ++i) dxp[i] = F::derivative(xp[i], yp[i], dyp[i]);
-        }
-    }
-};
-
-// The specification a user writes for an activation: its width comes from the
-// layer before it.
-template <class F>
-struct activation {
-    static constexpr bool sets_width = false;
-
-    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
-    struct bind {
-        using type = activation_layer<T, F, PreviousOutputs, Offset, Index>;
-    };
-};
-
-namespace functions {
-
-struct identity {
-    static constexpr const char* name = "identity";
-    static constexpr bool has_kink = false;
-    template <class T> static constexpr T value(T x) noexcept { return x; }
-    template <class T> static constexpr T derivative(T, T, T dy) noexcept { return dy; }
-};
-
-// relu'(0) is taken as 0, as in the study note's d_relu.
-struct relu {
-    static constexpr const char* name = "relu";
-    static constexpr bool has_kink = true; // at 0: gradient checks must not straddle it
-    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : T(0); }
-    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : T(0); }
-};
-
-struct sigmoid {
-    static constexpr const char* name = "sigmoid";
-    static constexpr bool has_kink = false;
-    template <class T> static constexpr T value(T x) noexcept { return math::sigmoid(x); }
-    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * y * (T(1) - y); }
-};
-
-struct tanh {
-    static constexpr const char* name = "tanh";
-    static constexpr bool has_kink = false;
-    template <class T> static constexpr T value(T x) noexcept { return math::tanh(x); }
-    template <class T> static constexpr T derivative(T, T y, T dy) noexcept { return dy * (T(1) - y * y); }
-};
-
-// Leaky ReLU with slope Numerator/Denominator for x <= 0 (default 0.01, as
-// PyTorch's LeakyReLU). The slope is a pair of integers because Clang 14 has no
-// floating-point template parameters. f'(0) is taken as the slope.
-template <long long Numerator = 1, long long Denominator = 100>
-struct leaky_relu {
-    static_assert(Denominator > 0, "ctnn::leaky_relu<Numerator, Denominator>: Denominator must be positive");
-    static constexpr const char* name = "leaky_relu";
-    static constexpr bool has_kink = true; // at 0
-    template <class T> static constexpr T slope() noexcept { return T(Numerator) / T(Denominator); }
-    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : slope<T>() * x; }
-    template <class T> static constexpr T derivative(T x, T, T dy) noexcept { return x > T(0) ? dy : slope<T>() * dy; }
-};
-
-// ELU: x for x > 0, α·(eˣ − 1) otherwise, α = Numerator/Denominator (default
-// 1). expm1 keeps small negative x accurate. f'(x) = y + α for x <= 0.
-template <long long Numerator = 1, long long Denominator = 1>
-struct elu {
-    static_assert(Denominator > 0, "ctnn::elu<Numerator, Denominator>: Denominator must be positive");
-    static_assert(Numerator > 0, "ctnn::elu<Numerator, Denominator>: alpha must be positive");
-    static constexpr const char* name = "elu";
-    // f' jumps at 0 unless α = 1, and f'' jumps always: checks must not straddle 0.
-    static constexpr bool has_kink = true;
-    template <class T> static constexpr T alpha() noexcept { return T(Numerator) / T(Denominator); }
-    template <class T> static constexpr T value(T x) noexcept { return x > T(0) ? x : alpha<T>() * math::expm1(x); }
-    template <class T> static constexpr T derivative(T x, T y, T dy) noexcept {
-        return x > T(0) ? dy : dy * (y + alpha<T>());
-    }
-};
-
-// GELU in its tanh form (Hendrycks & Gimpel; PyTorch's approximate="tanh"):
-//   f(x) = ½x(1 + tanh(u)),  u = √(2/π)(x + 0.044715x³).
-// (The exact form needs erf, which ctnn::math does not provide.)
-struct gelu {
-    static constexpr const char* name = "gelu";
-    static constexpr bool has_kink = false;
-    static constexpr double sqrt_2_over_pi = 0.7978845608028654;
-    static constexpr double cubic = 0.044715;
-    template <class T> static constexpr T value(T x) noexcept {
-        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
-        return T(0.5) * x * (T(1) + math::tanh(u));
-    }
-    template <class T> static constexpr T derivative(T x, T, T dy) noexcept {
-        const T u = T(sqrt_2_over_pi) * (x + T(cubic) * x * x * x);
-        const T t = math::tanh(u);
-        const T du = T(sqrt_2_over_pi) * (T(1) + T(3 * cubic) * x * x);
-        return dy * (T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * du);
-    }
-};
-
-} // namespace functions
-
-using identity = activation<functions::identity>;
-using relu = activation<functions::relu>;
-using sigmoid = activation<functions::sigmoid>;
-using tanh = activation<functions::tanh>;
-using gelu = activation<functions::gelu>;
-// ctnn::leaky_relu<> has slope 0.01; ctnn::leaky_relu<1, 5> has slope 0.2.
-template <long long Numerator = 1, long long Denominator = 100>
-using leaky_relu = activation<functions::leaky_relu<Numerator, Denominator>>;
-// ctnn::elu<> has α = 1.
-template <long long Numerator = 1, long long Denominator = 1>
-using elu = activation<functions::elu<Numerator, Denominator>>;
-
-// ---------------------------------------------------------------------------
-// softmax: yᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), m = max x. Subtracting the maximum
-// changes nothing mathematically and keeps every exponent <= 0, so no logit
+} // namespace ctnn
+// ---- end <ctnn/core/dense.hpp> ----
+// ---- begin <ctnn/core/softmax.hpp> ----
+// ctnn/core/softmax.hpp - softmax as a layer.
+//
+// yᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), m = max x. Subtracting the maximum changes
+// nothing mathematically and keeps every exponent <= 0, so no logit
 // overflows. Not element-wise: dxᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ·dyⱼ).
 // For training a classifier prefer a final dense layer and the fused loss
 // ctnn::softmax_cross_entropy, which never forms log(yᵢ) of a tiny yᵢ.
-// ---------------------------------------------------------------------------
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index>
+
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+template <class T, std::size_t Width>
 struct softmax_layer {
     using scalar = T;
-    static constexpr std::size_t index = Index;
     static constexpr std::size_t inputs = Width;
     static constexpr std::size_t outputs = Width;
-    static constexpr std::size_t parameter_offset = Offset;
     static constexpr std::size_t parameter_count = 0;
-    static constexpr bool has_kink = false;
-    static constexpr const char* name = "softmax";
 
     static constexpr void forward(const T*, const std::array<T, Width>& x, std::array<T, Width>& y) noexcept {
         const T* xp = x.data();
@@ -986,8 +1312,8 @@ struct softmax_layer {
         for (std::size_t i = 0; i < Width; ++i) yp[i] /= sum;
     }
 
-    template <bool NeedInputGradient>
-    static constexpr void backward(const T*, T*, const std::array<T, Width>&, const std::array<T, Width>& y,
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, Width>&, const std::array<T, Width>& y,
                                    const std::array<T, Width>& dy, std::array<T, Width>& dx) noexcept {
         if constexpr (NeedInputGradient) {
             const T* yp = y.data();
@@ -1001,16 +1327,566 @@ struct softmax_layer {
 };
 
 struct softmax {
-    static constexpr bool sets_width = false;
+    template <class T, std::size_t PreviousOutputs>
+    using bind = softmax_layer<T, PreviousOutputs>;
+    static constexpr const char* spelling = "ctnn::softmax";
+};
 
-    template <class T, std::size_t PreviousOutputs, std::size_t Offset, std::size_t Index>
-    struct bind {
-        using type = softmax_layer<T, PreviousOutputs, Offset, Index>;
-    };
+} // namespace ctnn
+// ---- end <ctnn/core/softmax.hpp> ----
+
+#include <cstddef>
+
+namespace ctnn {
+
+// input<N>: declares the network's input width when the first real layer has
+// none of its own (a network of one activation, for checking it on its own).
+// It is not a layer: it adds no computation and no parameters.
+template <std::size_t N>
+struct input {
+    static_assert(N > 0, "ctnn::input<N>: a network needs at least one input");
+    static constexpr std::size_t inputs = N;
 };
 
 } // namespace ctnn
 // ---- end <ctnn/core/layers.hpp> ----
+// ---- begin <ctnn/core/network.hpp> ----
+// ctnn/core/network.hpp - a neural network as a type.
+//
+//   using net_t = ctnn::network<double, ctnn::dense<2, 10>, ctnn::relu, ctnn::dense<10, 1>>;
+//   static_assert(net_t::parameter_count == 41);
+//
+// The network owns every parameter in one std::array (layer by layer; for a
+// dense layer its weights row-major [inputs][outputs], then its biases) and
+// hands each layer its own slice. The layer list is a boost::hana::tuple of
+// bound layer types; forward and backward walk it with Hana. A forward pass
+// can keep its trace (the input and every layer's output), which backward
+// needs; ctnn::output_of(trace) is the network's output.
+
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/fold_right.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class T>
+struct check_scalar_type {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnn::network<Scalar, Layers...>: Scalar must be float or double");
+    static constexpr bool value = true;
+};
+
+template <class... Specs>
+struct check_not_empty {
+    static_assert(size::layers<sizeof...(Specs)>::value > 0,
+                  "ctnn::network<Scalar, Layers...>: a network needs at least one layer, and its first "
+                  "layer must have sizes, e.g. ctnn::dense<2, 10>");
+    static constexpr bool value = true;
+};
+
+template <class Spec>
+inline constexpr bool sets_width = requires { std::size_t{Spec::inputs}; };
+
+template <class First>
+struct check_first_layer_has_sizes {
+    static_assert(sets_width<First>,
+                  "ctnn::network<Scalar, Layers...>: the first layer must have sizes (e.g. ctnn::dense<2, 10>); "
+                  "an activation takes its width from the layer before it and there is none");
+    static constexpr bool value = true;
+};
+
+// Raised when a layer's declared input size differs from the output size of
+// the layer before it; the sizes reach the error as words
+// (ctnn/core/size.hpp): "previous_layer_outputs<10>::value ==
+// layer_inputs<5>::value", under the layer's index.
+template <class LayerIndex, class PreviousLayerOutputs, class LayerInputs>
+struct check_layer_inputs_match_previous_outputs {
+    static_assert(PreviousLayerOutputs::value == LayerInputs::value,
+                  "ctnn::network: a layer (e.g. dense<Inputs, Outputs>) must take as many inputs as the layer "
+                  "before it gives");
+    static constexpr bool value = true;
+};
+
+template <std::size_t Index>
+struct check_input_comes_first {
+    static_assert(Index == 0, "ctnn::network: ctnn::input<N> may only be the first entry of the layer list");
+    static constexpr bool value = true;
+};
+
+template <class... Ts>
+struct type_list {};
+
+// Binds each specification to its layer for scalar T, threading the width.
+template <class T, std::size_t Width, class Bound, class Specs, class... Rest>
+struct bind_layers {
+    using layers = Bound;
+    using specs = Specs;
+};
+
+template <class T, std::size_t Width, class... Bound, class... Specs, std::size_t N, class... Rest>
+struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, input<N>, Rest...>
+    : bind_layers<T, N, type_list<Bound...>, type_list<Specs...>, Rest...> {
+    static_assert(check_input_comes_first<sizeof...(Bound)>::value);
+};
+
+// A specification that does not bind (or binds to something that is not a
+// layer) stops here with its check's message, not in the code that uses it.
+template <class T, std::size_t Width, class Spec>
+constexpr auto bind_one() {
+    if constexpr (!check_layer_specification<Spec>::value) {
+        return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+    } else {
+        using L = typename Spec::template bind<T, Width>;
+        if constexpr (!check_layer<L>::value) return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+        else return static_cast<L*>(nullptr);
+    }
+}
+
+template <class T, std::size_t Width, class... Bound, class... Specs, class Spec, class... Rest>
+struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
+    : bind_layers<T, std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::outputs,
+                  type_list<Bound..., std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>>,
+                  type_list<Specs..., Spec>, Rest...> {
+    static_assert(check_layer_inputs_match_previous_outputs<
+                  size::layer_index<sizeof...(Bound)>, size::previous_layer_outputs<Width>,
+                  size::layer_inputs<std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::inputs>>::value);
+};
+
+template <class First, class... Rest>
+struct first_of {
+    using type = First;
+};
+
+template <class... Specs>
+constexpr bool first_layer_has_sizes() {
+    if constexpr (sizeof...(Specs) == 0) return true; // reported by check_not_empty
+    else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
+}
+
+// The network's input width; 1 for an empty list or a first layer without
+// sizes (both reported above; 1 keeps the rest well-formed).
+template <class... Specs>
+constexpr std::size_t first_input_width() {
+    if constexpr (sizeof...(Specs) == 0) {
+        return 1;
+    } else {
+        using First = typename first_of<Specs...>::type;
+        if constexpr (sets_width<First>) return First::inputs;
+        else return 1;
+    }
+}
+
+template <class List>
+struct check_has_layers;
+template <class... Layers>
+struct check_has_layers<type_list<Layers...>> {
+    static_assert(sizeof...(Layers) > 0,
+                  "ctnn::network: ctnn::input<N> alone is not a network; add at least one layer after it");
+    static constexpr bool value = true;
+};
+
+template <class List>
+struct layer_table;
+template <class... Layers>
+struct layer_table<type_list<Layers...>> {
+    using tuple = boost::hana::tuple<Layers...>;
+    static constexpr std::size_t count = sizeof...(Layers);
+    static constexpr std::size_t parameter_count = (std::size_t{0} + ... + Layers::parameter_count);
+    // Where each layer's parameters start; a last entry equal to
+    // parameter_count closes the table.
+    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> parameter_offsets = [] {
+        std::array<std::size_t, sizeof...(Layers) + 1> offsets{};
+        const std::size_t counts[] = {Layers::parameter_count..., 0};
+        for (std::size_t k = 0; k < sizeof...(Layers); ++k) offsets[k + 1] = offsets[k] + counts[k];
+        return offsets;
+    }();
+};
+
+template <class NetworkInputs, class GivenInputs>
+struct check_input_size_matches_network {
+    static_assert(GivenInputs::value == NetworkInputs::value,
+                  "ctnn: the input has a different size than the network's input layer");
+    static constexpr bool value = true;
+};
+template <std::size_t NetworkInputs, std::size_t GivenInputs>
+using check_input_size = check_input_size_matches_network<size::network_inputs<NetworkInputs>,
+                                                          size::given_inputs<GivenInputs>>;
+
+template <class NetworkOutputs, class GivenTargets>
+struct check_target_size_matches_network {
+    static_assert(GivenTargets::value == NetworkOutputs::value,
+                  "ctnn: the target (what the loss compares the output with) has a different size than the "
+                  "network's output");
+    static constexpr bool value = true;
+};
+template <std::size_t NetworkOutputs, std::size_t GivenTargets>
+using check_target_size = check_target_size_matches_network<size::network_outputs<NetworkOutputs>,
+                                                             size::given_targets<GivenTargets>>;
+
+template <class NetworkScalar, class GivenScalar>
+struct check_same_scalar {
+    static_assert(std::is_same_v<NetworkScalar, GivenScalar>,
+                  "ctnn: inputs and targets must have the network's scalar type (std::array<Scalar, N>)");
+    static constexpr bool value = true;
+};
+
+// The trace of a forward pass: the input, then the output of each layer, each
+// in its own std::array (on the stack; no heap).
+template <class T, class LayerList>
+struct trace_of;
+template <class T>
+struct trace_of<T, type_list<>> {
+    using type = boost::hana::tuple<>;
+};
+template <class T, class First, class... Rest>
+struct trace_of<T, type_list<First, Rest...>> {
+    using type = boost::hana::tuple<std::array<T, First::inputs>, std::array<T, First::outputs>,
+                                    std::array<T, Rest::outputs>...>;
+};
+
+// A sink that adds the gradient into an array shaped like the parameters.
+template <class T>
+struct gradient_accumulator {
+    T* g;
+    constexpr void operator()(std::size_t k, T v) noexcept { g[k] += v; }
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        T* gk = g + k;
+        for (std::size_t j = 0; j < n; ++j) gk[j] += a * v[j];
+    }
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        T* gk = g + k;
+        for (std::size_t j = 0; j < n; ++j) gk[j] += v[j];
+    }
+};
+
+// A layer's view of the network's sink: its parameter k is the network's
+// Offset + k.
+template <class Sink, std::size_t Offset>
+struct offset_sink {
+    Sink& sink;
+    template <class T>
+    constexpr void operator()(std::size_t k, T v) noexcept {
+        sink(Offset + k, v);
+    }
+    template <class T>
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        sink.row(Offset + k, a, v, n);
+    }
+    template <class T>
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        sink.row(Offset + k, v, n);
+    }
+};
+
+} // namespace detail
+
+template <class Scalar, class... Layers>
+class network {
+    static_assert(detail::check_scalar_type<Scalar>::value);
+    static_assert(detail::check_not_empty<Layers...>::value);
+    static_assert(detail::first_layer_has_sizes<Layers...>());
+
+    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), detail::type_list<>,
+                                       detail::type_list<>, Layers...>;
+    using bound_list = typename binder::layers;
+    using table = detail::layer_table<bound_list>;
+    static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
+                                     detail::check_has_layers<bound_list>>::value);
+
+public:
+    using scalar = Scalar;
+    // The bound layers, in order; hana::at_c<I>(layers) is layer I.
+    static constexpr typename table::tuple layers{};
+    // The specifications as written (ctnn::input<N> left out), for generic
+    // code that spells the network (ctnn/io).
+    using specifications = typename binder::specs;
+    static constexpr std::size_t layer_count = table::count;
+    static constexpr std::size_t input_size = detail::first_input_width<Layers...>();
+    static constexpr std::size_t parameter_count = table::parameter_count;
+    static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = table::parameter_offsets;
+
+    template <std::size_t I>
+    using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(layers))>;
+
+    static constexpr std::size_t output_size = [] {
+        if constexpr (layer_count == 0) return input_size; // reported by check_has_layers
+        else return layer_type<layer_count - 1>::outputs;
+    }();
+
+    using input_type = std::array<Scalar, input_size>;
+    using output_type = std::array<Scalar, output_size>;
+    using parameter_array = std::array<Scalar, parameter_count>;
+    // The gradient mirrors the parameters: same layout, same size.
+    using gradient_type = parameter_array;
+    using trace_type = typename detail::trace_of<Scalar, bound_list>::type;
+
+    // The same network over another scalar type (a float network is
+    // gradient-checked as a double one).
+    template <class Other>
+    using rebind = network<Other, Layers...>;
+
+    parameter_array parameters{};
+
+    // y = f(x), no trace kept.
+    constexpr output_type forward(const input_type& x) const noexcept {
+        const Scalar* p = parameters.data();
+        return boost::hana::fold_left(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+            [p](const auto& in, auto i) {
+                constexpr std::size_t k = decltype(i)::value;
+                using L = layer_type<k>;
+                std::array<Scalar, L::outputs> out;
+                L::forward(p + parameter_offsets[k], in, out);
+                return out;
+            });
+    }
+
+    // An input of another size or scalar type: a readable error, not a list
+    // of candidate functions.
+    template <class X, std::size_t N>
+        requires(!std::is_same_v<std::array<X, N>, input_type>)
+    constexpr output_type forward(const std::array<X, N>&) const noexcept {
+        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
+        return {};
+    }
+
+    // Forward pass that keeps its trace for backward.
+    constexpr void forward(const input_type& x, trace_type& trace) const noexcept {
+        const Scalar* p = parameters.data();
+        boost::hana::at_c<0>(trace) = x;
+        boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
+                              [&](auto i) {
+                                  constexpr std::size_t k = decltype(i)::value;
+                                  layer_type<k>::forward(p + parameter_offsets[k], boost::hana::at_c<k>(trace),
+                                                         boost::hana::at_c<k + 1>(trace));
+                              });
+    }
+
+    constexpr trace_type forward_trace(const input_type& x) const noexcept {
+        trace_type trace{};
+        forward(x, trace);
+        return trace;
+    }
+
+    template <class X, std::size_t N>
+        requires(!std::is_same_v<std::array<X, N>, input_type>)
+    constexpr trace_type forward_trace(const std::array<X, N>&) const noexcept {
+        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
+        return {};
+    }
+
+    // Backpropagation: adds dE/dparameters to `gradient` (so gradients of
+    // several samples accumulate), given the trace of a forward pass and
+    // dE/dy at the output. Returns dE/dx at the input.
+    constexpr input_type backward(const trace_type& trace, const output_type& output_gradient,
+                                  gradient_type& gradient) const noexcept {
+        detail::gradient_accumulator<Scalar> sink{gradient.data()};
+        return backward_into<true>(trace, output_gradient, sink);
+    }
+
+    // As above, without computing dE/dx for the first layer (training needs no
+    // input gradient; this saves a third of the first layer's work).
+    constexpr void accumulate_gradient(const trace_type& trace, const output_type& output_gradient,
+                                       gradient_type& gradient) const noexcept {
+        detail::gradient_accumulator<Scalar> sink{gradient.data()};
+        backward_into<false>(trace, output_gradient, sink);
+    }
+
+    // The one backward pass: each layer, last to first, delivers its
+    // parameters' gradient to `sink` (ctnn::gradient_sink; network-wide
+    // indices) and passes dE/dx on. Returns dE/dx at the input if
+    // InputGradient, else zeros. A sink may update the parameters as they are
+    // delivered (ctnn::train_step's fused step): the layers' contract
+    // guarantees no parameter is read after its gradient is delivered.
+    template <bool InputGradient, class Sink>
+    constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
+                                       Sink& sink) const noexcept {
+        const Scalar* p = parameters.data();
+        return boost::hana::fold_right(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
+            [&](auto i, const auto& dy) {
+                constexpr std::size_t k = decltype(i)::value;
+                using L = layer_type<k>;
+                std::array<Scalar, L::inputs> dx;
+                detail::offset_sink<Sink, parameter_offsets[k]> layer_sink{sink};
+                L::template backward<InputGradient || k != 0>(p + parameter_offsets[k], layer_sink,
+                                                              boost::hana::at_c<k>(trace),
+                                                              boost::hana::at_c<k + 1>(trace), dy, dx);
+                if constexpr (!InputGradient && k == 0) dx = {};
+                return dx;
+            });
+    }
+};
+
+template <class T>
+struct is_network : std::false_type {};
+template <class S, class... L>
+struct is_network<network<S, L...>> : std::true_type {};
+template <class T>
+inline constexpr bool is_network_v = is_network<std::remove_cvref_t<T>>::value;
+
+// The network's output in a trace: its last entry.
+template <class... Arrays>
+constexpr const auto& output_of(const boost::hana::tuple<Arrays...>& trace) noexcept {
+    return boost::hana::at_c<sizeof...(Arrays) - 1>(trace);
+}
+
+// The same parameters in another scalar type.
+template <class Other, class S, class... L>
+constexpr network<Other, L...> convert(const network<S, L...>& net) noexcept {
+    network<Other, L...> out{};
+    for (std::size_t k = 0; k < net.parameter_count; ++k) out.parameters[k] = static_cast<Other>(net.parameters[k]);
+    return out;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/core/network.hpp> ----
+// ---- begin <ctnn/core/initialise.hpp> ----
+// ctnn/core/initialise.hpp - filling a network's parameters.
+
+
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+namespace init {
+
+// Every parameter (weights and biases) from N(mean, stddev²): the study
+// note's np.random.randn is normal{} (mean 0, stddev 1).
+struct normal {
+    double mean = 0.0;
+    double stddev = 1.0;
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t, std::size_t) const noexcept {
+        return gen.normal<T>(static_cast<T>(mean), static_cast<T>(stddev));
+    }
+    template <class T>
+    constexpr T bias(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        return weight<T>(gen, fan_in, fan_out);
+    }
+};
+
+// Every parameter uniform in [low, high).
+struct uniform {
+    double low = -1.0;
+    double high = 1.0;
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t, std::size_t) const noexcept {
+        return gen.uniform<T>(static_cast<T>(low), static_cast<T>(high));
+    }
+    template <class T>
+    constexpr T bias(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        return weight<T>(gen, fan_in, fan_out);
+    }
+};
+
+// The fan-based initialisers below draw weights from a distribution scaled by
+// the layer's fan_in (inputs) and fan_out (outputs) and set biases to 0 (the
+// Keras convention; PyTorch's Linear draws its biases instead).
+
+struct zero_bias {
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
+};
+
+// He / Kaiming (He et al. 2015), for ReLU-like layers: std = √(2 / fan_in).
+struct he_normal : zero_bias {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
+        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in)));
+    }
+};
+
+// He uniform: U(−a, a), a = √(6 / fan_in) (the same variance as he_normal).
+struct he_uniform : zero_bias {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
+        const T a = math::sqrt(T(6) / static_cast<T>(fan_in));
+        return gen.uniform<T>(-a, a);
+    }
+};
+
+// Xavier / Glorot (Glorot & Bengio 2010), for tanh and sigmoid layers:
+// std = √(2 / (fan_in + fan_out)).
+struct xavier_normal : zero_bias {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in + fan_out)));
+    }
+};
+
+// Xavier uniform: U(−a, a), a = √(6 / (fan_in + fan_out)).
+struct xavier_uniform : zero_bias {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
+        const T a = math::sqrt(T(6) / static_cast<T>(fan_in + fan_out));
+        return gen.uniform<T>(-a, a);
+    }
+};
+
+// Every weight `weight`, every bias `bias` (draws nothing).
+struct constant {
+    double weight_value = 0.0;
+    double bias_value = 0.0;
+    template <class T>
+    constexpr T weight(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(weight_value); }
+    template <class T>
+    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(bias_value); }
+};
+
+// Every parameter 0.
+struct zeros : constant {};
+
+} // namespace init
+
+// Draws every parameter, layer by layer; within a layer its weights in
+// storage order (a dense layer's row-major [inputs][outputs]), then its
+// biases, with the layer's fan_in and fan_out (ctnn::layer_traits).
+template <class Net, class Initialiser>
+constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& gen) noexcept {
+    static_assert(is_network_v<Net>, "ctnn::initialise: the first argument must be a ctnn::network");
+    using T = typename Net::scalar;
+    static_assert(detail::check_initialiser<Initialiser, T>::value);
+    boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
+                          [&](auto i) {
+                              constexpr std::size_t l = decltype(i)::value;
+                              using L = typename Net::template layer_type<l>;
+                              using traits = layer_traits<L>;
+                              T* p = net.parameters.data() + Net::parameter_offsets[l];
+                              for (std::size_t k = 0; k < L::parameter_count; ++k)
+                                  p[k] = k < traits::weight_count
+                                             ? initialiser.template weight<T>(gen, traits::fan_in, traits::fan_out)
+                                             : initialiser.template bias<T>(gen, traits::fan_in, traits::fan_out);
+                          });
+}
+
+// A network initialised from a seed.
+template <class Net, class Initialiser = init::normal>
+constexpr Net make_network(std::uint64_t seed, const Initialiser& initialiser = {}) noexcept {
+    Net net{};
+    splitmix64 gen{seed};
+    initialise(net, initialiser, gen);
+    return net;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/core/initialise.hpp> ----
 // ---- begin <ctnn/grad/loss.hpp> ----
 // ctnn/grad/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
 //
@@ -1132,6 +2008,15 @@ struct softmax_cross_entropy {
 struct mae {
     static constexpr const char* name = "mae";
 
+    // The kink: gradient checks do not difference across y = d.
+    template <class T, std::size_t N>
+    static constexpr bool same_piece(const std::array<T, N>& a, const std::array<T, N>& b,
+                                     const std::array<T, N>& d) noexcept {
+        for (std::size_t i = 0; i < N; ++i)
+            if ((a[i] > d[i]) != (b[i] > d[i]) || (a[i] < d[i]) != (b[i] < d[i])) return false;
+        return true;
+    }
+
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& y, const std::array<T, N>& d) noexcept {
         T sum = T(0);
@@ -1160,6 +2045,18 @@ struct huber {
 
     template <class T> static constexpr T delta() noexcept { return T(Numerator) / T(Denominator); }
 
+    // E'' jumps where |y − d| = δ: gradient checks do not difference across it.
+    template <class T, std::size_t N>
+    static constexpr bool same_piece(const std::array<T, N>& a, const std::array<T, N>& b,
+                                     const std::array<T, N>& d) noexcept {
+        const T k = delta<T>();
+        for (std::size_t i = 0; i < N; ++i) {
+            const T ea = a[i] - d[i], eb = b[i] - d[i];
+            if ((ea > k) != (eb > k) || (ea < -k) != (eb < -k)) return false;
+        }
+        return true;
+    }
+
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& y, const std::array<T, N>& d) noexcept {
         const T k = delta<T>();
@@ -1184,492 +2081,8 @@ struct huber {
 
 } // namespace ctnn
 // ---- end <ctnn/grad/loss.hpp> ----
-// ---- begin <ctnn/core/network.hpp> ----
-// ctnn/core/network.hpp - a neural network as a type.
-//
-//   using net_t = ctnn::network<double, ctnn::dense<2, 10>, ctnn::relu, ctnn::dense<10, 1>>;
-//   static_assert(net_t::parameter_count == 41);
-//
-// The network owns every parameter in one std::array (layer by layer; for a
-// dense layer its weights row-major [inputs][outputs], then its biases). The
-// layer list is a boost::hana::tuple of bound layer types; forward and
-// backward walk it with Hana.
-
-
-#include <boost/hana/at.hpp>
-#include <boost/hana/fold_left.hpp>
-#include <boost/hana/fold_right.hpp>
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/integral_constant.hpp>
-#include <boost/hana/range.hpp>
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/unpack.hpp>
-
-#include <array>
-#include <cstddef>
-#include <type_traits>
-
-namespace ctnn {
-
-namespace detail {
-
-template <class T>
-struct check_scalar_type {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                  "ctnn::network<Scalar, Layers...>: Scalar must be float or double");
-    static constexpr bool value = true;
-};
-
-template <class... Specs>
-struct check_not_empty {
-    static_assert(size::layers<sizeof...(Specs)>::value > 0,
-                  "ctnn::network<Scalar, Layers...>: a network needs at least one layer, and its first "
-                  "layer must have sizes, e.g. ctnn::dense<2, 10>");
-    static constexpr bool value = true;
-};
-
-template <class First>
-struct check_first_layer_has_sizes {
-    static_assert(First::sets_width,
-                  "ctnn::network<Scalar, Layers...>: the first layer must have sizes (e.g. ctnn::dense<2, 10>); "
-                  "an activation takes its width from the layer before it and there is none");
-    static constexpr bool value = true;
-};
-
-template <class... Ts>
-struct type_list {};
-
-// Binds each specification to its concrete layer, threading width and offset.
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class Bound, class... Specs>
-struct bind_layers;
-
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>> {
-    using type = type_list<Bound...>;
-    static constexpr std::size_t parameter_count = Offset;
-};
-
-template <std::size_t Index>
-struct check_input_comes_first {
-    static_assert(Index == 0, "ctnn::network: ctnn::input<N> may only be the first entry of the layer list");
-    static constexpr bool value = true;
-};
-
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound, std::size_t N,
-          class... Rest>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>, input<N>, Rest...> {
-    static_assert(check_input_comes_first<sizeof...(Bound)>::value);
-    using next = bind_layers<T, N, Offset, Index, type_list<Bound...>, Rest...>;
-    using type = typename next::type;
-    static constexpr std::size_t parameter_count = next::parameter_count;
-};
-
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound, class Spec,
-          class... Rest>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>, Spec, Rest...> {
-    using layer = typename Spec::template bind<T, Width, Offset, Index>::type;
-    using next = bind_layers<T, layer::outputs, Offset + layer::parameter_count, Index + 1,
-                             type_list<Bound..., layer>, Rest...>;
-    using type = typename next::type;
-    static constexpr std::size_t parameter_count = next::parameter_count;
-};
-
-template <class First, class... Rest>
-struct first_of {
-    using type = First;
-};
-
-template <class... Specs>
-constexpr bool first_layer_has_sizes() {
-    if constexpr (sizeof...(Specs) == 0) return true; // reported by check_not_empty
-    else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
-}
-
-// The network's input width; 0 for an empty list (reported by check_not_empty).
-template <class... Specs>
-constexpr std::size_t first_input_width() {
-    if constexpr (sizeof...(Specs) == 0) {
-        return 0;
-    } else {
-        using First = typename first_of<Specs...>::type;
-        if constexpr (First::sets_width) return First::inputs;
-        else return 1; // reported by check_first_layer_has_sizes; 1 keeps the rest well-formed
-    }
-}
-
-template <class... Specs>
-struct check_has_layers {
-    static_assert(sizeof...(Specs) > 0,
-                  "ctnn::network: ctnn::input<N> alone is not a network; add at least one layer after it");
-    static constexpr bool value = true;
-};
-
-template <class List>
-struct check_has_layers_list;
-template <class... Layers>
-struct check_has_layers_list<type_list<Layers...>> : check_has_layers<Layers...> {};
-
-template <class... Layers>
-struct layer_traits;
-
-template <class... Layers>
-struct layer_traits<type_list<Layers...>> {
-    using tuple = boost::hana::tuple<Layers...>;
-    static constexpr std::size_t count = sizeof...(Layers);
-    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> outputs{0, Layers::outputs...};
-    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> parameter_offsets{Layers::parameter_offset...,
-                                                                                      0};
-};
-
-
-template <class NetworkInputs, class GivenInputs>
-struct check_input_size_matches_network {
-    static_assert(GivenInputs::value == NetworkInputs::value,
-                  "ctnn: the input has a different size than the network's input layer");
-    static constexpr bool value = true;
-};
-template <std::size_t NetworkInputs, std::size_t GivenInputs>
-using check_input_size = check_input_size_matches_network<size::network_inputs<NetworkInputs>,
-                                                          size::given_inputs<GivenInputs>>;
-
-template <class NetworkOutputs, class GivenTargets>
-struct check_target_size_matches_network {
-    static_assert(GivenTargets::value == NetworkOutputs::value,
-                  "ctnn: the target (what the loss compares the output with) has a different size than the "
-                  "network's output");
-    static constexpr bool value = true;
-};
-template <std::size_t NetworkOutputs, std::size_t GivenTargets>
-using check_target_size = check_target_size_matches_network<size::network_outputs<NetworkOutputs>,
-                                                             size::given_targets<GivenTargets>>;
-
-template <class NetworkScalar, class GivenScalar>
-struct check_same_scalar {
-    static_assert(std::is_same_v<NetworkScalar, GivenScalar>,
-                  "ctnn: inputs and targets must have the network's scalar type (std::array<Scalar, N>)");
-    static constexpr bool value = true;
-};
-
-// Everything a network computes on its way forward: the input, then the output
-// of each layer, each in its own std::array (on the stack; no heap).
-template <class T, class LayerList>
-struct activations_of;
-
-template <class T>
-struct activations_of<T, type_list<>> {
-    using type = boost::hana::tuple<>;
-};
-
-template <class T, class First, class... Rest>
-struct activations_of<T, type_list<First, Rest...>> {
-    using type = boost::hana::tuple<std::array<T, First::inputs>, std::array<T, First::outputs>,
-                                    std::array<T, Rest::outputs>...>;
-};
-
-} // namespace detail
-
-template <class Scalar, class... Layers>
-class network {
-    static_assert(detail::check_scalar_type<Scalar>::value);
-    static_assert(detail::check_not_empty<Layers...>::value);
-    static_assert(detail::first_layer_has_sizes<Layers...>());
-
-    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), 0, 0, detail::type_list<>,
-                                       Layers...>;
-    using bound_list = typename binder::type;
-    using traits = detail::layer_traits<bound_list>;
-    static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
-                                     detail::check_has_layers_list<bound_list>>::value);
-
-public:
-    using scalar = Scalar;
-    // The concrete layers, in order; hana::at_c<I>(layers) is layer I.
-    static constexpr typename traits::tuple layers{};
-    static constexpr std::size_t layer_count = traits::count;
-    static constexpr std::size_t input_size = detail::first_input_width<Layers...>();
-    static constexpr std::size_t output_size = traits::outputs[layer_count];
-    static constexpr std::size_t parameter_count = binder::parameter_count;
-    // Where each layer's parameters start in `parameters` (a last entry
-    // equal to parameter_count closes the table).
-    static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = [] {
-        auto offsets = traits::parameter_offsets;
-        offsets[layer_count] = parameter_count;
-        return offsets;
-    }();
-
-    using input_type = std::array<Scalar, input_size>;
-    using output_type = std::array<Scalar, output_size>;
-    using parameter_array = std::array<Scalar, parameter_count>;
-    // The gradient mirrors the parameters: same layout, same size.
-    using gradient_type = parameter_array;
-    using activations_type = typename detail::activations_of<Scalar, bound_list>::type;
-
-    // The same network over another scalar type (a float network is
-    // gradient-checked as a double one).
-    template <class Other>
-    using rebind = network<Other, Layers...>;
-
-    parameter_array parameters{};
-
-    template <std::size_t I>
-    using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(layers))>;
-
-    // y = f(x), no intermediate values kept.
-    constexpr output_type forward(const input_type& x) const noexcept {
-        const Scalar* p = parameters.data();
-        return boost::hana::fold_left(layers, x, [p](const auto& in, auto layer) {
-            using L = decltype(layer);
-            std::array<Scalar, L::outputs> out;
-            L::forward(p, in, out);
-            return out;
-        });
-    }
-
-    // An input of another size or scalar type: a readable error, not a list
-    // of candidate functions.
-    template <class X, std::size_t N>
-        requires(!std::is_same_v<std::array<X, N>, input_type>)
-    constexpr output_type forward(const std::array<X, N>&) const noexcept {
-        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
-        return {};
-    }
-
-    // Forward pass that keeps every layer's output for backward.
-    constexpr void forward(const input_type& x, activations_type& trace) const noexcept {
-        const Scalar* p = parameters.data();
-        boost::hana::at_c<0>(trace) = x;
-        boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
-                              [&](auto i) {
-                                  constexpr std::size_t k = decltype(i)::value;
-                                  layer_type<k>::forward(p, boost::hana::at_c<k>(trace),
-                                                         boost::hana::at_c<k + 1>(trace));
-                              });
-    }
-
-    constexpr activations_type forward_trace(const input_type& x) const noexcept {
-        activations_type trace{};
-        forward(x, trace);
-        return trace;
-    }
-
-    template <class X, std::size_t N>
-        requires(!std::is_same_v<std::array<X, N>, input_type>)
-    constexpr activations_type forward_trace(const std::array<X, N>&) const noexcept {
-        static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
-        return {};
-    }
-
-    // Backpropagation: adds dE/dparameters to `gradient` (so gradients of
-    // several samples accumulate), given the trace of a forward pass and
-    // dE/dy at the output. Returns dE/dx at the input.
-    constexpr input_type backward(const activations_type& trace, const output_type& output_gradient,
-                                  gradient_type& gradient) const noexcept {
-        return backward_impl<true>(trace, output_gradient, gradient);
-    }
-
-    // As above, without computing dE/dx for the first layer (training needs no
-    // input gradient; this saves a third of the first layer's work).
-    constexpr void accumulate_gradient(const activations_type& trace, const output_type& output_gradient,
-                                       gradient_type& gradient) const noexcept {
-        backward_impl<false>(trace, output_gradient, gradient);
-    }
-
-    // Backward with plain SGD applied as it goes (see dense_layer::backward_sgd):
-    // one training step on one sample without a gradient array.
-    constexpr void backward_sgd(const activations_type& trace, const output_type& output_gradient,
-                                Scalar learning_rate) noexcept {
-        Scalar* p = parameters.data();
-        boost::hana::fold_right(
-            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
-            [&](auto i, const auto& dy) {
-                constexpr std::size_t k = decltype(i)::value;
-                using L = layer_type<k>;
-                std::array<Scalar, L::inputs> dx;
-                if constexpr (L::parameter_count == 0) {
-                    L::template backward<k != 0>(p, p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace),
-                                                 dy, dx);
-                } else {
-                    L::template backward_sgd<k != 0>(p, learning_rate, boost::hana::at_c<k>(trace),
-                                                     boost::hana::at_c<k + 1>(trace), dy, dx);
-                }
-                if constexpr (k == 0) dx = {};
-                return dx;
-            });
-    }
-
-private:
-    template <bool InputGradient>
-    constexpr input_type backward_impl(const activations_type& trace, const output_type& output_gradient,
-                                       gradient_type& gradient) const noexcept {
-        const Scalar* p = parameters.data();
-        Scalar* g = gradient.data();
-        return boost::hana::fold_right(
-            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
-            [&](auto i, const auto& dy) {
-                constexpr std::size_t k = decltype(i)::value;
-                using L = layer_type<k>;
-                std::array<Scalar, L::inputs> dx;
-                L::template backward<InputGradient || k != 0>(p, g, boost::hana::at_c<k>(trace),
-                                                             boost::hana::at_c<k + 1>(trace), dy, dx);
-                if constexpr (!InputGradient && k == 0) dx = {};
-                return dx;
-            });
-    }
-};
-
-template <class T>
-struct is_network : std::false_type {};
-template <class S, class... L>
-struct is_network<network<S, L...>> : std::true_type {};
-template <class T>
-inline constexpr bool is_network_v = is_network<std::remove_cvref_t<T>>::value;
-
-// The same parameters in another scalar type.
-template <class Other, class S, class... L>
-constexpr network<Other, L...> convert(const network<S, L...>& net) noexcept {
-    network<Other, L...> out{};
-    for (std::size_t k = 0; k < net.parameter_count; ++k) out.parameters[k] = static_cast<Other>(net.parameters[k]);
-    return out;
-}
-
-} // namespace ctnn
-// ---- end <ctnn/core/network.hpp> ----
-// ---- begin <ctnn/core/initialise.hpp> ----
-// ctnn/core/initialise.hpp - filling a network's parameters.
-
-
-#include <boost/hana/for_each.hpp>
-
-#include <array>
-#include <cstddef>
-#include <type_traits>
-
-namespace ctnn {
-
-namespace init {
-
-// Every parameter (weights and biases) from N(mean, stddev²): the study
-// note's np.random.randn is normal{} (mean 0, stddev 1).
-struct normal {
-    double mean = 0.0;
-    double stddev = 1.0;
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t, std::size_t) const noexcept {
-        return gen.normal<T>(static_cast<T>(mean), static_cast<T>(stddev));
-    }
-    template <class T>
-    constexpr T bias(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
-        return weight<T>(gen, fan_in, fan_out);
-    }
-};
-
-// Every parameter uniform in [low, high).
-struct uniform {
-    double low = -1.0;
-    double high = 1.0;
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t, std::size_t) const noexcept {
-        return gen.uniform<T>(static_cast<T>(low), static_cast<T>(high));
-    }
-    template <class T>
-    constexpr T bias(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
-        return weight<T>(gen, fan_in, fan_out);
-    }
-};
-
-// The fan-based initialisers below draw weights from a distribution scaled by
-// the layer's fan_in (inputs) and fan_out (outputs) and set biases to 0 (the
-// Keras convention; PyTorch's Linear draws its biases instead).
-
-// He / Kaiming (He et al. 2015), for ReLU-like layers: std = √(2 / fan_in).
-struct he_normal {
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
-        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in)));
-    }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
-};
-
-// He uniform: U(−a, a), a = √(6 / fan_in) (the same variance as he_normal).
-struct he_uniform {
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
-        const T a = math::sqrt(T(6) / static_cast<T>(fan_in));
-        return gen.uniform<T>(-a, a);
-    }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
-};
-
-// Xavier / Glorot (Glorot & Bengio 2010), for tanh and sigmoid layers:
-// std = √(2 / (fan_in + fan_out)).
-struct xavier_normal {
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
-        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in + fan_out)));
-    }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
-};
-
-// Xavier uniform: U(−a, a), a = √(6 / (fan_in + fan_out)).
-struct xavier_uniform {
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
-        const T a = math::sqrt(T(6) / static_cast<T>(fan_in + fan_out));
-        return gen.uniform<T>(-a, a);
-    }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
-};
-
-// Every weight `weight`, every bias `bias` (draws nothing).
-struct constant {
-    double weight_value = 0.0;
-    double bias_value = 0.0;
-    template <class T>
-    constexpr T weight(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(weight_value); }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return static_cast<T>(bias_value); }
-};
-
-// Every parameter 0.
-struct zeros : constant {};
-
-} // namespace init
-
-// Draws every parameter, layer by layer; within a dense layer the weights in
-// storage order (row-major [inputs][outputs]), then the biases. An initialiser
-// provides weight<T>(gen, fan_in, fan_out) and bias<T>(gen, fan_in, fan_out).
-template <class Net, class Initialiser>
-constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& gen) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::initialise: the first argument must be a ctnn::network");
-    using T = typename Net::scalar;
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        using L = decltype(layer);
-        if constexpr (L::parameter_count > 0) {
-            for (std::size_t k = 0; k < L::weight_count; ++k)
-                net.parameters[L::parameter_offset + k] = initialiser.template weight<T>(gen, L::inputs, L::outputs);
-            for (std::size_t k = L::weight_count; k < L::parameter_count; ++k)
-                net.parameters[L::parameter_offset + k] = initialiser.template bias<T>(gen, L::inputs, L::outputs);
-        }
-    });
-}
-
-// A network initialised from a seed.
-template <class Net, class Initialiser = init::normal>
-constexpr Net make_network(std::uint64_t seed, const Initialiser& initialiser = {}) noexcept {
-    Net net{};
-    splitmix64 gen{seed};
-    initialise(net, initialiser, gen);
-    return net;
-}
-
-} // namespace ctnn
-// ---- end <ctnn/core/initialise.hpp> ----
 // ---- begin <ctnn/grad/backprop.hpp> ----
-// ctnn/grad/backprop.hpp - loss, backpropagation and numerical differentiation.
+// ctnn/grad/backprop.hpp - a sample's loss, and its gradient by backpropagation.
 
 
 #include <array>
@@ -1683,6 +2096,9 @@ namespace detail {
 template <class Net, class X, std::size_t NX, class D, std::size_t ND>
 constexpr bool check_sample() {
     static_assert(is_network_v<Net>, "ctnn: the first argument must be a ctnn::network");
+    static_assert(std::is_floating_point_v<D>,
+                  "ctnn: targets must be arrays of the network's scalar type; for class labels (integers) make "
+                  "one-hot rows with ctnn::one_hot<Classes>(labels)");
     static_assert(check_same_scalar<typename Net::scalar, X>::value && check_same_scalar<typename Net::scalar, D>::value);
     static_assert(check_input_size<Net::input_size, NX>::value && check_target_size<Net::output_size, ND>::value);
     return true;
@@ -1694,7 +2110,7 @@ constexpr bool check_sample() {
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar loss_value(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
     return Loss::value(net.forward(x), d);
 }
 
@@ -1724,7 +2140,7 @@ constexpr typename Net::scalar forward_then_backward(const Net& net, const typen
                                                      const typename Net::output_type& d,
                                                      Backward&& backward) noexcept {
     const auto trace = net.forward_trace(x);
-    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
+    const auto& y = output_of(trace);
     typename Net::output_type dy;
     Loss::gradient(y, d, dy);
     backward(trace, dy);
@@ -1745,35 +2161,65 @@ constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std
     return result;
 }
 
+} // namespace ctnn
+// ---- end <ctnn/grad/backprop.hpp> ----
+// ---- begin <ctnn/grad/numerical.hpp> ----
+// ctnn/grad/numerical.hpp - central differences: the study note's numerical
+// gradient, and the one engine every gradient check uses.
+
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class T>
+struct central_difference {
+    T up;       // E(u + h)
+    T down;     // E(u − h)
+    T quotient; // (E(u + h) − E(u − h)) / ((u + h) − (u − h))
+};
+
+// Perturbs `u` (a parameter, an input or an output) by +h and −h, evaluating
+// E through evaluate(+1) and evaluate(−1), and restores it exactly (the study
+// note's shallow copy let its weights drift by −h per gradient; this does not).
+// Dividing by the difference of the perturbed values actually stored (rather
+// than by 2h) removes the rounding of u ± h from the quotient.
+template <class T, class Evaluate>
+constexpr central_difference<T> central_difference_at(T& u, T h, Evaluate&& evaluate) noexcept {
+    const T w = u;
+    const T up = w + h;
+    const T down = w - h;
+    u = up;
+    const T e_up = evaluate(1);
+    u = down;
+    const T e_down = evaluate(-1);
+    u = w;
+    return {e_up, e_down, (e_up - e_down) / (up - down)};
+}
+
+} // namespace detail
+
 // Central differences over every parameter, two full forward passes each:
 //   dE/dw ≈ (E(w + h) − E(w − h)) / ((w + h) − (w − h))
-// Dividing by the difference of the perturbed values actually stored (rather
-// than by 2h) removes the rounding of w ± h from the quotient. Each parameter
-// is restored exactly after it is perturbed (the study note's shallow copy let
-// its weights drift by −h per gradient; this does not).
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::gradient_type numerical_gradient(const Net& original, const Loss&, const std::array<X, NX>& x,
                                                          const std::array<D, ND>& d,
                                                          typename Net::scalar h) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
     Net net = original; // perturbed in place, one parameter at a time
     typename Net::gradient_type g{};
-    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
-        const auto w = net.parameters[k];
-        const auto up = w + h;
-        const auto down = w - h;
-        net.parameters[k] = up;
-        const auto e_up = Loss::value(net.forward(x), d);
-        net.parameters[k] = down;
-        const auto e_down = Loss::value(net.forward(x), d);
-        net.parameters[k] = w;
-        g[k] = (e_up - e_down) / (up - down);
-    }
+    for (std::size_t k = 0; k < Net::parameter_count; ++k)
+        g[k] = detail::central_difference_at(net.parameters[k], h, [&](int) {
+                   return Loss::value(net.forward(x), d);
+               }).quotient;
     return g;
 }
 
 } // namespace ctnn
-// ---- end <ctnn/grad/backprop.hpp> ----
+// ---- end <ctnn/grad/numerical.hpp> ----
 // ---- begin <ctnn/grad/gradient_check.hpp> ----
 // ctnn/grad/gradient_check.hpp - backprop against central differences, usable in
 // static_assert and at runtime, returning a report rather than a bool.
@@ -1790,12 +2236,14 @@ constexpr typename Net::gradient_type numerical_gradient(const Net& original, co
 //   relative to their size.
 // * A parameter passes when |backprop − numerical| ≤ absolute + relative·|numerical|
 //   (the numpy.allclose rule PyTorch's gradcheck also uses).
-// * Kinks (ReLU at 0): the function is piecewise smooth. For each perturbed
-//   evaluation ctnn compares, for every layer with a kink, which side of the
-//   kink each of its inputs lies on. If w + h or w − h moved any input across
-//   a kink, the difference quotient straddles it and means nothing: the step
-//   is divided by 10 and tried again (up to 4 times), and if it still straddles
-//   the parameter is skipped and counted in `kinks_skipped`, never failed.
+// * Kinks (ReLU at 0, a user's hard-tanh at ±1, MAE where y = d): the function
+//   is piecewise smooth. For each perturbed evaluation ctnn asks every layer
+//   with kinks (layer_traits<L>::same_piece) and the loss (Loss::same_piece,
+//   if it has one) whether its inputs still lie on the same smooth piece as
+//   without the perturbation. If w + h or w − h moved any across a kink, the
+//   difference quotient straddles it and means nothing: the step is divided by
+//   10 and tried again (up to 4 times), and if it still straddles the
+//   parameter is skipped and counted in `kinks_skipped`, never failed.
 // * Vacuous checks fail: a backprop gradient that is zero everywhere, a loss
 //   that did not change under any perturbation, or no parameter checked.
 // * Non-finite losses or gradients fail with `failure::non_finite`.
@@ -1877,49 +2325,45 @@ struct gradient_check_report {
 
 namespace detail {
 
-// Whether every input of every layer with a kink lies on the same side of
-// its kink (0) in both traces.
-template <class Net>
-constexpr bool same_pieces(const typename Net::activations_type& a, const typename Net::activations_type& b) noexcept {
+// Whether every layer with kinks sees its inputs on the same pieces in both
+// traces, and the loss its outputs (for target d).
+template <class Net, class Loss, class D>
+constexpr bool same_pieces(const typename Net::trace_type& a, const typename Net::trace_type& b,
+                           const D& d) noexcept {
     bool same = true;
     boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
                           [&](auto i) {
                               constexpr std::size_t k = decltype(i)::value;
-                              if constexpr (Net::template layer_type<k>::has_kink) {
-                                  const auto& xa = boost::hana::at_c<k>(a);
-                                  const auto& xb = boost::hana::at_c<k>(b);
-                                  for (std::size_t j = 0; j < xa.size(); ++j)
-                                      if ((xa[j] > 0) != (xb[j] > 0)) same = false;
-                              }
+                              using traits = layer_traits<typename Net::template layer_type<k>>;
+                              if constexpr (traits::has_kinks)
+                                  if (same && !traits::same_piece(boost::hana::at_c<k>(a), boost::hana::at_c<k>(b)))
+                                      same = false;
                           });
+    if constexpr (requires { Loss::same_piece(output_of(a), output_of(b), d); })
+        if (same && !Loss::same_piece(output_of(a), output_of(b), d)) same = false;
     return same;
 }
 
-// Mean loss over the samples and, for kink detection, every trace.
+// Mean loss over the samples, keeping every trace (for kink detection).
 template <class Net, class Loss, class Xs, class Ds>
 constexpr typename Net::scalar traced_loss(const Net& net, const Xs& xs, const Ds& ds,
-                                           std::array<typename Net::activations_type, std::tuple_size_v<Xs>>& traces) noexcept {
+                                           std::array<typename Net::trace_type, std::tuple_size_v<Xs>>& traces) noexcept {
     using T = typename Net::scalar;
     constexpr std::size_t n = std::tuple_size_v<Xs>;
     T sum = T(0);
     for (std::size_t s = 0; s < n; ++s) {
         net.forward(xs[s], traces[s]);
-        sum += Loss::value(boost::hana::at_c<Net::layer_count>(traces[s]), ds[s]);
+        sum += Loss::value(output_of(traces[s]), ds[s]);
     }
     return sum / T(n);
 }
 
-template <class Net, std::size_t N>
-constexpr bool same_pieces_all(const std::array<typename Net::activations_type, N>& a,
-                               const std::array<typename Net::activations_type, N>& b) noexcept {
+template <class Net, class Loss, class Ds, std::size_t N>
+constexpr bool same_pieces_all(const std::array<typename Net::trace_type, N>& a,
+                               const std::array<typename Net::trace_type, N>& b, const Ds& ds) noexcept {
     for (std::size_t s = 0; s < N; ++s)
-        if (!same_pieces<Net>(a[s], b[s])) return false;
+        if (!same_pieces<Net, Loss>(a[s], b[s], ds[s])) return false;
     return true;
-}
-
-template <class T>
-constexpr bool finite(T x) noexcept {
-    return x == x && x - x == T(0);
 }
 
 template <class T>
@@ -1978,6 +2422,33 @@ struct error_tracker {
     }
 };
 
+enum class probe_outcome { compared, straddled, non_finite };
+
+// The one straddle-and-retry loop: central differences of E in coordinate u
+// with step h, h/10, ... (5 tries) until the perturbation crosses no kink
+// (straddles() false after the evaluations), then compares with `analytic`.
+// evaluate(side) computes E with u perturbed (side +1 or −1).
+template <class T, class Evaluate, class Straddles>
+constexpr probe_outcome probe(error_tracker<T>& track, std::size_t index, T analytic, T& u, T h,
+                              Evaluate&& evaluate, Straddles&& straddles) noexcept {
+    for (int attempt = 0; attempt < 5; ++attempt, h /= T(10)) {
+        const auto c = central_difference_at(u, h, evaluate);
+        if (!math::isfinite(c.up) || !math::isfinite(c.down)) return probe_outcome::non_finite;
+        if (!straddles()) {
+            track.loss_change(c.up, c.down);
+            track.compare(index, analytic, c.quotient);
+            return probe_outcome::compared;
+        }
+    }
+    ++track.r.kinks_skipped;
+    return probe_outcome::straddled;
+}
+
+template <class T>
+constexpr T step_for(T step, T u) noexcept {
+    return step * (magnitude(u) > T(1) ? magnitude(u) : T(1));
+}
+
 // The check itself, over N samples, in the network's own scalar type.
 template <class Net, class Loss, class Xs, class Ds>
 constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs, const Ds& ds,
@@ -1992,7 +2463,7 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
     for (std::size_t s = 0; s < n; ++s) {
         const auto trace = original.forward_trace(xs[s]);
         typename Net::output_type dy;
-        Loss::gradient(boost::hana::at_c<Net::layer_count>(trace), ds[s], dy);
+        Loss::gradient(output_of(trace), ds[s], dy);
         original.accumulate_gradient(trace, dy, analytic);
     }
     T norm2 = T(0);
@@ -2000,33 +2471,19 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
         analytic[k] /= T(n);
         norm2 += analytic[k] * analytic[k];
     }
-    if (!finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
 
     Net net = original;
-    std::array<typename Net::activations_type, n> base{}, up{}, down{};
-    if (!finite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
+    std::array<typename Net::trace_type, n> base{}, up{}, down{};
+    if (!math::isfinite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
 
     for (std::size_t k = 0; k < Net::parameter_count; ++k) {
-        const T w = net.parameters[k];
-        T h = tol.step * (magnitude(w) > T(1) ? magnitude(w) : T(1));
-        bool straddles = true;
-        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
-            const T wu = w + h;
-            const T wd = w - h;
-            net.parameters[k] = wu;
-            const T eu = traced_loss<Net, Loss>(net, xs, ds, up);
-            net.parameters[k] = wd;
-            const T ed = traced_loss<Net, Loss>(net, xs, ds, down);
-            net.parameters[k] = w;
-            if (!finite(eu) || !finite(ed)) return track.fail_non_finite();
-            straddles = !same_pieces_all<Net, n>(base, up) || !same_pieces_all<Net, n>(base, down);
-            if (!straddles) {
-                track.loss_change(eu, ed);
-                track.compare(k, analytic[k], (eu - ed) / (wu - wd));
-            }
-        }
-        if (straddles) ++r.kinks_skipped;
+        const auto outcome = probe(
+            track, k, analytic[k], net.parameters[k], step_for(tol.step, net.parameters[k]),
+            [&](int side) { return traced_loss<Net, Loss>(net, xs, ds, side > 0 ? up : down); },
+            [&] { return !same_pieces_all<Net, Loss>(base, up, ds) || !same_pieces_all<Net, Loss>(base, down, ds); });
+        if (outcome == probe_outcome::non_finite) return track.fail_non_finite();
     }
     for (std::size_t l = 0; l < Net::layer_count; ++l)
         if (Net::parameter_offsets[l] <= r.worst_index && r.worst_index < Net::parameter_offsets[l + 1])
@@ -2083,18 +2540,22 @@ constexpr gradient_check_report loss_gradient_check(const Loss&, const std::arra
     Loss::gradient(y, d, analytic);
     T norm2 = T(0);
     for (std::size_t i = 0; i < N; ++i) norm2 += analytic[i] * analytic[i];
-    if (!detail::finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
+    std::array<T, N> perturbed = y, up{}, down{};
     for (std::size_t i = 0; i < N; ++i) {
-        std::array<T, N> yu = y, yd = y;
-        const T h = tol.step * (detail::magnitude(y[i]) > T(1) ? detail::magnitude(y[i]) : T(1));
-        yu[i] = y[i] + h;
-        yd[i] = y[i] - h;
-        const T eu = Loss::value(yu, d);
-        const T ed = Loss::value(yd, d);
-        if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
-        track.loss_change(eu, ed);
-        track.compare(i, analytic[i], (eu - ed) / (yu[i] - yd[i]));
+        const auto outcome = detail::probe(
+            track, i, analytic[i], perturbed[i], detail::step_for(tol.step, y[i]),
+            [&](int side) {
+                (side > 0 ? up : down) = perturbed;
+                return Loss::value(perturbed, d);
+            },
+            [&] {
+                if constexpr (requires { Loss::same_piece(y, y, d); })
+                    return !Loss::same_piece(y, up, d) || !Loss::same_piece(y, down, d);
+                else return false;
+            });
+        if (outcome == detail::probe_outcome::non_finite) return track.fail_non_finite();
     }
     return track.finish();
 }
@@ -2111,32 +2572,25 @@ constexpr gradient_check_report input_gradient_check(const Net& net, const Loss&
     detail::error_tracker<T> track{r, tol};
     const auto base = net.forward_trace(x);
     typename Net::output_type dy;
-    Loss::gradient(boost::hana::at_c<Net::layer_count>(base), d, dy);
+    Loss::gradient(output_of(base), d, dy);
     typename Net::gradient_type unused{};
     const auto analytic = net.backward(base, dy, unused);
     T norm2 = T(0);
     for (std::size_t i = 0; i < NX; ++i) norm2 += analytic[i] * analytic[i];
-    if (!detail::finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
+    auto perturbed = x;
+    typename Net::trace_type up{}, down{};
     for (std::size_t i = 0; i < NX; ++i) {
-        T h = tol.step * (detail::magnitude(x[i]) > T(1) ? detail::magnitude(x[i]) : T(1));
-        bool straddles = true;
-        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
-            auto xu = x, xd = x;
-            xu[i] = x[i] + h;
-            xd[i] = x[i] - h;
-            const auto tu = net.forward_trace(xu);
-            const auto td = net.forward_trace(xd);
-            const T eu = Loss::value(boost::hana::at_c<Net::layer_count>(tu), d);
-            const T ed = Loss::value(boost::hana::at_c<Net::layer_count>(td), d);
-            if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
-            straddles = !detail::same_pieces<Net>(base, tu) || !detail::same_pieces<Net>(base, td);
-            if (!straddles) {
-                track.loss_change(eu, ed);
-                track.compare(i, analytic[i], (eu - ed) / (xu[i] - xd[i]));
-            }
-        }
-        if (straddles) ++r.kinks_skipped;
+        const auto outcome = detail::probe(
+            track, i, analytic[i], perturbed[i], detail::step_for(tol.step, x[i]),
+            [&](int side) {
+                auto& trace = side > 0 ? up : down;
+                net.forward(perturbed, trace);
+                return Loss::value(output_of(trace), d);
+            },
+            [&] { return !detail::same_pieces<Net, Loss>(base, up, d) || !detail::same_pieces<Net, Loss>(base, down, d); });
+        if (outcome == detail::probe_outcome::non_finite) return track.fail_non_finite();
     }
     return track.finish();
 }
@@ -2149,9 +2603,13 @@ constexpr gradient_check_report input_gradient_check(const Net& net, const Loss&
 // An optimiser has a member `learning_rate` (a double, which a schedule may
 // change between steps) and
 //   update(std::array<T, P>& parameters, const std::array<T, P>& gradient)
-// Stateless ones (sgd) are plain structs; stateful ones (momentum_sgd, rmsprop,
-// adagrad, adam) are aggregates whose state is std::arrays sized for one
-// network's parameters, kept beside the network:
+// Every optimiser here is element-wise (ctnn::fused_optimiser): begin_step<T>()
+// advances its step count and returns the update of one parameter, which
+// update() applies to each, and which ctnn::train_step applies inside the
+// backward pass as each gradient is delivered (one pass over the weights, the
+// same bits). Stateless ones (sgd) are plain structs; stateful ones
+// (momentum_sgd, rmsprop, adagrad, adam) are aggregates whose state is
+// std::arrays sized for one network's parameters, kept beside the network:
 //
 //   using net_t = ctnn::network<double, ctnn::dense<4, 16>, ctnn::relu, ctnn::dense<16, 3>>;
 //   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
@@ -2179,8 +2637,29 @@ struct check_optimiser_state {
     static_assert(P == Optimiser::parameter_count,
                   "ctnn: this optimiser's state is sized for another number of parameters than it is given "
                   "(use ctnn::adam_for<Network> and the like to size it for a network)");
-    static constexpr bool value = true;
+    static constexpr bool value = std::is_same_v<T, typename Optimiser::scalar> && P == Optimiser::parameter_count;
 };
+
+// Whether a stateful optimiser's state fits P parameters of type T (if not,
+// check_optimiser_state has said so).
+template <class Optimiser, class T, std::size_t P>
+constexpr bool state_fits() noexcept {
+    if constexpr (requires { Optimiser::parameter_count; }) return check_optimiser_state<T, P, Optimiser>::value;
+    else return true;
+}
+
+// update(parameters, gradient) of an element-wise optimiser: one step, every
+// parameter. A stateful optimiser's state must fit the parameters.
+template <class Optimiser, class T, std::size_t P>
+constexpr void update_each(Optimiser& optimiser, std::array<T, P>& parameters,
+                           const std::array<T, P>& gradient) noexcept {
+    if constexpr (state_fits<Optimiser, T, P>()) {
+        const auto step = optimiser.template begin_step<T>();
+        T* w = parameters.data();
+        const T* g = gradient.data();
+        for (std::size_t k = 0; k < P; ++k) step(w[k], g[k], k);
+    }
+}
 
 } // namespace detail
 
@@ -2189,17 +2668,23 @@ struct sgd {
     double learning_rate = 0.01;
     double weight_decay = 0.0;
 
+    template <class T>
+    struct step_type {
+        T lr, wd;
+        bool decay;
+        constexpr void operator()(T& w, T g, std::size_t) const noexcept {
+            if (decay) w -= lr * (g + wd * w);
+            else w -= lr * g;
+        }
+    };
+    template <class T>
+    constexpr step_type<T> begin_step() const noexcept {
+        return {static_cast<T>(learning_rate), static_cast<T>(weight_decay), weight_decay != 0.0};
+    }
     template <class T, std::size_t P>
     constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) const noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        T* w = parameters.data();
-        const T* g = gradient.data();
-        if (weight_decay == 0.0) {
-            for (std::size_t k = 0; k < P; ++k) w[k] -= lr * g[k];
-        } else {
-            const T wd = static_cast<T>(weight_decay);
-            for (std::size_t k = 0; k < P; ++k) w[k] -= lr * (g[k] + wd * w[k]);
-        }
+        sgd copy = *this;
+        detail::update_each(copy, parameters, gradient);
     }
 };
 
@@ -2217,25 +2702,25 @@ struct momentum_sgd {
     double weight_decay = 0.0;
     std::array<T, P> velocity{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T mu = static_cast<T>(momentum);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* v = velocity.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
+    template <class U>
+    struct step_type {
+        U lr, mu, wd;
+        bool nesterov;
+        U* v;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
             v[k] = mu * v[k] + g;
-            w[k] -= lr * (nesterov ? g + mu * v[k] : v[k]);
+            w -= lr * (nesterov ? g + mu * v[k] : v[k]);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(momentum), static_cast<U>(weight_decay), nesterov,
+                velocity.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, momentum_sgd>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -2251,25 +2736,24 @@ struct adagrad {
     double weight_decay = 0.0;
     std::array<T, P> sum_of_squares{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* s = sum_of_squares.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
+    template <class U>
+    struct step_type {
+        U lr, eps, wd;
+        U* s;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
             s[k] += g * g;
-            w[k] -= lr * g / (math::sqrt(s[k]) + eps);
+            w -= lr * g / (math::sqrt(s[k]) + eps);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(epsilon), static_cast<U>(weight_decay),
+                sum_of_squares.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, adagrad>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -2286,26 +2770,24 @@ struct rmsprop {
     double weight_decay = 0.0;
     std::array<T, P> mean_square{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T a = static_cast<T>(alpha);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* s = mean_square.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
-            s[k] = a * s[k] + (T(1) - a) * g * g;
-            w[k] -= lr * g / (math::sqrt(s[k]) + eps);
+    template <class U>
+    struct step_type {
+        U lr, a, eps, wd;
+        U* s;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
+            s[k] = a * s[k] + (U(1) - a) * g * g;
+            w -= lr * g / (math::sqrt(s[k]) + eps);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(alpha), static_cast<U>(epsilon),
+                static_cast<U>(weight_decay), mean_square.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, rmsprop>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -2331,36 +2813,33 @@ struct adam {
     T beta1_power = T(1); // β₁ᵗ
     T beta2_power = T(1); // β₂ᵗ
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T b1 = static_cast<T>(beta1);
-        const T b2 = static_cast<T>(beta2);
-        const T lr = static_cast<T>(learning_rate);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
+    template <class U>
+    struct step_type {
+        U b1, b2, lr, eps, wd, correction1, correction2;
+        U* m;
+        U* v;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
+            m[k] = b1 * m[k] + (U(1) - b1) * g;
+            v[k] = b2 * v[k] + (U(1) - b2) * g * g;
+            const U m_hat = m[k] / correction1;
+            const U v_hat = v[k] / correction2;
+            w -= lr * m_hat / (math::sqrt(v_hat) + eps);
+        }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        const U b1 = static_cast<U>(beta1);
+        const U b2 = static_cast<U>(beta2);
         ++steps;
         beta1_power *= b1;
         beta2_power *= b2;
-        const T correction1 = T(1) - beta1_power;
-        const T correction2 = T(1) - beta2_power;
-        T* w = parameters.data();
-        T* m = first_moment.data();
-        T* v = second_moment.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
-            m[k] = b1 * m[k] + (T(1) - b1) * g;
-            v[k] = b2 * v[k] + (T(1) - b2) * g * g;
-            const T m_hat = m[k] / correction1;
-            const T v_hat = v[k] / correction2;
-            w[k] -= lr * m_hat / (math::sqrt(v_hat) + eps);
-        }
+        return {b1, b2, static_cast<U>(learning_rate), static_cast<U>(epsilon), static_cast<U>(weight_decay),
+                U(1) - beta1_power, U(1) - beta2_power, first_moment.data(), second_moment.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, adam>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -2376,299 +2855,6 @@ using adam_for = adam<typename Net::scalar, Net::parameter_count>;
 
 } // namespace ctnn
 // ---- end <ctnn/train/optimiser.hpp> ----
-// ---- begin <ctnn/train/step.hpp> ----
-// ctnn/train/step.hpp - one training step, by backprop or by numerical gradient.
-
-
-
-#include <array>
-#include <cstddef>
-#include <type_traits>
-
-namespace ctnn {
-
-// How a training run ended. A run that diverges stops with a status instead of
-// carrying NaN or infinity into every later step.
-enum class training_status {
-    ok,              // every step's loss was finite
-    loss_not_finite, // a loss became NaN or infinite: training stopped there
-    loss_diverged    // a loss exceeded the run's divergence limit: stopped there,
-                     // before any arithmetic could overflow (which no compiler
-                     // accepts in a constant expression)
-};
-
-constexpr const char* describe(training_status s) noexcept {
-    switch (s) {
-    case training_status::ok: return "ok";
-    case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
-    case training_status::loss_diverged: return "diverged: the loss grew beyond the divergence limit";
-    }
-    return "unknown";
-}
-
-// static_assert(ctnn::training_succeeded<run.status>()) fails with a message
-// that says how the run failed.
-template <training_status Status>
-constexpr bool training_succeeded() noexcept {
-    static_assert(Status != training_status::loss_not_finite,
-                  "ctnn: training diverged: the loss became NaN or infinite (lower the learning rate?)");
-    static_assert(Status != training_status::loss_diverged,
-                  "ctnn: training diverged: the loss grew beyond the run's divergence limit "
-                  "(lower the learning rate?)");
-    return Status == training_status::ok;
-}
-
-// Forward, backward, update. Returns the sample's loss before the update.
-template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
-constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
-                                          const std::array<D, ND>& d) noexcept {
-    if constexpr (std::is_same_v<Optimiser, sgd>) {
-        if (optimiser.weight_decay == 0.0) {
-            // Plain SGD on one sample: the same bits as the general path
-            // below (0 + g == g), in one pass over the weights.
-            static_assert(detail::check_sample<Net, X, NX, D, ND>());
-            const auto rate = static_cast<typename Net::scalar>(optimiser.learning_rate);
-            return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
-                net.backward_sgd(trace, dy, rate);
-            });
-        }
-    }
-    auto result = backprop(net, loss, x, d);
-    optimiser.update(net.parameters, result.gradient);
-    return result.loss;
-}
-
-// The same step with the gradient from central differences (2P forward
-// passes). Returns the sample's loss before the update, like train_step.
-template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
-constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, Optimiser& optimiser,
-                                                    const std::array<X, NX>& x, const std::array<D, ND>& d,
-                                                    typename Net::scalar h) noexcept {
-    const auto before = loss_value(net, loss, x, d);
-    const auto gradient = numerical_gradient(net, loss, x, d, h);
-    optimiser.update(net.parameters, gradient);
-    return before;
-}
-
-// The loss above which a run counts as diverged (training_status::
-// loss_diverged): far below overflow, so a diverging run stops before any
-// step can overflow (GCC rejects an overflow to infinity in a constant
-// expression, Clang any NaN), and far above any loss a converging run has.
-template <class T>
-inline constexpr T default_divergence_limit = std::is_same_v<T, float> ? T(1e12f) : T(1e100);
-
-// Gradient methods for a training run.
-struct backprop_method {};
-struct numerical_method {
-    double step = 1e-5; // h of the central differences
-};
-
-// A training run that can be continued: the network, the optimiser (and its
-// state), the generator that draws samples, and how far it got. Everything is
-// a value, so a run can be cut into pieces, each its own constant evaluation
-// (see trained_in_chunks).
-template <class Net, class Optimiser = sgd>
-struct training_run {
-    using scalar = typename Net::scalar;
-    Net net;
-    Optimiser optimiser;
-    splitmix64 draws{0};
-    std::size_t steps_done = 0;
-    training_status status = training_status::ok;
-    scalar last_loss = 0; // loss of the last sample, before its update
-    // A loss above this stops the run with training_status::loss_diverged.
-    scalar divergence_limit = default_divergence_limit<scalar>;
-};
-
-namespace detail {
-template <class T>
-constexpr bool finite_value(T x) noexcept {
-    return x == x && x - x == T(0);
-}
-struct no_step_callback {
-    template <class T>
-    constexpr void operator()(std::size_t, T) const noexcept {}
-};
-} // namespace detail
-
-// `steps` SGD steps, each on one sample drawn uniformly with replacement
-// (draws.below(N)), as in the study note. on_step(step, loss) sees each
-// sample's loss before its update. Stops early, with a status, on divergence.
-template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
-          class Method, class OnStep = detail::no_step_callback>
-constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
-                                               const std::array<std::array<X, NX>, N>& xs,
-                                               const std::array<std::array<D, ND>, N>& ds, std::size_t steps,
-                                               const Method& method, OnStep&& on_step = {}) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    static_assert(std::is_same_v<Method, backprop_method> || std::is_same_v<Method, numerical_method>,
-                  "ctnn::train_random_samples: the method is ctnn::backprop_method{} or ctnn::numerical_method{h}");
-    using T = typename Net::scalar;
-    for (std::size_t i = 0; i < steps && run.status == training_status::ok; ++i) {
-        const std::size_t n = run.draws.below(N);
-        T value;
-        if constexpr (std::is_same_v<Method, backprop_method>) {
-            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n]);
-        } else {
-            value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
-        }
-        run.last_loss = value;
-        on_step(run.steps_done, value);
-        ++run.steps_done;
-        if (!detail::finite_value(value)) run.status = training_status::loss_not_finite;
-        else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
-    }
-    return run.status;
-}
-
-// Compile-time training in chunks. A compiler's constexpr limits (Clang's
-// -fconstexpr-steps, GCC's -fconstexpr-ops-limit) apply to each top-level
-// constant evaluation; this variable template makes each chunk its own one,
-// continuing from the last:
-//
-//   struct my_training {
-//       static constexpr auto start() { return ctnn::training_run<net_t>{...}; }
-//       static constexpr void advance(auto& run) {  // one chunk
-//           ctnn::train_random_samples(run, ctnn::mse{}, xs, ds, 10, ctnn::backprop_method{});
-//       }
-//   };
-//   constexpr auto& trained = ctnn::trained_in_chunks<my_training, 5>;  // 50 steps
-//   static_assert(ctnn::training_succeeded<trained.status>());
-//
-// A chunk is skipped once the run has stopped with a status other than ok.
-namespace detail {
-template <class Plan, class Run>
-constexpr Run advanced(Run run) noexcept {
-    if (run.status == training_status::ok) Plan::advance(run);
-    return run;
-}
-} // namespace detail
-
-template <class Plan, std::size_t Chunks>
-inline constexpr auto trained_in_chunks = detail::advanced<Plan>(trained_in_chunks<Plan, Chunks - 1>);
-
-template <class Plan>
-inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
-
-} // namespace ctnn
-// ---- end <ctnn/train/step.hpp> ----
-// ---- begin <ctnn/io/load.hpp> ----
-// ctnn/io/load.hpp - putting known weights into a network (a pre-trained
-// network into firmware), every size checked at compile time.
-//
-//   constexpr std::array<double, 41> trained{...};          // from a file of yours
-//   constexpr auto net = ctnn::load_parameters<net_t>(trained);
-//
-//   constexpr double w0[2][10] = ...;  // or per dense layer, in either layout:
-//   ctnn::load_dense<0>(net, w0_as_std_array, b0);          // [inputs][outputs] (ctnn's, y = x·W + b)
-//   ctnn::load_dense_transposed<0>(net, torch_weight, b0);  // [outputs][inputs] (PyTorch's nn.Linear.weight)
-//
-// The source scalar type may differ from the network's (weights exported as
-// float into a double network, or the reverse): each value is converted with
-// static_cast.
-
-
-#include <array>
-#include <cstddef>
-#include <type_traits>
-
-namespace ctnn {
-
-namespace detail {
-
-template <std::size_t NetworkParameters, std::size_t GivenValues>
-struct check_parameter_count {
-    static_assert(NetworkParameters == GivenValues,
-                  "ctnn::load_parameters: the array must hold exactly the network's parameter_count values "
-                  "(NetworkParameters): see GivenValues in this template's arguments");
-    static constexpr bool value = true;
-};
-
-template <std::size_t LayerIndex, std::size_t LayerCount>
-struct check_layer_index {
-    static_assert(LayerIndex < LayerCount, "ctnn::load_dense<LayerIndex>: the network has no layer with this index");
-    static constexpr bool value = true;
-};
-
-template <class Layer>
-struct check_is_dense {
-    static_assert(Layer::parameter_count > 0,
-                  "ctnn::load_dense<LayerIndex>: the layer at LayerIndex has no parameters (is it an activation? "
-                  "count every entry of the network's layer list after ctnn::input, from 0)");
-    static constexpr bool value = true;
-};
-
-template <std::size_t LayerInputs, std::size_t LayerOutputs, std::size_t Rows, std::size_t Columns,
-          std::size_t Biases>
-struct check_dense_shape {
-    static_assert(Rows == LayerInputs && Columns == LayerOutputs,
-                  "ctnn::load_dense: the weights must be [LayerInputs][LayerOutputs] (for PyTorch's "
-                  "[outputs][inputs] use ctnn::load_dense_transposed): see Rows and Columns");
-    static_assert(Biases == LayerOutputs, "ctnn::load_dense: there must be one bias per output (LayerOutputs)");
-    static constexpr bool value = true;
-};
-
-template <class U>
-struct check_arithmetic {
-    static_assert(std::is_arithmetic_v<U>, "ctnn::load: the values must be numbers");
-    static constexpr bool value = true;
-};
-
-} // namespace detail
-
-// Every parameter, in the network's own order (layer by layer; a dense layer's
-// weights row-major [inputs][outputs], then its biases).
-template <class Net, class U, std::size_t N>
-constexpr void load_parameters(Net& net, const std::array<U, N>& values) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::load_parameters: the first argument must be a ctnn::network");
-    static_assert(detail::check_parameter_count<Net::parameter_count, N>::value && detail::check_arithmetic<U>::value);
-    using T = typename Net::scalar;
-    for (std::size_t k = 0; k < N; ++k) net.parameters[k] = static_cast<T>(values[k]);
-}
-
-template <class Net, class U, std::size_t N>
-constexpr Net load_parameters(const std::array<U, N>& values) noexcept {
-    Net net{};
-    load_parameters(net, values);
-    return net;
-}
-
-// Layer LayerIndex (0-based in the layer list, ctnn::input not counted) from
-// weights[inputs][outputs] and biases[outputs].
-template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
-          std::size_t Biases>
-constexpr void load_dense(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
-                          const std::array<V, Biases>& biases) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::load_dense: the first argument must be a ctnn::network");
-    static_assert(detail::check_layer_index<LayerIndex, Net::layer_count>::value);
-    using L = typename Net::template layer_type<LayerIndex>;
-    static_assert(detail::check_is_dense<L>::value);
-    static_assert(detail::check_dense_shape<L::inputs, L::outputs, Rows, Columns, Biases>::value);
-    using T = typename Net::scalar;
-    for (std::size_t i = 0; i < Rows; ++i)
-        for (std::size_t j = 0; j < Columns; ++j) net.parameters[L::weight_index(i, j)] = static_cast<T>(weights[i][j]);
-    for (std::size_t j = 0; j < Biases; ++j) net.parameters[L::bias_index(j)] = static_cast<T>(biases[j]);
-}
-
-// As load_dense, from PyTorch's layout: weights[outputs][inputs] (nn.Linear
-// computes y = x·Wᵀ + b).
-template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
-          std::size_t Biases>
-constexpr void load_dense_transposed(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
-                                     const std::array<V, Biases>& biases) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::load_dense_transposed: the first argument must be a ctnn::network");
-    static_assert(detail::check_layer_index<LayerIndex, Net::layer_count>::value);
-    using L = typename Net::template layer_type<LayerIndex>;
-    static_assert(detail::check_is_dense<L>::value);
-    static_assert(detail::check_dense_shape<L::inputs, L::outputs, Columns, Rows, Biases>::value);
-    using T = typename Net::scalar;
-    for (std::size_t j = 0; j < Rows; ++j)
-        for (std::size_t i = 0; i < Columns; ++i) net.parameters[L::weight_index(i, j)] = static_cast<T>(weights[j][i]);
-    for (std::size_t j = 0; j < Biases; ++j) net.parameters[L::bias_index(j)] = static_cast<T>(biases[j]);
-}
-
-} // namespace ctnn
-// ---- end <ctnn/io/load.hpp> ----
 // ---- begin <ctnn/train/schedule.hpp> ----
 // ctnn/train/schedule.hpp - learning-rate schedules.
 //
@@ -2744,161 +2930,205 @@ struct cosine {
 
 } // namespace ctnn::schedule
 // ---- end <ctnn/train/schedule.hpp> ----
-// ---- begin <ctnn/data/dataset.hpp> ----
-// ctnn/data/dataset.hpp - datasets in std::array: shuffling, splitting, labels,
-// standardising. All constexpr, no heap.
-//
-// A dataset is two arrays of the same length: inputs xs[N][NX] and targets
-// ds[N][ND] (for classification, one-hot rows: ctnn::one_hot).
+// ---- begin <ctnn/train/step.hpp> ----
+// ctnn/train/step.hpp - one training step, by backprop or by numerical gradient.
+
 
 
 #include <array>
 #include <cstddef>
-#include <utility>
+#include <type_traits>
 
 namespace ctnn {
 
-// 0, 1, ..., N − 1.
-template <std::size_t N>
-constexpr std::array<std::size_t, N> iota_indices() noexcept {
-    std::array<std::size_t, N> order{};
-    for (std::size_t i = 0; i < N; ++i) order[i] = i;
-    return order;
+// How a training run ended. A run that diverges stops with a status instead of
+// carrying NaN or infinity into every later step.
+enum class training_status {
+    ok,              // every step's loss was finite
+    loss_not_finite, // a loss became NaN or infinite: training stopped there
+    loss_diverged    // a loss exceeded the run's divergence limit: stopped there,
+                     // before any arithmetic could overflow (which no compiler
+                     // accepts in a constant expression)
+};
+
+constexpr const char* describe(training_status s) noexcept {
+    switch (s) {
+    case training_status::ok: return "ok";
+    case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
+    case training_status::loss_diverged: return "diverged: the loss grew beyond the divergence limit";
+    }
+    return "unknown";
 }
 
-// Fisher–Yates: every permutation equally likely (up to `below`'s tiny bias),
-// the same sequence at compile time and at runtime for the same generator.
-template <class E, std::size_t N>
-constexpr void shuffle(std::array<E, N>& a, splitmix64& gen) noexcept {
-    for (std::size_t i = N; i > 1; --i) {
-        const std::size_t j = gen.below(i); // in [0, i)
-        if (j != i - 1) {
-            E tmp = a[i - 1];
-            a[i - 1] = a[j];
-            a[j] = tmp;
+// static_assert(ctnn::training_succeeded<run.status>()) fails with a message
+// that says how the run failed.
+template <training_status Status>
+constexpr bool training_succeeded() noexcept {
+    static_assert(Status != training_status::loss_not_finite,
+                  "ctnn: training diverged: the loss became NaN or infinite (lower the learning rate?)");
+    static_assert(Status != training_status::loss_diverged,
+                  "ctnn: training diverged: the loss grew beyond the run's divergence limit "
+                  "(lower the learning rate?)");
+    return Status == training_status::ok;
+}
+
+namespace detail {
+
+// A gradient sink that applies an element-wise optimiser's step to each
+// parameter as its gradient is delivered: backward and update in one pass
+// over the weights. The delivered value is added to +0 as an accumulated
+// gradient is (0 + g), so the bits equal backprop-then-update even for −0.
+template <class T, class Step>
+struct update_sink {
+    T* p;
+    Step step;
+    constexpr void operator()(std::size_t k, T g) noexcept { step(p[k], g + T(0), k); }
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        T* w = p + k;
+        for (std::size_t j = 0; j < n; ++j) step(w[j], a * v[j] + T(0), k + j);
+    }
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        T* w = p + k;
+        for (std::size_t j = 0; j < n; ++j) step(w[j], v[j] + T(0), k + j);
+    }
+};
+
+} // namespace detail
+
+// Forward, backward, update. Returns the sample's loss before the update. An
+// element-wise optimiser (ctnn::fused_optimiser: every one ctnn ships) is
+// applied inside the backward pass, parameter by parameter, with the same
+// bits as backprop followed by optimiser.update.
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
+                                          const std::array<D, ND>& d) noexcept {
+    using T = typename Net::scalar;
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
+                  detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
+    if constexpr (fused_optimiser<Optimiser, T>) {
+        if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
+            detail::update_sink<T, decltype(optimiser.template begin_step<T>())> sink{
+                net.parameters.data(), optimiser.template begin_step<T>()};
+            return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+                net.template backward_into<false>(trace, dy, sink);
+            });
+        } else {
+            return T(0);
         }
+    } else {
+        auto result = backprop(net, loss, x, d);
+        optimiser.update(net.parameters, result.gradient);
+        return result.loss;
     }
 }
 
-// A random permutation of 0 .. N − 1.
-template <std::size_t N>
-constexpr std::array<std::size_t, N> shuffled_indices(splitmix64& gen) noexcept {
-    auto order = iota_indices<N>();
-    shuffle(order, gen);
-    return order;
+// The same step with the gradient from central differences (2P forward
+// passes). Returns the sample's loss before the update, like train_step.
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::scalar train_step_numerical(Net& net, const Loss& loss, Optimiser& optimiser,
+                                                    const std::array<X, NX>& x, const std::array<D, ND>& d,
+                                                    typename Net::scalar h) noexcept {
+    const auto before = loss_value(net, loss, x, d);
+    const auto gradient = numerical_gradient(net, loss, x, d, h);
+    optimiser.update(net.parameters, gradient);
+    return before;
 }
 
-// The rows of `a` in the order given by `order` (order[i] is the source row of row i).
-template <class E, std::size_t N, std::size_t M>
-constexpr std::array<E, M> gather(const std::array<E, N>& a, const std::array<std::size_t, M>& order) noexcept {
-    std::array<E, M> out{};
-    for (std::size_t i = 0; i < M; ++i) out[i] = a[order[i]];
-    return out;
-}
+// The loss above which a run counts as diverged (training_status::
+// loss_diverged): far below overflow, so a diverging run stops before any
+// step can overflow (GCC rejects an overflow to infinity in a constant
+// expression, Clang any NaN), and far above any loss a converging run has.
+template <class T>
+inline constexpr T default_divergence_limit = std::is_same_v<T, float> ? T(1e12f) : T(1e100);
 
-// Rows [First, First + Count) of `a`.
-template <std::size_t First, std::size_t Count, class E, std::size_t N>
-constexpr std::array<E, Count> slice(const std::array<E, N>& a) noexcept {
-    static_assert(First + Count <= N, "ctnn::slice<First, Count>: the slice runs past the end of the array");
-    std::array<E, Count> out{};
-    for (std::size_t i = 0; i < Count; ++i) out[i] = a[First + i];
-    return out;
-}
-
-// A dataset split in two: the first Train rows and the rest.
-template <class X, class D, std::size_t Train, std::size_t Test>
-struct split_dataset {
-    std::array<X, Train> train_inputs;
-    std::array<D, Train> train_targets;
-    std::array<X, Test> test_inputs;
-    std::array<D, Test> test_targets;
+// Gradient methods for a training run.
+struct backprop_method {};
+struct numerical_method {
+    double step = 1e-5; // h of the central differences
 };
 
-// Shuffles the rows (inputs and targets together) with `gen`, then keeps the
-// first Train for training and the other N − Train for testing.
-template <std::size_t Train, class X, class D, std::size_t N>
-constexpr split_dataset<X, D, Train, N - Train> shuffle_split(const std::array<X, N>& xs, const std::array<D, N>& ds,
-                                                              splitmix64& gen) noexcept {
-    static_assert(Train > 0 && Train < N, "ctnn::shuffle_split<Train>: both parts need at least one sample");
-    const auto order = shuffled_indices<N>(gen);
-    split_dataset<X, D, Train, N - Train> out{};
-    for (std::size_t i = 0; i < Train; ++i) {
-        out.train_inputs[i] = xs[order[i]];
-        out.train_targets[i] = ds[order[i]];
-    }
-    for (std::size_t i = Train; i < N; ++i) {
-        out.test_inputs[i - Train] = xs[order[i]];
-        out.test_targets[i - Train] = ds[order[i]];
-    }
-    return out;
-}
-
-// The one-hot row of class `label` among Classes.
-template <std::size_t Classes, class T = double>
-constexpr std::array<T, Classes> one_hot(std::size_t label) noexcept {
-    std::array<T, Classes> row{};
-    if (label < Classes) row[label] = T(1);
-    return row;
-}
-
-template <std::size_t Classes, class T = double, class Label, std::size_t N>
-constexpr std::array<std::array<T, Classes>, N> one_hot(const std::array<Label, N>& labels) noexcept {
-    std::array<std::array<T, Classes>, N> rows{};
-    for (std::size_t n = 0; n < N; ++n) rows[n] = one_hot<Classes, T>(static_cast<std::size_t>(labels[n]));
-    return rows;
-}
-
-// Index of the largest entry (the first, on ties): the predicted class.
-template <class T, std::size_t N>
-constexpr std::size_t argmax(const std::array<T, N>& y) noexcept {
-    static_assert(N > 0, "ctnn::argmax: empty array");
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < N; ++i)
-        if (y[i] > y[best]) best = i;
-    return best;
-}
-
-// Per-feature standardisation x' = (x − mean) / stddev, fitted on training
-// data only (so nothing about the test data leaks into training). A constant
-// feature (stddev 0) is only centred.
-template <class T, std::size_t NX>
-struct standardiser {
-    std::array<T, NX> mean{};
-    std::array<T, NX> stddev{};
-
-    template <std::size_t N>
-    static constexpr standardiser fit(const std::array<std::array<T, NX>, N>& xs) noexcept {
-        static_assert(N > 0, "ctnn::standardiser::fit: no samples");
-        standardiser s{};
-        for (std::size_t n = 0; n < N; ++n)
-            for (std::size_t i = 0; i < NX; ++i) s.mean[i] += xs[n][i];
-        for (std::size_t i = 0; i < NX; ++i) s.mean[i] /= T(N);
-        for (std::size_t n = 0; n < N; ++n)
-            for (std::size_t i = 0; i < NX; ++i) {
-                const T e = xs[n][i] - s.mean[i];
-                s.stddev[i] += e * e;
-            }
-        for (std::size_t i = 0; i < NX; ++i) s.stddev[i] = math::sqrt(s.stddev[i] / T(N));
-        return s;
-    }
-
-    constexpr std::array<T, NX> operator()(const std::array<T, NX>& x) const noexcept {
-        std::array<T, NX> out{};
-        for (std::size_t i = 0; i < NX; ++i)
-            out[i] = stddev[i] > T(0) ? (x[i] - mean[i]) / stddev[i] : x[i] - mean[i];
-        return out;
-    }
-
-    template <std::size_t N>
-    constexpr std::array<std::array<T, NX>, N> operator()(const std::array<std::array<T, NX>, N>& xs) const noexcept {
-        std::array<std::array<T, NX>, N> out{};
-        for (std::size_t n = 0; n < N; ++n) out[n] = (*this)(xs[n]);
-        return out;
-    }
+// A training run that can be continued: the network, the optimiser (and its
+// state), the generator that draws samples, and how far it got. Everything is
+// a value, so a run can be cut into pieces, each its own constant evaluation
+// (see trained_in_chunks).
+template <class Net, class Optimiser = sgd>
+struct training_run {
+    using scalar = typename Net::scalar;
+    Net net;
+    Optimiser optimiser;
+    splitmix64 draws{0};
+    std::size_t steps_done = 0;
+    training_status status = training_status::ok;
+    // A loss above this stops the run with training_status::loss_diverged.
+    scalar divergence_limit = default_divergence_limit<scalar>;
 };
+
+// A callback that does nothing (train_random_samples' on_step, fit's callback).
+struct no_callback {
+    template <class... Arguments>
+    constexpr void operator()(const Arguments&...) const noexcept {}
+};
+
+// `steps` SGD steps, each on one sample drawn uniformly with replacement
+// (draws.below(N)), as in the study note. on_step(step, loss) sees each
+// sample's loss before its update. Stops early, with a status, on divergence.
+template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
+          class Method, class OnStep = no_callback>
+constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
+                                               const std::array<std::array<X, NX>, N>& xs,
+                                               const std::array<std::array<D, ND>, N>& ds, std::size_t steps,
+                                               const Method& method, OnStep&& on_step = {}) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(std::is_same_v<Method, backprop_method> || std::is_same_v<Method, numerical_method>,
+                  "ctnn::train_random_samples: the method is ctnn::backprop_method{} or ctnn::numerical_method{h}");
+    using T = typename Net::scalar;
+    for (std::size_t i = 0; i < steps && run.status == training_status::ok; ++i) {
+        const std::size_t n = run.draws.below(N);
+        T value;
+        if constexpr (std::is_same_v<Method, backprop_method>) {
+            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n]);
+        } else {
+            value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
+        }
+        on_step(run.steps_done, value);
+        ++run.steps_done;
+        if (!math::isfinite(value)) run.status = training_status::loss_not_finite;
+        else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
+    }
+    return run.status;
+}
+
+// Compile-time training in chunks. A compiler's constexpr limits (Clang's
+// -fconstexpr-steps, GCC's -fconstexpr-ops-limit) apply to each top-level
+// constant evaluation; this variable template makes each chunk its own one,
+// continuing from the last:
+//
+//   struct my_training {
+//       static constexpr auto start() { return ctnn::training_run<net_t>{...}; }
+//       static constexpr void advance(auto& run) {  // one chunk
+//           ctnn::train_random_samples(run, ctnn::mse{}, xs, ds, 10, ctnn::backprop_method{});
+//       }
+//   };
+//   constexpr auto& trained = ctnn::trained_in_chunks<my_training, 5>;  // 50 steps
+//   static_assert(ctnn::training_succeeded<trained.status>());
+//
+// A chunk is skipped once the run has stopped with a status other than ok.
+namespace detail {
+template <class Plan, class Run>
+constexpr Run advanced(Run run) noexcept {
+    if (run.status == training_status::ok) Plan::advance(run);
+    return run;
+}
+} // namespace detail
+
+template <class Plan, std::size_t Chunks>
+inline constexpr auto trained_in_chunks = detail::advanced<Plan>(trained_in_chunks<Plan, Chunks - 1>);
+
+template <class Plan>
+inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
 
 } // namespace ctnn
-// ---- end <ctnn/data/dataset.hpp> ----
+// ---- end <ctnn/train/step.hpp> ----
 // ---- begin <ctnn/train/batch.hpp> ----
 // ctnn/train/batch.hpp - mini-batches: the loss and gradient of several samples at
 // once, and one optimiser step on them.
@@ -2986,61 +3216,6 @@ constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser
 
 } // namespace ctnn
 // ---- end <ctnn/train/batch.hpp> ----
-// ---- begin <ctnn/data/metrics.hpp> ----
-// ctnn/data/metrics.hpp - how well a trained network does on a dataset.
-//
-//   ctnn::accuracy(net, xs, ds)                 multi-class: argmax(y) == argmax(d)
-//   ctnn::binary_accuracy(net, xs, ds, 0.0)     one output: (y > threshold) == (d > 0.5)
-//   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
-//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
-
-
-#include <array>
-#include <cstddef>
-
-namespace ctnn {
-
-// The fraction of samples whose largest output is at the target's largest
-// entry (targets one-hot or any distribution). Works on logits and on
-// probabilities alike: softmax keeps the order.
-template <class Net, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
-constexpr double accuracy(const Net& net, const std::array<std::array<X, NX>, N>& xs,
-                          const std::array<std::array<D, ND>, N>& ds) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    static_assert(ND > 1, "ctnn::accuracy: one output: use ctnn::binary_accuracy with a threshold");
-    static_assert(N > 0, "ctnn::accuracy: the dataset is empty");
-    std::size_t correct = 0;
-    for (std::size_t n = 0; n < N; ++n)
-        if (argmax(net.forward(xs[n])) == argmax(ds[n])) ++correct;
-    return static_cast<double>(correct) / static_cast<double>(N);
-}
-
-// One output: the prediction is y > threshold (0 for a logit, 0.5 for a
-// sigmoid output), the truth d > 0.5.
-template <class Net, class X, std::size_t NX, class D, std::size_t N>
-constexpr double binary_accuracy(const Net& net, const std::array<std::array<X, NX>, N>& xs,
-                                 const std::array<std::array<D, 1>, N>& ds, X threshold) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, 1>());
-    static_assert(N > 0, "ctnn::binary_accuracy: the dataset is empty");
-    std::size_t correct = 0;
-    for (std::size_t n = 0; n < N; ++n)
-        if ((net.forward(xs[n])[0] > threshold) == (ds[n][0] > D(0.5))) ++correct;
-    return static_cast<double>(correct) / static_cast<double>(N);
-}
-
-// counts[t][p]: samples of true class t predicted as class p.
-template <class Net, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
-constexpr std::array<std::array<std::size_t, ND>, ND> confusion_matrix(
-    const Net& net, const std::array<std::array<X, NX>, N>& xs, const std::array<std::array<D, ND>, N>& ds) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    static_assert(ND > 1, "ctnn::confusion_matrix: needs at least two classes");
-    std::array<std::array<std::size_t, ND>, ND> counts{};
-    for (std::size_t n = 0; n < N; ++n) ++counts[argmax(ds[n])][argmax(net.forward(xs[n]))];
-    return counts;
-}
-
-} // namespace ctnn
-// ---- end <ctnn/data/metrics.hpp> ----
 // ---- begin <ctnn/train/fit.hpp> ----
 // ctnn/train/fit.hpp - a training loop over epochs of shuffled mini-batches.
 //
@@ -3056,6 +3231,422 @@ constexpr std::array<std::array<std::size_t, ND>, ND> confusion_matrix(
 // how a runtime program shows progress while the loop itself does no I/O; a
 // constant-evaluated fit simply passes none.
 
+// ---- begin <ctnn/data/dataset.hpp> ----
+// ctnn/data/dataset.hpp - datasets in std::array: shuffling, splitting, labels,
+// standardising. All constexpr, no heap.
+//
+// A dataset is two arrays of the same length: inputs xs[N][NX] and targets
+// ds[N][ND]. For classification the targets are rows too: ctnn::one_hot for
+// Classes outputs, ctnn::binary_targets for one output; integer labels passed
+// where rows are expected are a compile error that says so.
+//
+//   ctnn::as_arrays<N>(v)            rows held in a std::vector or span -> std::array, size checked
+//   ctnn::checksum(arrays...)        a 64-bit checksum of the values, as tools/ctnn-data writes it
+//
+// Reading a CSV file: ctnn/data/csv.hpp.
+
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <ranges>
+#include <span>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+// 0, 1, ..., N − 1.
+template <std::size_t N>
+constexpr std::array<std::size_t, N> iota_indices() noexcept {
+    std::array<std::size_t, N> order{};
+    for (std::size_t i = 0; i < N; ++i) order[i] = i;
+    return order;
+}
+
+// Fisher–Yates: every permutation equally likely (up to `below`'s tiny bias),
+// the same sequence at compile time and at runtime for the same generator.
+template <class E, std::size_t N>
+constexpr void shuffle(std::array<E, N>& a, splitmix64& gen) noexcept {
+    for (std::size_t i = N; i > 1; --i) {
+        const std::size_t j = gen.below(i); // in [0, i)
+        if (j != i - 1) {
+            E tmp = a[i - 1];
+            a[i - 1] = a[j];
+            a[j] = tmp;
+        }
+    }
+}
+
+// A random permutation of 0 .. N − 1.
+template <std::size_t N>
+constexpr std::array<std::size_t, N> shuffled_indices(splitmix64& gen) noexcept {
+    auto order = iota_indices<N>();
+    shuffle(order, gen);
+    return order;
+}
+
+// The rows of `a` in the order given by `order` (order[i] is the source row of row i).
+template <class E, std::size_t N, std::size_t M>
+constexpr std::array<E, M> gather(const std::array<E, N>& a, const std::array<std::size_t, M>& order) noexcept {
+    std::array<E, M> out{};
+    for (std::size_t i = 0; i < M; ++i) out[i] = a[order[i]];
+    return out;
+}
+
+// Rows [First, First + Count) of `a`.
+template <std::size_t First, std::size_t Count, class E, std::size_t N>
+constexpr std::array<E, Count> slice(const std::array<E, N>& a) noexcept {
+    static_assert(First + Count <= N, "ctnn::slice<First, Count>: the slice runs past the end of the array");
+    std::array<E, Count> out{};
+    for (std::size_t i = 0; i < Count; ++i) out[i] = a[First + i];
+    return out;
+}
+
+// A dataset split in two: the first Train rows and the rest.
+template <class X, class D, std::size_t Train, std::size_t Test>
+struct split_dataset {
+    std::array<X, Train> train_inputs;
+    std::array<D, Train> train_targets;
+    std::array<X, Test> test_inputs;
+    std::array<D, Test> test_targets;
+};
+
+// Shuffles the rows (inputs and targets together) with `gen`, then keeps the
+// first Train for training and the other N − Train for testing.
+template <std::size_t Train, class X, class D, std::size_t N>
+constexpr split_dataset<X, D, Train, N - Train> shuffle_split(const std::array<X, N>& xs, const std::array<D, N>& ds,
+                                                              splitmix64& gen) noexcept {
+    static_assert(Train > 0 && Train < N, "ctnn::shuffle_split<Train>: both parts need at least one sample");
+    const auto order = shuffled_indices<N>(gen);
+    split_dataset<X, D, Train, N - Train> out{};
+    for (std::size_t i = 0; i < Train; ++i) {
+        out.train_inputs[i] = xs[order[i]];
+        out.train_targets[i] = ds[order[i]];
+    }
+    for (std::size_t i = Train; i < N; ++i) {
+        out.test_inputs[i - Train] = xs[order[i]];
+        out.test_targets[i - Train] = ds[order[i]];
+    }
+    return out;
+}
+
+namespace detail {
+
+template <class T>
+struct is_std_array : std::false_type {};
+template <class E, std::size_t N>
+struct is_std_array<std::array<E, N>> : std::true_type {};
+
+// An array of integer class labels (std::array<integer, N>, bool excluded).
+template <class T>
+inline constexpr bool is_label_array_v = false;
+template <class L, std::size_t N>
+inline constexpr bool is_label_array_v<std::array<L, N>> = std::is_integral_v<L> && !std::is_same_v<L, bool>;
+
+template <std::size_t Classes>
+struct check_one_hot_classes {
+    static_assert(Classes != 1, "ctnn::one_hot<1>: one output is not one-hot (label 0 would become {1}); "
+                                "for one-output binary targets use ctnn::binary_targets(labels)");
+    static_assert(Classes != 0, "ctnn::one_hot<Classes>: Classes must be at least 2");
+    static constexpr bool value = true;
+};
+
+// For training and metrics functions that take a dataset's targets: the
+// targets must be rows (std::array<std::array<D, ND>, N>), not class labels.
+// Use it where an overload catches what the row overloads do not match:
+//   static_assert(detail::check_targets_are_arrays<Targets>::value);
+template <class Targets>
+struct check_targets_are_arrays {
+    static_assert(!is_label_array_v<Targets>,
+                  "ctnn: the targets are integer class labels (std::array<integer, N>), but training and metrics "
+                  "need one target row per sample: ctnn::one_hot<Classes>(labels) for Classes outputs, or "
+                  "ctnn::binary_targets(labels) for one output");
+    static_assert(is_label_array_v<Targets> || (is_std_array<Targets>::value && is_std_array<typename Targets::value_type>::value),
+                  "ctnn: the targets must be a std::array of target rows, std::array<std::array<Scalar, Outputs>, N>");
+    static constexpr bool value = true;
+};
+
+// The same for one sample's target (train_step, loss_value, ...).
+template <class Target>
+struct check_target_is_array {
+    static_assert(!(std::is_integral_v<Target> && !std::is_same_v<Target, bool>),
+                  "ctnn: the target is an integer class label, but a sample's target is a row: "
+                  "ctnn::one_hot<Classes>(label) for Classes outputs, or ctnn::binary_targets(label) for one output");
+    static_assert(is_std_array<Target>::value, "ctnn: a sample's target must be a std::array<Scalar, Outputs>");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+// The one-hot row of class `label` among Classes (all zeros when label >= Classes).
+// Classes >= 2: a network with one output takes ctnn::binary_targets.
+template <std::size_t Classes, class T = double>
+constexpr std::array<T, Classes> one_hot(std::size_t label) noexcept {
+    static_assert(detail::check_one_hot_classes<Classes>::value);
+    std::array<T, Classes> row{};
+    if (label < Classes) row[label] = T(1);
+    return row;
+}
+
+template <std::size_t Classes, class T = double, class Label, std::size_t N>
+constexpr std::array<std::array<T, Classes>, N> one_hot(const std::array<Label, N>& labels) noexcept {
+    static_assert(detail::check_one_hot_classes<Classes>::value);
+    std::array<std::array<T, Classes>, N> rows{};
+    for (std::size_t n = 0; n < N; ++n) rows[n] = one_hot<Classes, T>(static_cast<std::size_t>(labels[n]));
+    return rows;
+}
+
+// One-output binary targets: label 0 -> {0}, any other label -> {1} (for
+// binary_cross_entropy_with_logits and binary_accuracy).
+template <class T = double, class Label>
+constexpr std::array<T, 1> binary_targets(Label label) noexcept {
+    static_assert(std::is_arithmetic_v<Label>, "ctnn::binary_targets: a label is a number (0 or 1)");
+    return {label != Label(0) ? T(1) : T(0)};
+}
+
+template <class T = double, class Label, std::size_t N>
+constexpr std::array<std::array<T, 1>, N> binary_targets(const std::array<Label, N>& labels) noexcept {
+    std::array<std::array<T, 1>, N> rows{};
+    for (std::size_t n = 0; n < N; ++n) rows[n] = binary_targets<T>(labels[n]);
+    return rows;
+}
+
+// Index of the largest entry (the first, on ties): the predicted class.
+template <class T, std::size_t N>
+constexpr std::size_t argmax(const std::array<T, N>& y) noexcept {
+    static_assert(N > 0, "ctnn::argmax: empty array");
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < N; ++i)
+        if (y[i] > y[best]) best = i;
+    return best;
+}
+
+// Per-feature standardisation x' = (x − mean) / stddev, fitted on training
+// data only (so nothing about the test data leaks into training). A constant
+// feature (stddev 0) is only centred.
+template <class T, std::size_t NX>
+struct standardiser {
+    std::array<T, NX> mean{};
+    std::array<T, NX> stddev{};
+
+    template <std::size_t N>
+    static constexpr standardiser fit(const std::array<std::array<T, NX>, N>& xs) noexcept {
+        static_assert(N > 0, "ctnn::standardiser::fit: no samples");
+        standardiser s{};
+        for (std::size_t n = 0; n < N; ++n)
+            for (std::size_t i = 0; i < NX; ++i) s.mean[i] += xs[n][i];
+        for (std::size_t i = 0; i < NX; ++i) s.mean[i] /= T(N);
+        for (std::size_t n = 0; n < N; ++n)
+            for (std::size_t i = 0; i < NX; ++i) {
+                const T e = xs[n][i] - s.mean[i];
+                s.stddev[i] += e * e;
+            }
+        for (std::size_t i = 0; i < NX; ++i) s.stddev[i] = math::sqrt(s.stddev[i] / T(N));
+        return s;
+    }
+
+    constexpr std::array<T, NX> operator()(const std::array<T, NX>& x) const noexcept {
+        std::array<T, NX> out{};
+        for (std::size_t i = 0; i < NX; ++i)
+            out[i] = stddev[i] > T(0) ? (x[i] - mean[i]) / stddev[i] : x[i] - mean[i];
+        return out;
+    }
+
+    template <std::size_t N>
+    constexpr std::array<std::array<T, NX>, N> operator()(const std::array<std::array<T, NX>, N>& xs) const noexcept {
+        std::array<std::array<T, NX>, N> out{};
+        for (std::size_t n = 0; n < N; ++n) out[n] = (*this)(xs[n]);
+        return out;
+    }
+};
+
+// ---------------------------------------------------------------------------
+// Data held elsewhere: a std::vector, a std::span, a C array
+// ---------------------------------------------------------------------------
+
+enum class rows_status {
+    ok,
+    too_few,  // the range holds fewer than N rows (the rest are value-initialised)
+    too_many, // the range holds more than N rows (the first N are kept)
+};
+
+constexpr const char* describe(rows_status s) noexcept {
+    switch (s) {
+    case rows_status::ok: return "ok";
+    case rows_status::too_few: return "the data hold fewer rows than the array has";
+    case rows_status::too_many: return "the data hold more rows than the array has";
+    }
+    return "unknown status";
+}
+
+template <class E, std::size_t N>
+struct rows_result {
+    std::array<E, N> rows{};
+    rows_status status = rows_status::ok;
+    std::size_t size = 0; // how many rows the source held
+    constexpr explicit operator bool() const noexcept { return status == rows_status::ok; }
+};
+
+// The first N elements of a contiguous range (std::vector, std::span, C array,
+// std::array) as a std::array, which is what training and metrics take:
+//
+//   std::vector<std::array<double, 4>> rows = ...;      // N known: 150
+//   static const auto xs = ctnn::as_arrays<150>(rows);  // static: large arrays belong off the stack
+//   if (!xs) ... ctnn::describe(xs.status), xs.size ...
+//   ctnn::fit<60, 16>(net, loss, opt, xs.rows, ds.rows);
+//
+// A range whose size is part of its type (std::array, std::span<E, M>) must
+// hold N elements: that is checked at compile time. Others are checked at
+// run time: status too_few or too_many, and size says how many there were.
+// The elements are copied (once); all sizes stay compile-time constants.
+template <std::size_t N, class Range>
+    requires std::ranges::contiguous_range<const Range&> && std::ranges::sized_range<const Range&>
+constexpr auto as_arrays(const Range& range) noexcept {
+    using E = std::remove_cv_t<std::ranges::range_value_t<const Range&>>;
+    constexpr std::size_t extent = decltype(std::span(range))::extent;
+    static_assert(extent == std::dynamic_extent || extent == N,
+                  "ctnn::as_arrays<N>: the source's size, part of its type, differs from N");
+    rows_result<E, N> out{};
+    const std::span source(range);
+    out.size = source.size();
+    out.status = out.size < N ? rows_status::too_few : (out.size > N ? rows_status::too_many : rows_status::ok);
+    const std::size_t count = out.size < N ? out.size : N;
+    for (std::size_t n = 0; n < count; ++n) out.rows[n] = source[n];
+    return out;
+}
+
+// Rows of Columns values stored one after another (a flat std::vector<double>
+// of N * Columns values, as many readers give) as N rows of Columns.
+// Status too_few / too_many compare the number of values with N * Columns;
+// size is that number of values.
+template <std::size_t N, std::size_t Columns, class Range>
+    requires std::ranges::contiguous_range<const Range&> && std::ranges::sized_range<const Range&>
+constexpr auto as_arrays(const Range& range) noexcept {
+    using E = std::remove_cv_t<std::ranges::range_value_t<const Range&>>;
+    static_assert(Columns > 0, "ctnn::as_arrays<N, Columns>: Columns must be at least 1");
+    constexpr std::size_t extent = decltype(std::span(range))::extent;
+    static_assert(extent == std::dynamic_extent || extent == N * Columns,
+                  "ctnn::as_arrays<N, Columns>: the source's size, part of its type, differs from N * Columns");
+    rows_result<std::array<E, Columns>, N> out{};
+    const std::span source(range);
+    out.size = source.size();
+    out.status = out.size < N * Columns ? rows_status::too_few
+                                        : (out.size > N * Columns ? rows_status::too_many : rows_status::ok);
+    const std::size_t count = out.size < N * Columns ? out.size : N * Columns;
+    for (std::size_t k = 0; k < count; ++k) out.rows[k / Columns][k % Columns] = source[k];
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Checksum of a data set (what tools/ctnn-data writes into a data header and
+// static_asserts, so a header that lost, gained or changed a value does not compile)
+// ---------------------------------------------------------------------------
+//
+// ctnn::checksum(a, b, ...) hashes each argument in turn, an array of any
+// depth of arithmetic values (or one value): first its sizes, outermost
+// first, then its values in order, flattened, as 64-bit words: a double's
+// bits, a float's bits, an integer's value modulo 2^64; except that 1-byte
+// integers (std::uint8_t, ...) go 8 to a word, little-endian, the last word
+// padded with zeros. Each word w updates h (from 0xcbf29ce484222325) as
+// h = ((h ^ w) * 0x100000001b3) mod 2^64, then h ^= h >> 29.
+// Not cryptographic: it detects edits and lost rows, not forgeries. A constant
+// evaluator reads a whole array at once (std::bit_cast), so checking a
+// header of 100,000 bytes costs well under a second.
+
+namespace detail {
+
+template <class T>
+struct flat_array {
+    using value_type = T;
+    static constexpr std::size_t count = 1;
+};
+template <class E, std::size_t N>
+struct flat_array<std::array<E, N>> {
+    using value_type = typename flat_array<E>::value_type;
+    static constexpr std::size_t count = N * flat_array<E>::count;
+};
+
+inline constexpr std::uint64_t checksum_prime = 0x100000001b3ull;
+
+constexpr std::uint64_t checksum_step(std::uint64_t h, std::uint64_t w) noexcept {
+    h = (h ^ w) * checksum_prime;
+    return h ^ (h >> 29);
+}
+
+template <class T>
+constexpr std::uint64_t checksum_sizes(std::uint64_t h) noexcept {
+    if constexpr (is_std_array<T>::value) {
+        h = checksum_step(h, std::tuple_size<T>::value);
+        return checksum_sizes<typename T::value_type>(h);
+    } else {
+        return h;
+    }
+}
+
+// The values one by one (any layout).
+template <class V, class T, class F>
+constexpr void for_each_value(const T& a, F& f) noexcept {
+    if constexpr (is_std_array<T>::value) {
+        for (const auto& e : a) for_each_value<V>(e, f);
+    } else {
+        f(a);
+    }
+}
+
+template <class T>
+constexpr std::uint64_t checksum_values(std::uint64_t h, const T& a) noexcept {
+    using V = typename flat_array<T>::value_type;
+    constexpr std::size_t count = flat_array<T>::count;
+    static_assert(std::is_arithmetic_v<V>, "ctnn::checksum: values must be double, float or integers");
+    static_assert(std::is_integral_v<V> || std::is_same_v<V, float> || std::is_same_v<V, double>,
+                  "ctnn::checksum: values must be double, float or integers");
+    constexpr bool packed = sizeof(T) == count * sizeof(V); // no padding anywhere
+    constexpr bool little = std::endian::native == std::endian::little;
+    if constexpr (std::is_integral_v<V> && sizeof(V) == 1) {
+        if constexpr (packed && little && count % 8 == 0) {
+            const auto words = std::bit_cast<std::array<std::uint64_t, count / 8>>(a);
+            for (const std::uint64_t w : words) h = (h ^ w) * checksum_prime, h ^= h >> 29;
+        } else {
+            std::uint64_t w = 0;
+            std::size_t k = 0;
+            auto add = [&](V v) {
+                w |= std::uint64_t{static_cast<unsigned char>(v)} << (8 * k);
+                if (++k == 8) h = checksum_step(h, w), w = 0, k = 0;
+            };
+            for_each_value<V>(a, add);
+            if (k != 0) h = checksum_step(h, w);
+        }
+    } else if constexpr (std::is_same_v<V, double> && packed) {
+        const auto words = std::bit_cast<std::array<std::uint64_t, count>>(a);
+        for (const std::uint64_t w : words) h = (h ^ w) * checksum_prime, h ^= h >> 29;
+    } else if constexpr (std::is_same_v<V, float> && packed) {
+        const auto words = std::bit_cast<std::array<std::uint32_t, count>>(a);
+        for (const std::uint64_t w : words) h = (h ^ w) * checksum_prime, h ^= h >> 29;
+    } else {
+        auto add = [&](V v) {
+            if constexpr (std::is_same_v<V, double>) h = checksum_step(h, std::bit_cast<std::uint64_t>(v));
+            else if constexpr (std::is_same_v<V, float>) h = checksum_step(h, std::bit_cast<std::uint32_t>(v));
+            else h = checksum_step(h, static_cast<std::uint64_t>(v));
+        };
+        for_each_value<V>(a, add);
+    }
+    return h;
+}
+
+} // namespace detail
+
+template <class... Arrays>
+constexpr std::uint64_t checksum(const Arrays&... arrays) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    ((h = detail::checksum_values(detail::checksum_sizes<Arrays>(h), arrays)), ...);
+    return h;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/data/dataset.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -3096,36 +3687,14 @@ struct fit_history {
     constexpr T final_loss() const noexcept { return epochs == 0 ? T(0) : loss[epochs - 1]; }
 };
 
-struct no_callback {
-    template <class Report>
-    constexpr void operator()(const Report&) const noexcept {}
-};
-
 namespace detail {
 
 template <class T, std::size_t P>
 constexpr bool all_finite(const std::array<T, P>& a) noexcept {
     for (std::size_t k = 0; k < P; ++k)
-        if (!(a[k] - a[k] == T(0))) return false; // NaN and ±inf give NaN
+        if (!math::isfinite(a[k])) return false;
     return true;
 }
-
-template <class Optimiser, class Parameters>
-struct check_optimiser {
-    static_assert(requires(Optimiser& o, Parameters& p, const Parameters& g) {
-        o.learning_rate = 0.0;
-        o.update(p, g);
-    }, "ctnn::fit: the optimiser needs a `double learning_rate` member and update(parameters, gradient), "
-       "e.g. ctnn::sgd{0.1} or ctnn::adam_for<Network>{.learning_rate = 0.01}");
-    static constexpr bool value = true;
-};
-
-template <class Schedule>
-struct check_schedule {
-    static_assert(requires(const Schedule& s, std::size_t epoch) { double{s.factor(epoch)}; },
-                  "ctnn::fit: a schedule needs factor(epoch) -> double, e.g. ctnn::schedule::cosine{.epochs = 100}");
-    static constexpr bool value = true;
-};
 
 template <class Callback, class T>
 struct check_callback {
@@ -3201,27 +3770,230 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
 
 } // namespace ctnn
 // ---- end <ctnn/train/fit.hpp> ----
-// ---- begin <ctnn/io/serialize.hpp> ----
-// ctnn/io/serialize.hpp - a network's weights out of the program, and back in.
+// ---- begin <ctnn/data/metrics.hpp> ----
+// ctnn/data/metrics.hpp - how well a trained network does on a dataset.
 //
-//   write_header(net, put, "ns")        a C++ header declaring ns::model_type and
-//   write_header(net, put, "ns", xs)    a constexpr ns::model holding net's weights;
-//                                       with reference inputs xs it also holds net's
-//                                       outputs for them and static_asserts that the
-//                                       compiled model reproduces them bit for bit
-//   write_text(net, put)                ctnn's text format (docs/interop.md), which
-//                                       tools/ctnn_export.py loads into PyTorch
-//   read_text(text, net)                that format back into a network of the same type
+//   ctnn::accuracy(net, xs, ds)                 multi-class: argmax(y) == argmax(d)
+//   ctnn::binary_accuracy(net, xs, ds, 0.0)     one output: (y > threshold) == (d > 0.5); any floating threshold
 //
-// Writers emit one char at a time through `put`, any callable taking a char: a
-// UART, a file (`[&](char c) { std::fputc(c, f); }`), or a fixed-size
-// ctnn::char_buffer<N>. No heap, no exceptions, no iostreams, and everything is
-// constexpr, so a network trained in a constant expression can be written out in
-// one too. Numbers are hexadecimal floating point (0x1.8p+1 = 3): exact, so a
-// network read back or exported again holds the very same bits.
+// Targets are rows (ctnn::one_hot, ctnn::binary_targets): passing integer
+// labels instead is a compile error that names one_hot.
+//   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
+//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
 
 
-#include <boost/hana/for_each.hpp>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+// The fraction of samples whose largest output is at the target's largest
+// entry (targets one-hot or any distribution). Works on logits and on
+// probabilities alike: softmax keeps the order.
+template <class Net, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
+constexpr double accuracy(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                          const std::array<std::array<D, ND>, N>& ds) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(ND > 1, "ctnn::accuracy: one output: use ctnn::binary_accuracy with a threshold");
+    static_assert(N > 0, "ctnn::accuracy: the dataset is empty");
+    std::size_t correct = 0;
+    for (std::size_t n = 0; n < N; ++n)
+        if (argmax(net.forward(xs[n])) == argmax(ds[n])) ++correct;
+    return static_cast<double>(correct) / static_cast<double>(N);
+}
+
+// One output: the prediction is y > threshold (0 for a logit, 0.5 for a
+// sigmoid output), the truth d > 0.5. The threshold may be any floating-point
+// type (0.0 for a float network too); it is converted to the network's scalar.
+template <class Net, class X, std::size_t NX, class D, std::size_t N, class Threshold>
+constexpr double binary_accuracy(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                 const std::array<std::array<D, 1>, N>& ds, Threshold threshold) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, 1>());
+    static_assert(std::is_floating_point_v<Threshold>,
+                  "ctnn::binary_accuracy: the threshold must be a floating-point number, e.g. 0.0 for a logit or "
+                  "0.5 for a sigmoid output");
+    static_assert(N > 0, "ctnn::binary_accuracy: the dataset is empty");
+    const X t = static_cast<X>(threshold);
+    std::size_t correct = 0;
+    for (std::size_t n = 0; n < N; ++n)
+        if ((net.forward(xs[n])[0] > t) == (ds[n][0] > D(0.5))) ++correct;
+    return static_cast<double>(correct) / static_cast<double>(N);
+}
+
+// counts[t][p]: samples of true class t predicted as class p.
+template <class Net, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
+constexpr std::array<std::array<std::size_t, ND>, ND> confusion_matrix(
+    const Net& net, const std::array<std::array<X, NX>, N>& xs, const std::array<std::array<D, ND>, N>& ds) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(ND > 1, "ctnn::confusion_matrix: needs at least two classes");
+    std::array<std::array<std::size_t, ND>, ND> counts{};
+    for (std::size_t n = 0; n < N; ++n) ++counts[argmax(ds[n])][argmax(net.forward(xs[n]))];
+    return counts;
+}
+
+// Integer labels where target rows belong: a compile error naming one_hot.
+template <class Net, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr double accuracy(const Net&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return 0;
+}
+
+template <class Net, class Xs, class Labels, class Threshold>
+    requires detail::is_label_array_v<Labels>
+constexpr double binary_accuracy(const Net&, const Xs&, const Labels&, Threshold) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return 0;
+}
+
+template <class Net, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr int confusion_matrix(const Net&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return 0;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/data/metrics.hpp> ----
+// ---- begin <ctnn/io/load.hpp> ----
+// ctnn/io/load.hpp - putting known weights into a network (a pre-trained
+// network into firmware), every size checked at compile time.
+//
+//   constexpr std::array<double, 41> trained{...};          // from a file of yours
+//   constexpr auto net = ctnn::load_parameters<net_t>(trained);
+//
+//   constexpr double w0[2][10] = ...;  // or per dense layer, in either layout:
+//   ctnn::load_dense<0>(net, w0_as_std_array, b0);          // [inputs][outputs] (ctnn's, y = x·W + b)
+//   ctnn::load_dense_transposed<0>(net, torch_weight, b0);  // [outputs][inputs] (PyTorch's nn.Linear.weight)
+//
+// The source scalar type may differ from the network's (weights exported as
+// float into a double network, or the reverse): each value is converted with
+// static_cast.
+
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+namespace detail {
+
+template <std::size_t NetworkParameters, std::size_t GivenValues>
+struct check_parameter_count {
+    static_assert(NetworkParameters == GivenValues,
+                  "ctnn::load_parameters: the array must hold exactly the network's parameter_count values "
+                  "(NetworkParameters): see GivenValues in this template's arguments");
+    static constexpr bool value = true;
+};
+
+template <std::size_t LayerIndex, std::size_t LayerCount>
+struct check_layer_index {
+    static_assert(LayerIndex < LayerCount, "ctnn::load_dense<LayerIndex>: the network has no layer with this index");
+    static constexpr bool value = true;
+};
+
+template <class Layer>
+struct check_is_dense {
+    static_assert(Layer::parameter_count > 0 &&
+                      layer_traits<Layer>::weight_count == layer_traits<Layer>::fan_in * layer_traits<Layer>::fan_out &&
+                      Layer::parameter_count == layer_traits<Layer>::weight_count + layer_traits<Layer>::fan_out,
+                  "ctnn::load_dense<LayerIndex>: the layer at LayerIndex has no weights [fan_in][fan_out] and fan_out biases (is it an activation? "
+                  "count every entry of the network's layer list after ctnn::input, from 0)");
+    static constexpr bool value = true;
+};
+
+template <std::size_t LayerInputs, std::size_t LayerOutputs, std::size_t Rows, std::size_t Columns,
+          std::size_t Biases>
+struct check_dense_shape {
+    static_assert(Rows == LayerInputs && Columns == LayerOutputs,
+                  "ctnn::load_dense: the weights must be [LayerInputs][LayerOutputs] (for PyTorch's "
+                  "[outputs][inputs] use ctnn::load_dense_transposed): see Rows and Columns");
+    static_assert(Biases == LayerOutputs, "ctnn::load_dense: there must be one bias per output (LayerOutputs)");
+    static constexpr bool value = true;
+};
+
+template <class U>
+struct check_arithmetic {
+    static_assert(std::is_arithmetic_v<U>, "ctnn::load: the values must be numbers");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+// Every parameter, in the network's own order (layer by layer; a dense layer's
+// weights row-major [inputs][outputs], then its biases).
+template <class Net, class U, std::size_t N>
+constexpr void load_parameters(Net& net, const std::array<U, N>& values) noexcept {
+    static_assert(is_network_v<Net>, "ctnn::load_parameters: the first argument must be a ctnn::network");
+    static_assert(detail::check_parameter_count<Net::parameter_count, N>::value && detail::check_arithmetic<U>::value);
+    using T = typename Net::scalar;
+    for (std::size_t k = 0; k < N; ++k) net.parameters[k] = static_cast<T>(values[k]);
+}
+
+template <class Net, class U, std::size_t N>
+constexpr Net load_parameters(const std::array<U, N>& values) noexcept {
+    Net net{};
+    load_parameters(net, values);
+    return net;
+}
+
+namespace detail {
+
+// Layer LayerIndex's weights, W[i][j] = weights[i][j] (or weights[j][i] when
+// Transposed), and biases; each shape checked against the layer.
+template <bool Transposed, std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
+          std::size_t Biases>
+constexpr void load_weights(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
+                            const std::array<V, Biases>& biases) noexcept {
+    static_assert(is_network_v<Net>, "ctnn::load_dense: the first argument must be a ctnn::network");
+    static_assert(check_layer_index<LayerIndex, Net::layer_count>::value);
+    using L = typename Net::template layer_type<LayerIndex < Net::layer_count ? LayerIndex : 0>;
+    static_assert(check_is_dense<L>::value);
+    constexpr std::size_t in = Transposed ? Columns : Rows;
+    constexpr std::size_t out = Transposed ? Rows : Columns;
+    static_assert(check_dense_shape<layer_traits<L>::fan_in, layer_traits<L>::fan_out, in, out, Biases>::value);
+    using T = typename Net::scalar;
+    T* w = net.parameters.data() + Net::parameter_offsets[LayerIndex];
+    for (std::size_t i = 0; i < in; ++i)
+        for (std::size_t j = 0; j < out; ++j)
+            w[i * out + j] = static_cast<T>(Transposed ? weights[j][i] : weights[i][j]);
+    for (std::size_t j = 0; j < Biases; ++j) w[in * out + j] = static_cast<T>(biases[j]);
+}
+
+} // namespace detail
+
+// Layer LayerIndex (0-based in the layer list, ctnn::input not counted) from
+// weights[inputs][outputs] and biases[outputs].
+template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
+          std::size_t Biases>
+constexpr void load_dense(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
+                          const std::array<V, Biases>& biases) noexcept {
+    detail::load_weights<false, LayerIndex>(net, weights, biases);
+}
+
+// As load_dense, from PyTorch's layout: weights[outputs][inputs] (nn.Linear
+// computes y = x·Wᵀ + b).
+template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
+          std::size_t Biases>
+constexpr void load_dense_transposed(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
+                                     const std::array<V, Biases>& biases) noexcept {
+    detail::load_weights<true, LayerIndex>(net, weights, biases);
+}
+
+} // namespace ctnn
+// ---- end <ctnn/io/load.hpp> ----
+// ---- begin <ctnn/io/chars.hpp> ----
+// ctnn/io/chars.hpp - characters in and out: the sinks writers emit into,
+// and exact hexadecimal floating point both ways.
+//
+// Writers emit one char at a time through `put`, any callable taking a char
+// (ctnn::char_sink): a UART, a file (`[&](char c) { std::fputc(c, f); }`), or a
+// fixed-size ctnn::char_buffer<N>. No heap, no exceptions, no iostreams, and
+// everything is constexpr. Numbers are hexadecimal floating point
+// (0x1.8p+1 = 3): exact, so a value read back holds the very same bits.
+
 
 #include <array>
 #include <bit>
@@ -3253,7 +4025,7 @@ struct char_counter {
     constexpr void operator()(char) noexcept { ++count; }
 };
 
-namespace detail::serialize {
+namespace detail::io {
 
 template <class Put>
 constexpr void put_string(Put& put, std::string_view s) {
@@ -3321,360 +4093,6 @@ constexpr void put_hex(Put& put, double x) {
     put(exponent < 0 ? '-' : '+');
     put_unsigned(put, static_cast<unsigned long long>(exponent < 0 ? -exponent : exponent));
 }
-
-// Whether a layer is a dense layer, and the integer arguments of an
-// activation's function type (leaky_relu<1, 100>, elu<1, 1>).
-template <class L>
-struct is_dense : std::false_type {};
-template <class T, std::size_t In, std::size_t Out, std::size_t Offset, std::size_t Index>
-struct is_dense<dense_layer<T, In, Out, Offset, Index>> : std::true_type {};
-
-template <class F>
-struct function_arguments {
-    static constexpr bool present = false;
-};
-template <template <long long, long long> class F, long long N, long long D>
-struct function_arguments<F<N, D>> {
-    static constexpr bool present = true;
-    static constexpr long long numerator = N, denominator = D;
-};
-
-template <class L>
-struct layer_arguments {
-    static constexpr bool present = false;
-    static constexpr long long numerator = 0, denominator = 0;
-};
-template <class T, class F, std::size_t Width, std::size_t Offset, std::size_t Index>
-struct layer_arguments<activation_layer<T, F, Width, Offset, Index>> : function_arguments<F> {};
-
-template <class L>
-struct check_layer_serialisable {
-    static_assert(is_dense<L>::value || (L::parameter_count == 0 && L::inputs == L::outputs),
-                  "ctnn::serialize: this network has a layer with parameters other than dense; it has no "
-                  "text or header form yet");
-    static constexpr bool value = true;
-};
-
-template <class Net>
-constexpr bool first_layer_is_dense() {
-    return is_dense<typename Net::template layer_type<0>>::value;
-}
-
-enum class style { header, text };
-
-// "ctnn::dense<2, 10>" / "dense 2 10"; "ctnn::leaky_relu<1, 100>" / "leaky_relu 1 100".
-template <class L, class Put>
-constexpr void put_layer(Put& put, style s) {
-    static_assert(check_layer_serialisable<L>::value);
-    if (s == style::header) put_string(put, "ctnn::");
-    put_string(put, L::name);
-    const auto put_pair = [&](auto a, auto b) {
-        put_string(put, s == style::header ? "<" : " ");
-        if constexpr (std::is_signed_v<decltype(a)>) put_signed(put, a);
-        else put_unsigned(put, a);
-        put_string(put, s == style::header ? ", " : " ");
-        if constexpr (std::is_signed_v<decltype(b)>) put_signed(put, b);
-        else put_unsigned(put, b);
-        if (s == style::header) put('>');
-    };
-    if constexpr (is_dense<L>::value) put_pair(static_cast<unsigned long long>(L::inputs),
-                                               static_cast<unsigned long long>(L::outputs));
-    else if constexpr (layer_arguments<L>::present) put_pair(layer_arguments<L>::numerator,
-                                                             layer_arguments<L>::denominator);
-}
-
-template <class T>
-constexpr const char* scalar_name() {
-    return std::is_same_v<T, float> ? "float" : "double";
-}
-
-template <class Put, class T>
-constexpr void put_literal(Put& put, T x) {
-    if (!math::isfinite(x)) {
-        if (math::isnan(x)) {
-            put_string(put, "std::numeric_limits<");
-            put_string(put, scalar_name<T>());
-            put_string(put, ">::quiet_NaN()");
-        } else {
-            if (x < T(0)) put('-');
-            put_string(put, "std::numeric_limits<");
-            put_string(put, scalar_name<T>());
-            put_string(put, ">::infinity()");
-        }
-        return;
-    }
-    put_hex(put, static_cast<double>(x));
-    if constexpr (std::is_same_v<T, float>) put('f');
-}
-
-// One row of values, six to a line, each followed by a comma.
-template <class Put, class T, std::size_t N>
-constexpr void put_literal_row(Put& put, const T* values) {
-    for (std::size_t j = 0; j < N; ++j) {
-        put_string(put, j % 6 == 0 ? "    " : " ");
-        put_literal(put, values[j]);
-        put(',');
-        if (j % 6 == 5 || j + 1 == N) put('\n');
-    }
-}
-
-template <class Put, class T, std::size_t N>
-constexpr void put_braced_row(Put& put, const std::array<T, N>& values) {
-    put_string(put, "    {{");
-    for (std::size_t j = 0; j < N; ++j) {
-        if (j != 0) put_string(put, ", ");
-        put_literal(put, values[j]);
-    }
-    put_string(put, "}},\n");
-}
-
-template <class Net>
-constexpr bool has_non_finite(const Net& net) {
-    for (const auto& p : net.parameters)
-        if (!math::isfinite(p)) return true;
-    return false;
-}
-
-template <class Put>
-constexpr void put_version(Put& put) {
-    put_unsigned(put, CTNN_VERSION_MAJOR);
-    put('.');
-    put_unsigned(put, CTNN_VERSION_MINOR);
-    put('.');
-    put_unsigned(put, CTNN_VERSION_PATCH);
-}
-
-template <class Net>
-struct check_is_network {
-    static_assert(is_network_v<Net>, "ctnn::write_header / write_text / read_text: the network argument must be "
-                                     "a ctnn::network");
-    static constexpr bool value = true;
-};
-
-template <class Net, class Put, std::size_t K>
-constexpr void write_header(const Net& net, Put& put, std::string_view namespace_name,
-                            const std::array<typename Net::input_type, K>* references) {
-    using T = typename Net::scalar;
-    put_string(put, "// Written by ctnn::write_header (ctnn ");
-    put_version(put);
-    put_string(put, "). Do not edit.\n// ");
-    put_unsigned(put, Net::parameter_count);
-    put_string(put, " parameters; dense weights W[in][out] row-major, then biases, layer by layer.\n");
-    if (K > 0) {
-        put_string(put, "// Self-verifying: static_asserts that the compiled model reproduces, bit for bit, the "
-                        "outputs\n// the network gave when it was written (needs -ffp-contract=off on both "
-                        "sides, as ctnn does).\n");
-    }
-    put_string(put, "#pragma once\n\n#include <ctnn/core/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
-    if (has_non_finite(net)) put_string(put, "#include <limits>\n");
-    put_string(put, "\nnamespace ");
-    put_string(put, namespace_name);
-    put_string(put, " {\n\nusing model_type = ctnn::network<");
-    put_string(put, scalar_name<T>());
-    if (!first_layer_is_dense<Net>()) {
-        put_string(put, ", ctnn::input<");
-        put_unsigned(put, Net::input_size);
-        put('>');
-    }
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        put_string(put, ", ");
-        put_layer<decltype(layer)>(put, style::header);
-    });
-    put_string(put, ">;\n\ninline constexpr model_type model{{{\n");
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        using L = decltype(layer);
-        if constexpr (is_dense<L>::value) {
-            put_string(put, "    // layer ");
-            put_unsigned(put, L::index);
-            put_string(put, ": ");
-            put_layer<L>(put, style::header);
-            put_string(put, ": W[in][out], then bias\n");
-            const T* p = net.parameters.data() + L::parameter_offset;
-            for (std::size_t i = 0; i < L::inputs; ++i)
-                put_literal_row<Put, T, L::outputs>(put, p + i * L::outputs);
-            put_literal_row<Put, T, L::outputs>(put, p + L::inputs * L::outputs);
-        }
-    });
-    put_string(put, "}}};\n");
-    if constexpr (K > 0) {
-        put_string(put, "\ninline constexpr std::size_t reference_count = ");
-        put_unsigned(put, K);
-        put_string(put, ";\ninline constexpr std::array<model_type::input_type, reference_count> reference_inputs{{\n");
-        for (const auto& x : *references) put_braced_row(put, x);
-        put_string(put, "}};\n// The network's outputs for them when it was written.\n"
-                        "inline constexpr std::array<model_type::output_type, reference_count> reference_outputs{{\n");
-        for (const auto& x : *references) put_braced_row(put, net.forward(x));
-        put_string(put, "}};\n\nnamespace verification {\n"
-                        "constexpr bool reproduces(std::size_t k) noexcept {\n"
-                        "    return model.forward(reference_inputs[k]) == reference_outputs[k];\n"
-                        "}\n} // namespace verification\n\n");
-        for (std::size_t k = 0; k < K; ++k) {
-            put_string(put, "static_assert(verification::reproduces(");
-            put_unsigned(put, k);
-            put_string(put, "), \"");
-            put_string(put, namespace_name);
-            put_string(put, ": the compiled model does not reproduce the written network on reference input ");
-            put_unsigned(put, k);
-            put_string(put, "\");\n");
-        }
-    }
-    put_string(put, "\n} // namespace ");
-    put_string(put, namespace_name);
-    put('\n');
-}
-
-} // namespace detail::serialize
-
-// Writes a C++ header that declares `namespace_name::model_type` (the network's
-// type) and `inline constexpr model_type namespace_name::model` holding net's
-// parameters exactly. Include it in firmware: no parsing at start-up, the
-// weights live in read-only memory.
-template <class Net, class Put>
-constexpr void write_header(const Net& net, Put&& put, std::string_view namespace_name = "model") {
-    static_assert(detail::serialize::check_is_network<Net>::value);
-    detail::serialize::write_header<Net, std::remove_reference_t<Put>, 0>(net, put, namespace_name, nullptr);
-}
-
-// As above, and the header also holds net's outputs for `reference_inputs` and
-// static_asserts that the compiled model reproduces them exactly: a header that
-// compiles is the network that was written.
-template <class Net, class Put, std::size_t K>
-constexpr void write_header(const Net& net, Put&& put, std::string_view namespace_name,
-                            const std::array<typename Net::input_type, K>& reference_inputs) {
-    static_assert(detail::serialize::check_is_network<Net>::value);
-    detail::serialize::write_header<Net, std::remove_reference_t<Put>, K>(net, put, namespace_name,
-                                                                          &reference_inputs);
-}
-
-// Writes net in ctnn's text format, version 1 (docs/interop.md):
-//   ctnn-network 1
-//   scalar float
-//   input 2
-//   layers 3
-//   dense 2 10
-//   <2 lines of 10 values: W[i][0..9] for input i>
-//   <1 line of 10 values: the biases>
-//   relu
-//   dense 10 1
-//   ...
-//   end
-template <class Net, class Put>
-constexpr void write_text(const Net& net, Put&& put) {
-    static_assert(detail::serialize::check_is_network<Net>::value);
-    namespace s = detail::serialize;
-    using T = typename Net::scalar;
-    s::put_string(put, "ctnn-network 1\nscalar ");
-    s::put_string(put, s::scalar_name<T>());
-    s::put_string(put, "\ninput ");
-    s::put_unsigned(put, Net::input_size);
-    s::put_string(put, "\nlayers ");
-    s::put_unsigned(put, Net::layer_count);
-    put('\n');
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        using L = decltype(layer);
-        s::put_layer<L>(put, s::style::text);
-        put('\n');
-        if constexpr (s::is_dense<L>::value) {
-            const T* p = net.parameters.data() + L::parameter_offset;
-            for (std::size_t i = 0; i <= L::inputs; ++i) { // the rows of W, then the biases
-                for (std::size_t j = 0; j < L::outputs; ++j) {
-                    if (j != 0) put(' ');
-                    s::put_hex(put, static_cast<double>(p[i * L::outputs + j]));
-                }
-                put('\n');
-            }
-        }
-    });
-    s::put_string(put, "end\n");
-}
-
-// The number of chars write_text / write_header produce: size a char_buffer.
-template <class Net>
-constexpr std::size_t text_size(const Net& net) {
-    char_counter counter;
-    write_text(net, counter);
-    return counter.count;
-}
-
-template <class Net>
-constexpr std::size_t header_size(const Net& net, std::string_view namespace_name = "model") {
-    char_counter counter;
-    write_header(net, counter, namespace_name);
-    return counter.count;
-}
-
-// ---------------------------------------------------------------------------
-// Reading the text format
-// ---------------------------------------------------------------------------
-
-enum class read_status {
-    ok,
-    not_ctnn_text,        // does not start with "ctnn-network"
-    unsupported_version,  // a version other than 1
-    wrong_scalar,         // "scalar" differs from the network's scalar type
-    wrong_input_size,     // "input" differs from the network's input size
-    wrong_layer_count,    // "layers" differs from the network's layer count
-    wrong_layer,          // a layer line differs from the network's layer (kind or sizes)
-    bad_number,           // a value that is not a hexadecimal float (0x1.8p+1), inf or nan
-    missing_end,          // the text ends before "end"
-    expected_end,         // more values or layers than the network has, where "end" should be
-    trailing_text,        // something other than comments after "end"
-};
-
-constexpr const char* describe(read_status s) noexcept {
-    switch (s) {
-    case read_status::ok: return "ok";
-    case read_status::not_ctnn_text: return "not ctnn's text format: it must start with \"ctnn-network 1\"";
-    case read_status::unsupported_version: return "a version of ctnn's text format this reader does not know";
-    case read_status::wrong_scalar: return "the text's scalar type differs from the network's";
-    case read_status::wrong_input_size: return "the text's input size differs from the network's";
-    case read_status::wrong_layer_count: return "the text's number of layers differs from the network's";
-    case read_status::wrong_layer: return "a layer of the text differs from the network's layer at that position";
-    case read_status::bad_number:
-        return "a value is not a hexadecimal floating-point number such as 0x1.8p+1 (as write_text and "
-               "Python's float.hex() write), inf or nan";
-    case read_status::missing_end: return "the text ends early: values or \"end\" are missing";
-    case read_status::expected_end: return "more values or layers than the network has: \"end\" expected";
-    case read_status::trailing_text: return "text other than comments follows \"end\"";
-    }
-    return "unknown status";
-}
-
-struct read_result {
-    read_status status = read_status::ok;
-    std::size_t line = 0; // where reading stopped (1-based)
-    constexpr explicit operator bool() const noexcept { return status == read_status::ok; }
-};
-
-namespace detail::serialize {
-
-// Whitespace-separated tokens; '#' starts a comment to the end of the line.
-struct tokenizer {
-    std::string_view text;
-    std::size_t position = 0;
-    std::size_t line = 1;
-
-    constexpr std::string_view next() noexcept {
-        while (position < text.size()) {
-            const char c = text[position];
-            if (c == '#') {
-                while (position < text.size() && text[position] != '\n') ++position;
-            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                if (c == '\n') ++line;
-                ++position;
-            } else {
-                break;
-            }
-        }
-        const std::size_t start = position;
-        while (position < text.size()) {
-            const char c = text[position];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#') break;
-            ++position;
-        }
-        return text.substr(start, position - start);
-    }
-};
 
 struct parsed_integer {
     bool ok;
@@ -3747,7 +4165,228 @@ constexpr parsed_number parse_hex(std::string_view s) noexcept {
     return {true, negative ? -magnitude : magnitude};
 }
 
+template <class T>
+constexpr const char* scalar_name() {
+    return std::is_same_v<T, float> ? "float" : "double";
+}
+
+} // namespace detail::io
+
+} // namespace ctnn
+// ---- end <ctnn/io/chars.hpp> ----
+// ---- begin <ctnn/io/text.hpp> ----
+// ctnn/io/text.hpp - ctnn's text format (docs/interop.md): a network's
+// parameters out and back in, exactly, for any layer.
+//
+//   write_text(net, put)                the network in ctnn's text format, which
+//                                       tools/ctnn_export.py loads into PyTorch
+//   read_text(text, net)                that format back into a network of the same type
+//
+// Every layer is spelled by ctnn/io/spelling.hpp and its parameters are
+// written in lines of layer_traits<L>::row_length values (a dense layer: a
+// line per row of W, then the biases), so a user's layer round-trips too.
+
+// ---- begin <ctnn/io/spelling.hpp> ----
+// ctnn/io/spelling.hpp - how a network's layers are spelled in generated C++
+// and in the text format, for any layer (ctnn::spell_layer).
+//
+//   C++:   ctnn::dense<2, 10>   ctnn::leaky_relu<1, 100>   ctnn::activation<my::softplus>
+//   text:  dense 2 10           leaky_relu 1 100           activation my::softplus
+// The text form is the C++ form without the leading "ctnn::", with template
+// brackets and commas turned into single spaces.
+
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+namespace ctnn {
+
+namespace detail::io {
+
+template <class Spec>
+inline constexpr auto cpp_spelling = [] {
+    char_buffer<512> spelled;
+    spell_layer<Spec>(spelled);
+    return spelled;
+}();
+
+template <class Spec>
+struct check_spelling_fits {
+    static_assert(!cpp_spelling<Spec>.overflowed,
+                  "ctnn: this layer's spelling is longer than 512 characters; give its specification a shorter "
+                  "`static constexpr const char* spelling`");
+    static constexpr bool value = true;
+};
+
+template <class Spec>
+inline constexpr auto text_spelling = [] {
+    static_assert(check_spelling_fits<Spec>::value);
+    constexpr std::string_view prefix = "ctnn::";
+    std::string_view s = cpp_spelling<Spec>.view();
+    if (s.substr(0, prefix.size()) == prefix) s.remove_prefix(prefix.size());
+    char_buffer<512> text;
+    bool space = false;
+    for (char c : s) {
+        if (c == '<' || c == '>' || c == ',' || c == ' ') {
+            space = true;
+        } else {
+            if (space && text.size != 0) text(' ');
+            space = false;
+            text(c);
+        }
+    }
+    return text;
+}();
+
+// The network's specifications, one call of f.template operator()<Spec, I>()
+// per layer.
+template <class Net, class F>
+constexpr void for_each_specification(F&& f) {
+    [&]<class... Specs, std::size_t... I>(type_list<Specs...>*, std::index_sequence<I...>) {
+        (f.template operator()<Specs, I>(), ...);
+    }(static_cast<typename Net::specifications*>(nullptr), std::make_index_sequence<Net::layer_count>{});
+}
+
 template <class Net>
+struct check_is_network {
+    static_assert(is_network_v<Net>, "ctnn::write_header / write_text / read_text: the network argument must be "
+                                     "a ctnn::network");
+    static constexpr bool value = true;
+};
+
+} // namespace detail::io
+
+} // namespace ctnn
+// ---- end <ctnn/io/spelling.hpp> ----
+
+#include <boost/hana/for_each.hpp>
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace ctnn {
+
+// Writes net in ctnn's text format, version 1 (docs/interop.md):
+//   ctnn-network 1
+//   scalar float
+//   input 2
+//   layers 3
+//   dense 2 10
+//   <2 lines of 10 values: W[i][0..9] for input i>
+//   <1 line of 10 values: the biases>
+//   relu
+//   dense 10 1
+//   ...
+//   end
+template <class Net, class Put>
+constexpr void write_text(const Net& net, Put&& put) {
+    static_assert(detail::io::check_is_network<Net>::value && detail::check_char_sink<std::remove_cvref_t<Put>>::value);
+    namespace s = detail::io;
+    using T = typename Net::scalar;
+    s::put_string(put, "ctnn-network 1\nscalar ");
+    s::put_string(put, s::scalar_name<T>());
+    s::put_string(put, "\ninput ");
+    s::put_unsigned(put, Net::input_size);
+    s::put_string(put, "\nlayers ");
+    s::put_unsigned(put, Net::layer_count);
+    put('\n');
+    s::for_each_specification<Net>([&]<class Spec, std::size_t I>() {
+        using L = typename Net::template layer_type<I>;
+        s::put_string(put, s::text_spelling<Spec>.view());
+        put('\n');
+        constexpr std::size_t row = layer_traits<L>::row_length;
+        const T* p = net.parameters.data() + Net::parameter_offsets[I];
+        for (std::size_t k = 0; k < L::parameter_count; ++k) {
+            if (k % row != 0) put(' ');
+            s::put_hex(put, static_cast<double>(p[k]));
+            if (k % row == row - 1) put('\n');
+        }
+    });
+    s::put_string(put, "end\n");
+}
+
+// The number of chars write_text produces: size a char_buffer.
+template <class Net>
+constexpr std::size_t text_size(const Net& net) {
+    char_counter counter;
+    write_text(net, counter);
+    return counter.count;
+}
+
+enum class read_status {
+    ok,
+    not_ctnn_text,        // does not start with "ctnn-network"
+    unsupported_version,  // a version other than 1
+    wrong_scalar,         // "scalar" differs from the network's scalar type
+    wrong_input_size,     // "input" differs from the network's input size
+    wrong_layer_count,    // "layers" differs from the network's layer count
+    wrong_layer,          // a layer line differs from the network's layer (kind or sizes)
+    bad_number,           // a value that is not a hexadecimal float (0x1.8p+1), inf or nan
+    missing_end,          // the text ends before "end"
+    expected_end,         // more values or layers than the network has, where "end" should be
+    trailing_text,        // something other than comments after "end"
+};
+
+constexpr const char* describe(read_status s) noexcept {
+    switch (s) {
+    case read_status::ok: return "ok";
+    case read_status::not_ctnn_text: return "not ctnn's text format: it must start with \"ctnn-network 1\"";
+    case read_status::unsupported_version: return "a version of ctnn's text format this reader does not know";
+    case read_status::wrong_scalar: return "the text's scalar type differs from the network's";
+    case read_status::wrong_input_size: return "the text's input size differs from the network's";
+    case read_status::wrong_layer_count: return "the text's number of layers differs from the network's";
+    case read_status::wrong_layer: return "a layer of the text differs from the network's layer at that position";
+    case read_status::bad_number:
+        return "a value is not a hexadecimal floating-point number such as 0x1.8p+1 (as write_text and "
+               "Python's float.hex() write), inf or nan";
+    case read_status::missing_end: return "the text ends early: values or \"end\" are missing";
+    case read_status::expected_end: return "more values or layers than the network has: \"end\" expected";
+    case read_status::trailing_text: return "text other than comments follows \"end\"";
+    }
+    return "unknown status";
+}
+
+struct read_result {
+    read_status status = read_status::ok;
+    std::size_t line = 0; // where reading stopped (1-based)
+    constexpr explicit operator bool() const noexcept { return status == read_status::ok; }
+};
+
+namespace detail::io {
+
+// Whitespace-separated tokens; '#' starts a comment to the end of the line.
+struct tokenizer {
+    std::string_view text;
+    std::size_t position = 0;
+    std::size_t line = 1;
+
+    constexpr std::string_view next() noexcept {
+        while (position < text.size()) {
+            const char c = text[position];
+            if (c == '#') {
+                while (position < text.size() && text[position] != '\n') ++position;
+            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                if (c == '\n') ++line;
+                ++position;
+            } else {
+                break;
+            }
+        }
+        const std::size_t start = position;
+        while (position < text.size()) {
+            const char c = text[position];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#') break;
+            ++position;
+        }
+        return text.substr(start, position - start);
+    }
+};
+
+
+// Reads (Write = false: only checks) the text into net.
+template <bool Write, class Net>
 constexpr read_result read_text(std::string_view text, Net& net) noexcept {
     using T = typename Net::scalar;
     tokenizer in{text};
@@ -3764,34 +4403,29 @@ constexpr read_result read_text(std::string_view text, Net& net) noexcept {
     if (!expect("layers", static_cast<long long>(Net::layer_count))) return fail(read_status::wrong_layer_count);
 
     read_status status = read_status::ok;
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        using L = decltype(layer);
+    for_each_specification<Net>([&]<class Spec, std::size_t I>() {
+        using L = typename Net::template layer_type<I>;
         if (status != read_status::ok) return;
-        // Compare the layer's line with the text write_text would give.
-        char_buffer<96> spelled;
-        put_layer<L>(spelled, style::text);
-        tokenizer expected{spelled.view()};
+        tokenizer expected{text_spelling<Spec>.view()};
         for (std::string_view want = expected.next(); !want.empty(); want = expected.next()) {
             if (in.next() != want) {
                 status = read_status::wrong_layer;
                 return;
             }
         }
-        if constexpr (is_dense<L>::value) {
-            T* p = net.parameters.data() + L::parameter_offset;
-            for (std::size_t k = 0; k < L::parameter_count; ++k) {
-                const std::string_view token = in.next();
-                if (token.empty()) {
-                    status = read_status::missing_end;
-                    return;
-                }
-                const parsed_number v = parse_hex(token);
-                if (!v.ok) {
-                    status = read_status::bad_number;
-                    return;
-                }
-                p[k] = static_cast<T>(v.value);
+        T* p = net.parameters.data() + Net::parameter_offsets[I];
+        for (std::size_t k = 0; k < L::parameter_count; ++k) {
+            const std::string_view token = in.next();
+            if (token.empty()) {
+                status = read_status::missing_end;
+                return;
             }
+            const parsed_number v = parse_hex(token);
+            if (!v.ok) {
+                status = read_status::bad_number;
+                return;
+            }
+            if constexpr (Write) p[k] = static_cast<T>(v.value);
         }
     });
     if (status != read_status::ok) return fail(status);
@@ -3801,18 +4435,936 @@ constexpr read_result read_text(std::string_view text, Net& net) noexcept {
     return {read_status::ok, in.line};
 }
 
-} // namespace detail::serialize
+} // namespace detail::io
 
 // Reads ctnn's text format into `net`, whose type must match the text (scalar,
-// input size, every layer); returns ok, or what did not match and on which line.
-// On failure net's parameters may be partly overwritten (no second copy is made:
-// a microcontroller may have room for only one).
+// input size, every layer); returns ok, or what did not match and on which
+// line. Transactional: the text is checked whole first, so on failure net is
+// exactly as it was (and no second copy of the parameters is needed: a
+// microcontroller may have room for only one).
 template <class Net>
 constexpr read_result read_text(std::string_view text, Net& net) noexcept {
-    static_assert(detail::serialize::check_is_network<Net>::value);
-    return detail::serialize::read_text(text, net);
+    static_assert(detail::io::check_is_network<Net>::value);
+    const read_result checked = detail::io::read_text<false>(text, net);
+    if (!checked) return checked;
+    return detail::io::read_text<true>(text, net);
 }
 
 } // namespace ctnn
-// ---- end <ctnn/io/serialize.hpp> ----
+// ---- end <ctnn/io/text.hpp> ----
+// ---- begin <ctnn/io/header.hpp> ----
+// ctnn/io/header.hpp - a network as a C++ header: weights compiled into
+// firmware, no parsing at start-up, verified by the compiler.
+//
+//   write_header(net, put, "ns")        a C++ header declaring ns::model_type and
+//   write_header(net, put, "ns", xs)    a constexpr ns::model holding net's weights;
+//                                       with reference inputs xs it also holds net's
+//                                       outputs for them and static_asserts that the
+//                                       compiled model reproduces them bit for bit
+//
+// Layers are spelled through ctnn::spell_layer, so a user's layer is written as
+// its own type: include its header before the generated one.
+
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace ctnn {
+
+enum class write_status {
+    ok,
+    invalid_namespace,      // the namespace name is not an identifier (or is reserved)
+    non_finite_reference,   // a reference output is NaN or infinite: the header could never verify
+};
+
+constexpr const char* describe(write_status s) noexcept {
+    switch (s) {
+    case write_status::ok: return "ok";
+    case write_status::invalid_namespace:
+        return "the namespace name must be C++ identifiers ([A-Za-z_][A-Za-z0-9_]*, none reserved: no __ or "
+               "leading _X, no keyword) joined by ::";
+    case write_status::non_finite_reference:
+        return "the network's output for a reference input is NaN or infinite: a header asserting it could never "
+               "compile";
+    }
+    return "unknown status";
+}
+
+namespace detail::io {
+
+template <class Put, class T>
+constexpr void put_literal(Put& put, T x) {
+    if (!math::isfinite(x)) {
+        if (math::isnan(x)) {
+            put_string(put, "std::numeric_limits<");
+            put_string(put, scalar_name<T>());
+            put_string(put, ">::quiet_NaN()");
+        } else {
+            if (x < T(0)) put('-');
+            put_string(put, "std::numeric_limits<");
+            put_string(put, scalar_name<T>());
+            put_string(put, ">::infinity()");
+        }
+        return;
+    }
+    put_hex(put, static_cast<double>(x));
+    if constexpr (std::is_same_v<T, float>) put('f');
+}
+
+// One row of values, six to a line, each followed by a comma.
+template <class Put, class T, std::size_t N>
+constexpr void put_literal_row(Put& put, const T* values) {
+    for (std::size_t j = 0; j < N; ++j) {
+        put_string(put, j % 6 == 0 ? "    " : " ");
+        put_literal(put, values[j]);
+        put(',');
+        if (j % 6 == 5 || j + 1 == N) put('\n');
+    }
+}
+
+template <class Put, class T, std::size_t N>
+constexpr void put_braced_row(Put& put, const std::array<T, N>& values) {
+    put_string(put, "    {{");
+    for (std::size_t j = 0; j < N; ++j) {
+        if (j != 0) put_string(put, ", ");
+        put_literal(put, values[j]);
+    }
+    put_string(put, "}},\n");
+}
+
+template <class Net>
+constexpr bool has_non_finite(const Net& net) {
+    for (const auto& p : net.parameters)
+        if (!math::isfinite(p)) return true;
+    return false;
+}
+
+template <class Put>
+constexpr void put_version(Put& put) {
+    put_unsigned(put, CTNN_VERSION_MAJOR);
+    put('.');
+    put_unsigned(put, CTNN_VERSION_MINOR);
+    put('.');
+    put_unsigned(put, CTNN_VERSION_PATCH);
+}
+
+
+// An identifier a generated header may use as a namespace name.
+constexpr bool is_plain_identifier(std::string_view s) noexcept;
+
+// A namespace name: identifiers joined by "::" (my::model).
+constexpr bool is_namespace_name(std::string_view s) noexcept {
+    for (std::size_t end = s.find("::"); end != std::string_view::npos; end = s.find("::")) {
+        if (!is_plain_identifier(s.substr(0, end))) return false;
+        s.remove_prefix(end + 2);
+    }
+    return is_plain_identifier(s);
+}
+
+constexpr bool is_plain_identifier(std::string_view s) noexcept {
+    constexpr std::string_view keywords[] = {
+        "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
+        "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
+        "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default",
+        "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float",
+        "for", "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not",
+        "not_eq", "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
+        "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static", "static_assert",
+        "static_cast", "struct", "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef",
+        "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while",
+        "xor", "xor_eq", "std", "ctnn"};
+    if (s.empty()) return false;
+    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (!letter(s[0])) return false;
+    for (char c : s)
+        if (!letter(c) && !(c >= '0' && c <= '9')) return false;
+    if (s.size() >= 2 && s[0] == '_' && (s[1] == '_' || (s[1] >= 'A' && s[1] <= 'Z'))) return false;
+    for (std::size_t i = 0; i + 1 < s.size(); ++i)
+        if (s[i] == '_' && s[i + 1] == '_') return false;
+    for (std::string_view k : keywords)
+        if (s == k) return false;
+    return true;
+}
+
+template <class Net, class Put, std::size_t K>
+constexpr write_status write_header(const Net& net, Put& put, std::string_view namespace_name,
+                                    const std::array<typename Net::input_type, K>* references) {
+    using T = typename Net::scalar;
+    if (!is_namespace_name(namespace_name)) return write_status::invalid_namespace;
+    if constexpr (K > 0) {
+        for (const auto& x : *references)
+            for (const T y : net.forward(x))
+                if (!math::isfinite(y)) return write_status::non_finite_reference;
+    }
+    put_string(put, "// Written by ctnn::write_header (ctnn ");
+    put_version(put);
+    put_string(put, "). Do not edit.\n// ");
+    put_unsigned(put, Net::parameter_count);
+    put_string(put, " parameters, layer by layer (dense: W[in][out] row-major, then biases).\n");
+    if (K > 0) {
+        put_string(put, "// Self-verifying: static_asserts that the compiled model reproduces, bit for bit, the "
+                        "outputs\n// the network gave when it was written (needs -ffp-contract=off on both "
+                        "sides, as ctnn does).\n");
+    }
+    put_string(put, "#pragma once\n\n#include <ctnn/core/network.hpp>\n\n#include <array>\n#include <cstddef>\n");
+    if (has_non_finite(net)) put_string(put, "#include <limits>\n");
+    put_string(put, "\nnamespace ");
+    put_string(put, namespace_name);
+    put_string(put, " {\n\nusing model_type = ctnn::network<");
+    put_string(put, scalar_name<T>());
+    bool first = true;
+    for_each_specification<Net>([&]<class Spec, std::size_t I>() {
+        if (first && !detail::sets_width<Spec>) {
+            put_string(put, ", ctnn::input<");
+            put_unsigned(put, Net::input_size);
+            put('>');
+        }
+        first = false;
+        put_string(put, ", ");
+        put_string(put, cpp_spelling<Spec>.view());
+    });
+    put_string(put, ">;\n\ninline constexpr model_type model{{{\n");
+    for_each_specification<Net>([&]<class Spec, std::size_t I>() {
+        using L = typename Net::template layer_type<I>;
+        if constexpr (L::parameter_count > 0) {
+            put_string(put, "    // layer ");
+            put_unsigned(put, I);
+            put_string(put, ": ");
+            put_string(put, cpp_spelling<Spec>.view());
+            put('\n');
+            constexpr std::size_t row = layer_traits<L>::row_length;
+            const T* p = net.parameters.data() + Net::parameter_offsets[I];
+            for (std::size_t k = 0; k < L::parameter_count; k += row) put_literal_row<Put, T, row>(put, p + k);
+        }
+    });
+    put_string(put, "}}};\n");
+    if constexpr (K > 0) {
+        put_string(put, "\ninline constexpr std::size_t reference_count = ");
+        put_unsigned(put, K);
+        put_string(put, ";\ninline constexpr std::array<model_type::input_type, reference_count> reference_inputs{{\n");
+        for (const auto& x : *references) put_braced_row(put, x);
+        put_string(put, "}};\n// The network's outputs for them when it was written.\n"
+                        "inline constexpr std::array<model_type::output_type, reference_count> reference_outputs{{\n");
+        for (const auto& x : *references) put_braced_row(put, net.forward(x));
+        put_string(put, "}};\n\nnamespace verification {\n"
+                        "constexpr bool reproduces(std::size_t k) noexcept {\n"
+                        "    return model.forward(reference_inputs[k]) == reference_outputs[k];\n"
+                        "}\n} // namespace verification\n\n");
+        for (std::size_t k = 0; k < K; ++k) {
+            put_string(put, "static_assert(verification::reproduces(");
+            put_unsigned(put, k);
+            put_string(put, "), \"");
+            put_string(put, namespace_name);
+            put_string(put, ": the compiled model does not reproduce the written network on reference input ");
+            put_unsigned(put, k);
+            put_string(put, "\");\n");
+        }
+    }
+    put_string(put, "\n} // namespace ");
+    put_string(put, namespace_name);
+    put('\n');
+    return write_status::ok;
+}
+
+} // namespace detail::io
+
+// Writes a C++ header that declares `namespace_name::model_type` (the network's
+// type) and `inline constexpr model_type namespace_name::model` holding net's
+// parameters exactly. Writes nothing and returns the reason if the namespace
+// name is not a plain identifier.
+template <class Net, class Put>
+constexpr write_status write_header(const Net& net, Put&& put, std::string_view namespace_name = "model") {
+    static_assert(detail::io::check_is_network<Net>::value && detail::check_char_sink<std::remove_cvref_t<Put>>::value);
+    return detail::io::write_header<Net, std::remove_reference_t<Put>, 0>(net, put, namespace_name, nullptr);
+}
+
+// As above, and the header also holds net's outputs for `reference_inputs` and
+// static_asserts that the compiled model reproduces them exactly: a header that
+// compiles is the network that was written. Writes nothing if an output is
+// NaN or infinite (such a header could never compile).
+template <class Net, class Put, std::size_t K>
+constexpr write_status write_header(const Net& net, Put&& put, std::string_view namespace_name,
+                                    const std::array<typename Net::input_type, K>& reference_inputs) {
+    static_assert(detail::io::check_is_network<Net>::value && detail::check_char_sink<std::remove_cvref_t<Put>>::value);
+    return detail::io::write_header<Net, std::remove_reference_t<Put>, K>(net, put, namespace_name,
+                                                                          &reference_inputs);
+}
+
+// The number of chars write_header produces: size a char_buffer.
+template <class Net>
+constexpr std::size_t header_size(const Net& net, std::string_view namespace_name = "model") {
+    char_counter counter;
+    write_header(net, counter, namespace_name);
+    return counter.count;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/io/header.hpp> ----
 // ---- end <ctnn/ctnn.hpp> ----
+// ---- begin <ctnn/data/csv.hpp> ----
+// ctnn/data/csv.hpp - reading a CSV file's numbers into fixed-size arrays, at
+// run time or in a constant expression. No heap, no exceptions: a status and
+// the line it stopped on, like read_text's.
+//
+//   std::array<std::array<double, 4>, 150> xs;   // N rows known at compile time
+//   std::array<int, 150> labels;
+//   const auto r = ctnn::read_csv(text, xs, labels, {.label_column = 4});
+//   if (!r) std::printf("line %zu: %s\n", r.line, ctnn::describe(r.status));
+//
+//   ctnn::read_csv(text, rows)                   every column a number: rows[N][Columns]
+//   ctnn::read_csv(text, xs, labels, options)    one label column, the others features
+//
+// The format (RFC 4180 and what spreadsheets write):
+// - records end with "\n", "\r\n" or "\r"; blank lines are skipped;
+// - cells are separated by options.delimiter (',' by default; '\0' detects
+//   ',', ';', '\t' or '|' from the first line: the one that occurs most often
+//   outside quotes); spaces and tabs around a cell are ignored;
+// - a cell may be quoted, "like this", with "" for a quote inside;
+// - numbers are decimal: [+-]digits[.digits][(e|E)[+-]digits], also ".5" and
+//   "5.", correctly rounded to T (float or double); inf, nan, hexadecimal and
+//   numbers that overflow T or underflow to zero are errors, not values;
+// - the first line is a header when options.header says so; by default
+//   (csv_header::detect) when one of its feature cells is not a number;
+// - labels: the label column holds integers (2 and 2.0 both read as 2) for an
+//   integer Label, numbers for a floating Label, or, with options.classes,
+//   class names: the label is the name's index in options.classes.
+//
+// Every data row must have the same number of cells: Columns for read_csv(text,
+// rows), NX + 1 for read_csv(text, xs, labels). N is the number of rows the file
+// must have (csv_status::too_few_rows otherwise), or, with
+// options.fewer_rows_ok, an upper bound: the result's `rows` says how many
+// were read. Rows from `rows` on are set to zero, also after an error (rows
+// before the error keep what was read).
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+namespace ctnn {
+
+enum class csv_status {
+    ok,
+    empty,                // no data row: the text is empty, blank, or only a header
+    wrong_column_count,   // a row has another number of cells than the arrays need (ragged rows, wrong delimiter)
+    bad_number,           // a cell that must be a number is not a decimal number (text, inf, nan, empty)
+    out_of_range,         // a number overflows the scalar type, or underflows to zero
+    bad_label,            // a label cell is not a number that the label type holds (an integer in range)
+    unknown_class,        // a label cell is none of options.classes
+    missing_label_column, // options.label_name is not in the header (or there is no header), or label_column >= cells
+    too_many_rows,        // the text has more data rows than the array holds
+    too_few_rows,         // the text has fewer data rows than the array holds (and fewer_rows_ok is false)
+    unterminated_quote,   // a quoted cell never ends
+};
+
+constexpr const char* describe(csv_status s) noexcept {
+    switch (s) {
+    case csv_status::ok: return "ok";
+    case csv_status::empty: return "no data rows: the text is empty or holds only a header";
+    case csv_status::wrong_column_count:
+        return "this row has another number of cells than expected (a ragged row, or another delimiter?)";
+    case csv_status::bad_number: return "this cell is not a decimal number";
+    case csv_status::out_of_range: return "this number is too large or too small for the scalar type";
+    case csv_status::bad_label: return "this label is not an integer that the label type holds";
+    case csv_status::unknown_class: return "this label is not one of the class names given";
+    case csv_status::missing_label_column: return "the label column is not in the header, or beyond the last cell";
+    case csv_status::too_many_rows: return "more data rows than the array holds";
+    case csv_status::too_few_rows: return "fewer data rows than the array holds";
+    case csv_status::unterminated_quote: return "a quoted cell has no closing quote";
+    }
+    return "unknown status";
+}
+
+struct csv_result {
+    csv_status status = csv_status::ok;
+    std::size_t line = 0;   // 1-based line of the problem (for ok: of the last line read)
+    std::size_t column = 0; // 1-based cell of the problem, 0 when it is not about one cell
+    std::size_t cells = 0;  // wrong_column_count: the cells on that row (expected: see `expected`)
+    std::size_t expected = 0;
+    std::size_t rows = 0; // data rows read into the arrays
+    constexpr explicit operator bool() const noexcept { return status == csv_status::ok; }
+};
+
+enum class csv_header { detect, yes, no };
+
+inline constexpr std::size_t last_column = static_cast<std::size_t>(-1);
+
+struct csv_options {
+    char delimiter = ',';                 // '\0': detect from the first line
+    csv_header header = csv_header::detect;
+    std::size_t label_column = last_column; // 0-based; last_column: the last cell
+    std::string_view label_name = {};       // if not empty: the label column is the header's cell of that name
+    std::span<const std::string_view> classes = {}; // if not empty: label cells are names, label = index in classes
+    bool fewer_rows_ok = false;                      // N is an upper bound, not the exact row count
+};
+
+namespace detail::csv {
+
+// ---------------------------------------------------------------------------
+// Decimal to binary, correctly rounded (round to nearest, ties to even)
+// ---------------------------------------------------------------------------
+
+// Unsigned integers of up to 4096 bits: enough for every decimal number of at
+// most max_digits significant digits whose value is within float's or
+// double's range (10^1131 < 2^3760, plus the quotient's 56 bits).
+struct big {
+    static constexpr std::size_t limbs = 128;
+    std::array<std::uint32_t, limbs> d{};
+    std::size_t n = 0; // limbs in use; d[n - 1] != 0 unless n == 0
+
+    constexpr void trim() noexcept {
+        while (n > 0 && d[n - 1] == 0) --n;
+    }
+    constexpr void mul_add(std::uint32_t m, std::uint32_t a) noexcept {
+        std::uint64_t carry = a;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t t = std::uint64_t{d[i]} * m + carry;
+            d[i] = static_cast<std::uint32_t>(t);
+            carry = t >> 32;
+        }
+        if (carry != 0 && n < limbs) d[n++] = static_cast<std::uint32_t>(carry);
+    }
+    constexpr void mul_pow10(long long e) noexcept {
+        for (; e >= 9; e -= 9) mul_add(1000000000u, 0);
+        std::uint32_t m = 1;
+        for (; e > 0; --e) m *= 10;
+        if (m != 1) mul_add(m, 0);
+    }
+    constexpr std::size_t bit_length() const noexcept {
+        if (n == 0) return 0;
+        std::size_t b = 32 * (n - 1);
+        for (std::uint32_t top = d[n - 1]; top != 0; top >>= 1) ++b;
+        return b;
+    }
+    constexpr void shift_left(std::size_t s) noexcept {
+        if (n == 0 || s == 0) return;
+        const std::size_t words = s / 32, bits = s % 32;
+        std::size_t m = n + words + (bits != 0 ? 1 : 0);
+        if (m > limbs) m = limbs; // never reached within the documented ranges
+        for (std::size_t i = m; i-- > 0;) { // from the top: reads only words not yet written
+            std::uint64_t v = 0;
+            if (i >= words) {
+                const std::size_t j = i - words;
+                const std::uint64_t hi = j < n ? d[j] : 0;
+                const std::uint64_t lo = (bits != 0 && j >= 1 && j - 1 < n) ? d[j - 1] : 0;
+                v = bits != 0 ? ((hi << bits) | (lo >> (32 - bits))) : hi;
+            }
+            d[i] = static_cast<std::uint32_t>(v);
+        }
+        n = m;
+        trim();
+    }
+    constexpr void shift_right_one() noexcept {
+        for (std::size_t i = 0; i < n; ++i) d[i] = (d[i] >> 1) | (i + 1 < n ? (d[i + 1] << 31) : 0u);
+        trim();
+    }
+    constexpr int compare(const big& o) const noexcept {
+        if (n != o.n) return n < o.n ? -1 : 1;
+        for (std::size_t i = n; i-- > 0;)
+            if (d[i] != o.d[i]) return d[i] < o.d[i] ? -1 : 1;
+        return 0;
+    }
+    constexpr void subtract(const big& o) noexcept { // *this >= o
+        std::int64_t borrow = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            std::int64_t t = std::int64_t{d[i]} - (i < o.n ? std::int64_t{o.d[i]} : 0) - borrow;
+            borrow = t < 0 ? 1 : 0;
+            if (t < 0) t += std::int64_t{1} << 32;
+            d[i] = static_cast<std::uint32_t>(t);
+        }
+        trim();
+    }
+};
+
+template <class T>
+struct float_format;
+template <>
+struct float_format<double> {
+    static constexpr int precision = 53, min_lsb_exponent = -1074, max_exponent = 1024;
+    static constexpr long long max_decimal = 310, min_decimal = -330; // 10^(digits+e) bounds
+    static constexpr int fast_power = 22;
+};
+template <>
+struct float_format<float> {
+    static constexpr int precision = 24, min_lsb_exponent = -149, max_exponent = 128;
+    static constexpr long long max_decimal = 40, min_decimal = -50;
+    static constexpr int fast_power = 10;
+};
+
+inline constexpr std::size_t max_digits = 800; // > 767, the most a halfway point between doubles needs
+
+enum class number_status { ok, bad, out_of_range };
+
+template <class T>
+struct parsed {
+    number_status status;
+    T value;
+};
+
+// The nearest T to (digits) * 10^e, where digits holds `count` decimal digits
+// (most significant first, the first not zero).
+template <class T>
+constexpr parsed<T> to_binary(const std::array<std::uint8_t, max_digits + 1>& digits, std::size_t count, long long e,
+                              bool negative) noexcept {
+    using F = float_format<T>;
+    const long long magnitude = static_cast<long long>(count) + e; // value in [10^(m-1), 10^m)
+    if (magnitude > F::max_decimal) return {number_status::out_of_range, T(0)};
+    if (magnitude < F::min_decimal) return {number_status::out_of_range, T(0)};
+    const T sign = negative ? T(-1) : T(1);
+
+    // Fast path (Clinger): both the digits and the power of ten are exact in T,
+    // so one multiplication or division rounds correctly.
+    if (count <= 19) {
+        std::uint64_t m = 0;
+        for (std::size_t i = 0; i < count; ++i) m = m * 10 + digits[i];
+        if (m < (std::uint64_t{1} << F::precision) && e >= -F::fast_power && e <= F::fast_power) {
+            T p = T(1);
+            for (long long i = 0; i < (e < 0 ? -e : e); ++i) p *= T(10);
+            const T x = static_cast<T>(m);
+            return {number_status::ok, sign * (e < 0 ? x / p : x * p)};
+        }
+    }
+
+    // Exact: q = floor(num / den) with num / den = value * 2^-s, then round.
+    big num{}, den{};
+    den.d[0] = 1;
+    den.n = 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (num.n == 0 && digits[i] != 0) {
+            num.d[0] = digits[i];
+            num.n = 1;
+        } else {
+            num.mul_add(10, digits[i]);
+        }
+    }
+    if (e >= 0) num.mul_pow10(e);
+    else den.mul_pow10(-e);
+    const long long s = static_cast<long long>(num.bit_length()) - static_cast<long long>(den.bit_length()) -
+                        (F::precision + 1); // num / den / 2^s in [2^P, 2^(P+2))
+    if (s > 0) den.shift_left(static_cast<std::size_t>(s));
+    else num.shift_left(static_cast<std::size_t>(-s));
+    constexpr int qbits = F::precision + 2;
+    big divisor = den;
+    divisor.shift_left(qbits);
+    std::uint64_t q = 0;
+    for (int i = qbits; i >= 0; --i) {
+        if (num.compare(divisor) >= 0) {
+            num.subtract(divisor);
+            q |= std::uint64_t{1} << i;
+        }
+        divisor.shift_right_one();
+    }
+    const bool sticky = num.n != 0;
+    int qlen = 0;
+    for (std::uint64_t t = q; t != 0; t >>= 1) ++qlen;
+    long long shift = qlen - F::precision; // bits of q below the mantissa
+    if (s + shift < F::min_lsb_exponent) shift = F::min_lsb_exponent - s; // subnormal: fewer bits
+    std::uint64_t mantissa = 0;
+    if (shift <= 62) {
+        mantissa = q >> shift;
+        const std::uint64_t rest = q & ((std::uint64_t{1} << shift) - 1);
+        const std::uint64_t half = std::uint64_t{1} << (shift - 1);
+        if (rest > half || (rest == half && (sticky || (mantissa & 1) != 0))) ++mantissa;
+    } // else: below half the smallest subnormal, rounds to zero
+    if (mantissa == 0) return {number_status::out_of_range, T(0)}; // underflow: a non-zero number read as 0
+    const long long exponent = s + shift;
+    const double v = math::ldexp(static_cast<double>(mantissa), static_cast<int>(exponent)); // exact
+    if (!(v < math::ldexp(1.0, F::max_exponent))) return {number_status::out_of_range, T(0)}; // rounds to inf
+    return {number_status::ok, sign * static_cast<T>(v)};
+}
+
+// A decimal number, the whole of `s`.
+template <class T>
+constexpr parsed<T> parse_number(std::string_view s) noexcept {
+    std::size_t k = 0;
+    bool negative = false;
+    if (k < s.size() && (s[k] == '+' || s[k] == '-')) negative = s[k++] == '-';
+    std::array<std::uint8_t, max_digits + 1> digits{};
+    std::size_t count = 0;
+    long long e = 0; // value = digits * 10^e
+    bool any_digit = false, dropped_nonzero = false, point = false;
+    for (; k < s.size(); ++k) {
+        const char c = s[k];
+        if (c == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (c < '0' || c > '9') break;
+        any_digit = true;
+        const auto digit = static_cast<std::uint8_t>(c - '0');
+        if (count == 0 && digit == 0) {
+            if (point) --e; // a leading zero after the point
+            continue;
+        }
+        if (count < max_digits) {
+            digits[count++] = digit;
+            if (point) --e;
+        } else {
+            if (digit != 0) dropped_nonzero = true;
+            if (!point) ++e;
+        }
+    }
+    if (!any_digit) return {number_status::bad, T(0)};
+    if (k < s.size()) {
+        if (s[k] != 'e' && s[k] != 'E') return {number_status::bad, T(0)};
+        ++k;
+        bool exponent_negative = false;
+        if (k < s.size() && (s[k] == '+' || s[k] == '-')) exponent_negative = s[k++] == '-';
+        if (k == s.size()) return {number_status::bad, T(0)};
+        long long x = 0;
+        for (; k < s.size(); ++k) {
+            if (s[k] < '0' || s[k] > '9') return {number_status::bad, T(0)};
+            if (x < 1000000) x = x * 10 + (s[k] - '0'); // beyond: out of range anyway
+        }
+        e += exponent_negative ? -x : x;
+    }
+    if (count == 0) return {number_status::ok, negative ? T(-0.0) : T(0)};
+    if (dropped_nonzero) { // a digit 1 past the kept ones stands for all the dropped ones
+        digits[count++] = 1;
+        --e;
+    }
+    return to_binary<T>(digits, count, e, negative);
+}
+
+// ---------------------------------------------------------------------------
+// Records and cells
+// ---------------------------------------------------------------------------
+
+struct cell {
+    std::string_view text; // without surrounding quotes and blanks
+    bool quoted = false;
+};
+
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// Reads one record at a time; cells beyond MaxCells are counted, not kept.
+template <std::size_t MaxCells>
+struct record_reader {
+    std::string_view text;
+    char delimiter;
+    std::size_t position = 0;
+    std::size_t line = 1; // line of the next record's start
+
+    std::array<cell, MaxCells> cells{};
+    std::size_t count = 0;
+    std::size_t record_line = 0;
+    bool unterminated = false;
+
+    constexpr bool at_line_end(std::size_t p) const noexcept {
+        return p >= text.size() || text[p] == '\n' || text[p] == '\r';
+    }
+    constexpr void skip_line_end() noexcept { // at "\n", "\r\n" or "\r"
+        if (text[position] == '\r') {
+            ++position;
+            if (position < text.size() && text[position] == '\n') ++position;
+        } else {
+            ++position;
+        }
+        ++line;
+    }
+    constexpr void skip_blank_lines() noexcept {
+        for (;;) {
+            std::size_t p = position;
+            while (p < text.size() && (is_blank(text[p]) && text[p] != delimiter)) ++p;
+            if (p < text.size() && (text[p] == '\n' || text[p] == '\r')) {
+                position = p;
+                skip_line_end();
+                continue;
+            }
+            if (p >= text.size()) position = text.size();
+            return;
+        }
+    }
+    // false at the end of the text.
+    constexpr bool next() noexcept {
+        skip_blank_lines();
+        count = 0;
+        if (position >= text.size()) return false;
+        record_line = line;
+        for (;;) {
+            while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
+            cell c{};
+            if (position < text.size() && text[position] == '"') {
+                c.quoted = true;
+                const std::size_t start = ++position;
+                for (;;) {
+                    if (position >= text.size()) {
+                        unterminated = true;
+                        return true;
+                    }
+                    const char ch = text[position];
+                    if (ch == '"') {
+                        if (position + 1 < text.size() && text[position + 1] == '"') {
+                            position += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if (ch == '\n' || (ch == '\r' && !(position + 1 < text.size() && text[position + 1] == '\n')))
+                        ++line;
+                    ++position;
+                }
+                c.text = text.substr(start, position - start);
+                ++position; // the closing quote
+                while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
+                // Text after the closing quote makes the cell malformed: keep it all, unquoted.
+                if (!(at_line_end(position) || text[position] == delimiter)) {
+                    c.quoted = false;
+                    const std::size_t from = start - 1;
+                    while (!at_line_end(position) && text[position] != delimiter) ++position;
+                    c.text = text.substr(from, position - from);
+                }
+            } else {
+                const std::size_t start = position;
+                while (!at_line_end(position) && text[position] != delimiter) ++position;
+                std::size_t end = position;
+                while (end > start && is_blank(text[end - 1])) --end;
+                c.text = text.substr(start, end - start);
+            }
+            if (count < MaxCells) cells[count] = c;
+            ++count;
+            if (position < text.size() && text[position] == delimiter) {
+                ++position;
+                continue;
+            }
+            if (position < text.size()) skip_line_end();
+            return true;
+        }
+    }
+};
+
+// The delimiter of the first non-blank line: the most frequent of , ; \t | outside quotes (',' if none).
+constexpr char detect_delimiter(std::string_view text) noexcept {
+    constexpr std::array<char, 4> candidates{',', ';', '\t', '|'};
+    std::array<std::size_t, 4> counts{};
+    std::size_t p = 0;
+    bool seen = false, quoted = false;
+    for (; p < text.size(); ++p) {
+        const char c = text[p];
+        if (c == '"') quoted = !quoted;
+        if (!quoted && (c == '\n' || c == '\r')) {
+            if (seen) break;
+            continue;
+        }
+        if (c != ' ' && c != '\t') seen = true;
+        for (std::size_t i = 0; i < candidates.size(); ++i)
+            if (!quoted && c == candidates[i]) ++counts[i];
+    }
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < candidates.size(); ++i)
+        if (counts[i] > counts[best]) best = i;
+    return counts[best] == 0 ? ',' : candidates[best];
+}
+
+template <class T>
+constexpr bool is_number(std::string_view s) noexcept {
+    return parse_number<T>(s).status != number_status::bad;
+}
+
+constexpr bool same_text(const cell& c, std::string_view name) noexcept {
+    if (!c.quoted) return c.text == name;
+    // Compare with "" read as one quote.
+    std::size_t i = 0, j = 0;
+    while (i < c.text.size() && j < name.size()) {
+        if (c.text[i] != name[j]) return false;
+        i += (c.text[i] == '"' && i + 1 < c.text.size() && c.text[i + 1] == '"') ? 2 : 1;
+        ++j;
+    }
+    return i == c.text.size() && j == name.size();
+}
+
+template <class Label>
+constexpr parsed<Label> parse_label(const cell& c, const csv_options& options) noexcept {
+    if (!options.classes.empty()) {
+        for (std::size_t i = 0; i < options.classes.size(); ++i)
+            if (same_text(c, options.classes[i])) {
+                if constexpr (std::is_integral_v<Label>) {
+                    if (i > static_cast<std::size_t>(std::numeric_limits<Label>::max()))
+                        return {number_status::out_of_range, Label{}};
+                }
+                return {number_status::ok, static_cast<Label>(i)};
+            }
+        return {number_status::bad, Label{}};
+    }
+    if constexpr (std::is_floating_point_v<Label>) {
+        return parse_number<Label>(c.text);
+    } else {
+        const parsed<double> v = parse_number<double>(c.text);
+        if (v.status == number_status::bad) return {number_status::bad, Label{}};
+        if (v.status == number_status::out_of_range || v.value != static_cast<double>(static_cast<long long>(v.value)))
+            return {number_status::out_of_range, Label{}};
+        const long long i = static_cast<long long>(v.value);
+        if (i < 0 && !std::is_signed_v<Label>) return {number_status::out_of_range, Label{}};
+        if constexpr (std::is_signed_v<Label>) {
+            if (i < static_cast<long long>(std::numeric_limits<Label>::min()) ||
+                i > static_cast<long long>(std::numeric_limits<Label>::max()))
+                return {number_status::out_of_range, Label{}};
+        } else {
+            if (static_cast<unsigned long long>(i) > static_cast<unsigned long long>(std::numeric_limits<Label>::max()))
+                return {number_status::out_of_range, Label{}};
+        }
+        return {number_status::ok, static_cast<Label>(i)};
+    }
+}
+
+// The loop shared by both readers: Cells cells per data row; on_row(reader,
+// label column) returns a csv_result (ok to go on).
+template <class T, std::size_t Cells, std::size_t N, bool HasLabel, class OnRow>
+constexpr csv_result read_rows(std::string_view text, const csv_options& options, OnRow on_row) noexcept {
+    record_reader<Cells + 1> in{text, options.delimiter == '\0' ? detect_delimiter(text) : options.delimiter};
+    csv_result result{};
+    const auto fail = [&](csv_status s, std::size_t column = 0) {
+        result.status = s;
+        result.line = in.record_line;
+        result.column = column;
+        return result;
+    };
+    std::size_t label = options.label_column;
+    bool first = true;
+    while (in.next()) {
+        if (in.unterminated) return fail(csv_status::unterminated_quote);
+        if (first) {
+            first = false;
+            const std::size_t last = in.count == 0 ? 0 : in.count - 1;
+            std::size_t wanted_label = label == last_column ? last : label;
+            bool header = options.header == csv_header::yes || (HasLabel && !options.label_name.empty());
+            if (options.header == csv_header::detect && !header) {
+                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
+                    if ((!HasLabel || i != wanted_label) && !is_number<T>(in.cells[i].text)) header = true;
+            }
+            if (options.header == csv_header::no) header = false;
+            if (HasLabel && !options.label_name.empty()) {
+                if (!header) return fail(csv_status::missing_label_column);
+                wanted_label = last_column;
+                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
+                    if (same_text(in.cells[i], options.label_name)) wanted_label = i;
+                if (wanted_label == last_column) return fail(csv_status::missing_label_column);
+            }
+            if (HasLabel && wanted_label >= in.count) return fail(csv_status::missing_label_column);
+            label = wanted_label;
+            if (header) {
+                if (in.count != Cells) {
+                    result.cells = in.count;
+                    result.expected = Cells;
+                    return fail(csv_status::wrong_column_count);
+                }
+                continue;
+            }
+        }
+        if (in.count != Cells) {
+            result.cells = in.count;
+            result.expected = Cells;
+            return fail(csv_status::wrong_column_count);
+        }
+        if (result.rows == N) return fail(csv_status::too_many_rows);
+        const csv_result r = on_row(in, label, result.rows);
+        if (!r) {
+            result.status = r.status;
+            result.column = r.column;
+            result.line = in.record_line;
+            return result;
+        }
+        ++result.rows;
+        result.line = in.record_line;
+    }
+    if (in.unterminated) return fail(csv_status::unterminated_quote);
+    result.line = in.line > 1 ? in.line - 1 : 1;
+    if (result.rows == 0) {
+        result.status = csv_status::empty;
+        return result;
+    }
+    if (result.rows < N && !options.fewer_rows_ok) result.status = csv_status::too_few_rows;
+    return result;
+}
+
+template <class T>
+constexpr csv_status status_of(number_status s) noexcept {
+    return s == number_status::bad ? csv_status::bad_number : csv_status::out_of_range;
+}
+
+template <class T>
+struct check_scalar {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnn::read_csv: the values are read as float or double");
+    static constexpr bool value = true;
+};
+
+} // namespace detail::csv
+
+// Every cell a number: N rows of Columns.
+template <class T, std::size_t Columns, std::size_t N>
+constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, Columns>, N>& rows,
+                              const csv_options& options = {}) noexcept {
+    static_assert(detail::csv::check_scalar<T>::value);
+    static_assert(Columns > 0 && N > 0, "ctnn::read_csv: the array must have at least one row and one column");
+    csv_options o = options;
+    o.label_name = {};
+    const csv_result r = detail::csv::read_rows<T, Columns, N, false>(
+        text, o, [&](const auto& in, std::size_t, std::size_t row) {
+            csv_result c{};
+            for (std::size_t i = 0; i < Columns; ++i) {
+                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
+                if (v.status != detail::csv::number_status::ok) {
+                    c.status = detail::csv::status_of<T>(v.status);
+                    c.column = i + 1;
+                    return c;
+                }
+                rows[row][i] = v.value;
+            }
+            return c;
+        });
+    for (std::size_t n = r.rows; n < N; ++n) rows[n] = {};
+    return r;
+}
+
+// Features and one label column (options.label_column or options.label_name;
+// the last column by default): N rows of NX features, N labels.
+template <class T, std::size_t NX, std::size_t N, class Label>
+constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, NX>, N>& xs,
+                              std::array<Label, N>& labels, const csv_options& options = {}) noexcept {
+    static_assert(detail::csv::check_scalar<T>::value);
+    static_assert(std::is_arithmetic_v<Label> && !std::is_same_v<Label, bool>,
+                  "ctnn::read_csv: labels are read as integers (class indices) or floating-point numbers");
+    static_assert(NX > 0 && N > 0, "ctnn::read_csv: the arrays must have at least one row and one feature");
+    const csv_result r = detail::csv::read_rows<T, NX + 1, N, true>(
+        text, options, [&](const auto& in, std::size_t label, std::size_t row) {
+            csv_result c{};
+            std::size_t feature = 0;
+            for (std::size_t i = 0; i < NX + 1; ++i) {
+                if (i == label) {
+                    const auto v = detail::csv::parse_label<Label>(in.cells[i], options);
+                    if (v.status != detail::csv::number_status::ok) {
+                        c.status = !options.classes.empty() && v.status == detail::csv::number_status::bad
+                                       ? csv_status::unknown_class
+                                       : csv_status::bad_label;
+                        c.column = i + 1;
+                        return c;
+                    }
+                    labels[row] = v.value;
+                    continue;
+                }
+                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
+                if (v.status != detail::csv::number_status::ok) {
+                    c.status = detail::csv::status_of<T>(v.status);
+                    c.column = i + 1;
+                    return c;
+                }
+                xs[row][feature++] = v.value;
+            }
+            return c;
+        });
+    for (std::size_t n = r.rows; n < N; ++n) {
+        xs[n] = {};
+        labels[n] = Label{};
+    }
+    return r;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/data/csv.hpp> ----

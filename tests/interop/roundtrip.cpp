@@ -8,7 +8,8 @@
 #include "roundtrip_network.hpp"
 #include "roundtrip_written.hpp"
 
-#include <ctnn/io/serialize.hpp>
+#include <ctnn/io/text.hpp>
+#include <ctnn/io/header.hpp>
 
 #include <catch2/catch.hpp>
 

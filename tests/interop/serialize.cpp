@@ -2,7 +2,8 @@
 // checked in constant expressions (and, built with
 // CATCH_CONFIG_RUNTIME_STATIC_REQUIRE, the same checks at runtime).
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/serialize.hpp>
+#include <ctnn/io/text.hpp>
+#include <ctnn/io/header.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -17,18 +18,18 @@ using namespace std::string_view_literals;
 template <std::size_t N = 64>
 constexpr ctnn::char_buffer<N> hex(double x) {
     ctnn::char_buffer<N> b;
-    ctnn::detail::serialize::put_hex(b, x);
+    ctnn::detail::io::put_hex(b, x);
     return b;
 }
 
 constexpr bool hex_is(double x, std::string_view expected) { return hex(x).view() == expected; }
 
 constexpr bool parses_to(std::string_view text, double expected) {
-    const auto r = ctnn::detail::serialize::parse_hex(text);
+    const auto r = ctnn::detail::io::parse_hex(text);
     return r.ok && std::bit_cast<std::uint64_t>(r.value) == std::bit_cast<std::uint64_t>(expected);
 }
 
-constexpr bool refuses(std::string_view text) { return !ctnn::detail::serialize::parse_hex(text).ok; }
+constexpr bool refuses(std::string_view text) { return !ctnn::detail::io::parse_hex(text).ok; }
 
 constexpr bool round_trips(double x) {
     const auto b = hex(x);

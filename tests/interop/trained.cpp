@@ -52,7 +52,7 @@ static_assert(double_export_is_exact());
 constexpr bool zoo_bias_free_layer_has_zero_bias() {
     using L = zoo_float::model_type::layer_type<7>;
     for (std::size_t j = 0; j < L::outputs; ++j)
-        if (zoo_float::model.parameters[L::bias_index(j)] != 0.0f) return false;
+        if (zoo_float::model.parameters[zoo_float::model_type::parameter_offsets[7] + L::weight_count + j] != 0.0f) return false;
     return true;
 }
 static_assert(zoo_bias_free_layer_has_zero_bias());

@@ -3,7 +3,8 @@
 //   interop_writer <directory> <seed>
 // writes <directory>/roundtrip.txt and <directory>/roundtrip_written.hpp.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/serialize.hpp>
+#include <ctnn/io/text.hpp>
+#include <ctnn/io/header.hpp>
 
 #include <array>
 #include <cstdio>

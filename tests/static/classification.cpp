@@ -68,20 +68,17 @@ struct gelu_without_tanh_term : ctnn::functions::gelu {
 };
 
 // A softmax whose backward forgets the coupling between outputs.
-template <class T, std::size_t W, std::size_t O, std::size_t I>
-struct softmax_diagonal_only_layer : ctnn::softmax_layer<T, W, O, I> {
-    template <bool NeedDx>
-    static constexpr void backward(const T*, T*, const std::array<T, W>&, const std::array<T, W>& y,
+template <class T, std::size_t W>
+struct softmax_diagonal_only_layer : ctnn::softmax_layer<T, W> {
+    template <bool NeedDx, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, W>&, const std::array<T, W>& y,
                                    const std::array<T, W>& dy, std::array<T, W>& dx) noexcept {
         for (std::size_t i = 0; i < W; ++i) dx[i] = y[i] * (T(1) - y[i]) * dy[i];
     }
 };
 struct softmax_diagonal_only {
-    static constexpr bool sets_width = false;
-    template <class T, std::size_t P, std::size_t O, std::size_t I>
-    struct bind {
-        using type = softmax_diagonal_only_layer<T, P, O, I>;
-    };
+    template <class T, std::size_t Inputs>
+    using bind = softmax_diagonal_only_layer<T, Inputs>;
 };
 
 struct bce_without_mean : ctnn::binary_cross_entropy_with_logits {

@@ -6,6 +6,7 @@
 #include <ctnn/core/random.hpp>
 
 #include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
 
 #include <array>
 #include <cstddef>
@@ -48,47 +49,44 @@ struct uniform {
 // the layer's fan_in (inputs) and fan_out (outputs) and set biases to 0 (the
 // Keras convention; PyTorch's Linear draws its biases instead).
 
-// He / Kaiming (He et al. 2015), for ReLU-like layers: std = √(2 / fan_in).
-struct he_normal {
-    template <class T>
-    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
-        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in)));
-    }
+struct zero_bias {
     template <class T>
     constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
 };
 
+// He / Kaiming (He et al. 2015), for ReLU-like layers: std = √(2 / fan_in).
+struct he_normal : zero_bias {
+    template <class T>
+    constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
+        return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in)));
+    }
+};
+
 // He uniform: U(−a, a), a = √(6 / fan_in) (the same variance as he_normal).
-struct he_uniform {
+struct he_uniform : zero_bias {
     template <class T>
     constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t) const noexcept {
         const T a = math::sqrt(T(6) / static_cast<T>(fan_in));
         return gen.uniform<T>(-a, a);
     }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
 };
 
 // Xavier / Glorot (Glorot & Bengio 2010), for tanh and sigmoid layers:
 // std = √(2 / (fan_in + fan_out)).
-struct xavier_normal {
+struct xavier_normal : zero_bias {
     template <class T>
     constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
         return gen.normal<T>(T(0), math::sqrt(T(2) / static_cast<T>(fan_in + fan_out)));
     }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
 };
 
 // Xavier uniform: U(−a, a), a = √(6 / (fan_in + fan_out)).
-struct xavier_uniform {
+struct xavier_uniform : zero_bias {
     template <class T>
     constexpr T weight(splitmix64& gen, std::size_t fan_in, std::size_t fan_out) const noexcept {
         const T a = math::sqrt(T(6) / static_cast<T>(fan_in + fan_out));
         return gen.uniform<T>(-a, a);
     }
-    template <class T>
-    constexpr T bias(splitmix64&, std::size_t, std::size_t) const noexcept { return T(0); }
 };
 
 // Every weight `weight`, every bias `bias` (draws nothing).
@@ -106,22 +104,25 @@ struct zeros : constant {};
 
 } // namespace init
 
-// Draws every parameter, layer by layer; within a dense layer the weights in
-// storage order (row-major [inputs][outputs]), then the biases. An initialiser
-// provides weight<T>(gen, fan_in, fan_out) and bias<T>(gen, fan_in, fan_out).
+// Draws every parameter, layer by layer; within a layer its weights in
+// storage order (a dense layer's row-major [inputs][outputs]), then its
+// biases, with the layer's fan_in and fan_out (ctnn::layer_traits).
 template <class Net, class Initialiser>
 constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& gen) noexcept {
     static_assert(is_network_v<Net>, "ctnn::initialise: the first argument must be a ctnn::network");
     using T = typename Net::scalar;
-    boost::hana::for_each(Net::layers, [&](auto layer) {
-        using L = decltype(layer);
-        if constexpr (L::parameter_count > 0) {
-            for (std::size_t k = 0; k < L::weight_count; ++k)
-                net.parameters[L::parameter_offset + k] = initialiser.template weight<T>(gen, L::inputs, L::outputs);
-            for (std::size_t k = L::weight_count; k < L::parameter_count; ++k)
-                net.parameters[L::parameter_offset + k] = initialiser.template bias<T>(gen, L::inputs, L::outputs);
-        }
-    });
+    static_assert(detail::check_initialiser<Initialiser, T>::value);
+    boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
+                          [&](auto i) {
+                              constexpr std::size_t l = decltype(i)::value;
+                              using L = typename Net::template layer_type<l>;
+                              using traits = layer_traits<L>;
+                              T* p = net.parameters.data() + Net::parameter_offsets[l];
+                              for (std::size_t k = 0; k < L::parameter_count; ++k)
+                                  p[k] = k < traits::weight_count
+                                             ? initialiser.template weight<T>(gen, traits::fan_in, traits::fan_out)
+                                             : initialiser.template bias<T>(gen, traits::fan_in, traits::fan_out);
+                          });
 }
 
 // A network initialised from a seed.

@@ -4,13 +4,17 @@
 //   static_assert(net_t::parameter_count == 41);
 //
 // The network owns every parameter in one std::array (layer by layer; for a
-// dense layer its weights row-major [inputs][outputs], then its biases). The
-// layer list is a boost::hana::tuple of bound layer types; forward and
-// backward walk it with Hana.
+// dense layer its weights row-major [inputs][outputs], then its biases) and
+// hands each layer its own slice. The layer list is a boost::hana::tuple of
+// bound layer types; forward and backward walk it with Hana. A forward pass
+// can keep its trace (the input and every layer's output), which backward
+// needs; ctnn::output_of(trace) is the network's output.
 #pragma once
 
-#include <ctnn/detail/diagnostic.hpp>
+#include <ctnn/concepts.hpp>
+#include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/layers.hpp>
+#include <ctnn/core/size.hpp>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/fold_left.hpp>
@@ -19,7 +23,6 @@
 #include <boost/hana/integral_constant.hpp>
 #include <boost/hana/range.hpp>
 #include <boost/hana/tuple.hpp>
-#include <boost/hana/unpack.hpp>
 
 #include <array>
 #include <cstddef>
@@ -44,25 +47,27 @@ struct check_not_empty {
     static constexpr bool value = true;
 };
 
+template <class Spec>
+inline constexpr bool sets_width = requires { std::size_t{Spec::inputs}; };
+
 template <class First>
 struct check_first_layer_has_sizes {
-    static_assert(First::sets_width,
+    static_assert(sets_width<First>,
                   "ctnn::network<Scalar, Layers...>: the first layer must have sizes (e.g. ctnn::dense<2, 10>); "
                   "an activation takes its width from the layer before it and there is none");
     static constexpr bool value = true;
 };
 
-template <class... Ts>
-struct type_list {};
-
-// Binds each specification to its concrete layer, threading width and offset.
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class Bound, class... Specs>
-struct bind_layers;
-
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>> {
-    using type = type_list<Bound...>;
-    static constexpr std::size_t parameter_count = Offset;
+// Raised when a layer's declared input size differs from the output size of
+// the layer before it; the sizes reach the error as words
+// (ctnn/core/size.hpp): "previous_layer_outputs<10>::value ==
+// layer_inputs<5>::value", under the layer's index.
+template <class LayerIndex, class PreviousLayerOutputs, class LayerInputs>
+struct check_layer_inputs_match_previous_outputs {
+    static_assert(PreviousLayerOutputs::value == LayerInputs::value,
+                  "ctnn::network: a layer (e.g. dense<Inputs, Outputs>) must take as many inputs as the layer "
+                  "before it gives");
+    static constexpr bool value = true;
 };
 
 template <std::size_t Index>
@@ -71,23 +76,43 @@ struct check_input_comes_first {
     static constexpr bool value = true;
 };
 
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound, std::size_t N,
-          class... Rest>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>, input<N>, Rest...> {
-    static_assert(check_input_comes_first<sizeof...(Bound)>::value);
-    using next = bind_layers<T, N, Offset, Index, type_list<Bound...>, Rest...>;
-    using type = typename next::type;
-    static constexpr std::size_t parameter_count = next::parameter_count;
+template <class... Ts>
+struct type_list {};
+
+// Binds each specification to its layer for scalar T, threading the width.
+template <class T, std::size_t Width, class Bound, class Specs, class... Rest>
+struct bind_layers {
+    using layers = Bound;
+    using specs = Specs;
 };
 
-template <class T, std::size_t Width, std::size_t Offset, std::size_t Index, class... Bound, class Spec,
-          class... Rest>
-struct bind_layers<T, Width, Offset, Index, type_list<Bound...>, Spec, Rest...> {
-    using layer = typename Spec::template bind<T, Width, Offset, Index>::type;
-    using next = bind_layers<T, layer::outputs, Offset + layer::parameter_count, Index + 1,
-                             type_list<Bound..., layer>, Rest...>;
-    using type = typename next::type;
-    static constexpr std::size_t parameter_count = next::parameter_count;
+template <class T, std::size_t Width, class... Bound, class... Specs, std::size_t N, class... Rest>
+struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, input<N>, Rest...>
+    : bind_layers<T, N, type_list<Bound...>, type_list<Specs...>, Rest...> {
+    static_assert(check_input_comes_first<sizeof...(Bound)>::value);
+};
+
+// A specification that does not bind (or binds to something that is not a
+// layer) stops here with its check's message, not in the code that uses it.
+template <class T, std::size_t Width, class Spec>
+constexpr auto bind_one() {
+    if constexpr (!check_layer_specification<Spec>::value) {
+        return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+    } else {
+        using L = typename Spec::template bind<T, Width>;
+        if constexpr (!check_layer<L>::value) return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+        else return static_cast<L*>(nullptr);
+    }
+}
+
+template <class T, std::size_t Width, class... Bound, class... Specs, class Spec, class... Rest>
+struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
+    : bind_layers<T, std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::outputs,
+                  type_list<Bound..., std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>>,
+                  type_list<Specs..., Spec>, Rest...> {
+    static_assert(check_layer_inputs_match_previous_outputs<
+                  size::layer_index<sizeof...(Bound)>, size::previous_layer_outputs<Width>,
+                  size::layer_inputs<std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::inputs>>::value);
 };
 
 template <class First, class... Rest>
@@ -101,42 +126,44 @@ constexpr bool first_layer_has_sizes() {
     else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
 }
 
-// The network's input width; 0 for an empty list (reported by check_not_empty).
+// The network's input width; 1 for an empty list or a first layer without
+// sizes (both reported above; 1 keeps the rest well-formed).
 template <class... Specs>
 constexpr std::size_t first_input_width() {
     if constexpr (sizeof...(Specs) == 0) {
-        return 0;
+        return 1;
     } else {
         using First = typename first_of<Specs...>::type;
-        if constexpr (First::sets_width) return First::inputs;
-        else return 1; // reported by check_first_layer_has_sizes; 1 keeps the rest well-formed
+        if constexpr (sets_width<First>) return First::inputs;
+        else return 1;
     }
 }
 
-template <class... Specs>
-struct check_has_layers {
-    static_assert(sizeof...(Specs) > 0,
+template <class List>
+struct check_has_layers;
+template <class... Layers>
+struct check_has_layers<type_list<Layers...>> {
+    static_assert(sizeof...(Layers) > 0,
                   "ctnn::network: ctnn::input<N> alone is not a network; add at least one layer after it");
     static constexpr bool value = true;
 };
 
 template <class List>
-struct check_has_layers_list;
+struct layer_table;
 template <class... Layers>
-struct check_has_layers_list<type_list<Layers...>> : check_has_layers<Layers...> {};
-
-template <class... Layers>
-struct layer_traits;
-
-template <class... Layers>
-struct layer_traits<type_list<Layers...>> {
+struct layer_table<type_list<Layers...>> {
     using tuple = boost::hana::tuple<Layers...>;
     static constexpr std::size_t count = sizeof...(Layers);
-    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> outputs{0, Layers::outputs...};
-    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> parameter_offsets{Layers::parameter_offset...,
-                                                                                      0};
+    static constexpr std::size_t parameter_count = (std::size_t{0} + ... + Layers::parameter_count);
+    // Where each layer's parameters start; a last entry equal to
+    // parameter_count closes the table.
+    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> parameter_offsets = [] {
+        std::array<std::size_t, sizeof...(Layers) + 1> offsets{};
+        const std::size_t counts[] = {Layers::parameter_count..., 0};
+        for (std::size_t k = 0; k < sizeof...(Layers); ++k) offsets[k + 1] = offsets[k] + counts[k];
+        return offsets;
+    }();
 };
-
 
 template <class NetworkInputs, class GivenInputs>
 struct check_input_size_matches_network {
@@ -166,20 +193,52 @@ struct check_same_scalar {
     static constexpr bool value = true;
 };
 
-// Everything a network computes on its way forward: the input, then the output
-// of each layer, each in its own std::array (on the stack; no heap).
+// The trace of a forward pass: the input, then the output of each layer, each
+// in its own std::array (on the stack; no heap).
 template <class T, class LayerList>
-struct activations_of;
-
+struct trace_of;
 template <class T>
-struct activations_of<T, type_list<>> {
+struct trace_of<T, type_list<>> {
     using type = boost::hana::tuple<>;
 };
-
 template <class T, class First, class... Rest>
-struct activations_of<T, type_list<First, Rest...>> {
+struct trace_of<T, type_list<First, Rest...>> {
     using type = boost::hana::tuple<std::array<T, First::inputs>, std::array<T, First::outputs>,
                                     std::array<T, Rest::outputs>...>;
+};
+
+// A sink that adds the gradient into an array shaped like the parameters.
+template <class T>
+struct gradient_accumulator {
+    T* g;
+    constexpr void operator()(std::size_t k, T v) noexcept { g[k] += v; }
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        T* gk = g + k;
+        for (std::size_t j = 0; j < n; ++j) gk[j] += a * v[j];
+    }
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        T* gk = g + k;
+        for (std::size_t j = 0; j < n; ++j) gk[j] += v[j];
+    }
+};
+
+// A layer's view of the network's sink: its parameter k is the network's
+// Offset + k.
+template <class Sink, std::size_t Offset>
+struct offset_sink {
+    Sink& sink;
+    template <class T>
+    constexpr void operator()(std::size_t k, T v) noexcept {
+        sink(Offset + k, v);
+    }
+    template <class T>
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        sink.row(Offset + k, a, v, n);
+    }
+    template <class T>
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        sink.row(Offset + k, v, n);
+    }
 };
 
 } // namespace detail
@@ -190,27 +249,31 @@ class network {
     static_assert(detail::check_not_empty<Layers...>::value);
     static_assert(detail::first_layer_has_sizes<Layers...>());
 
-    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), 0, 0, detail::type_list<>,
-                                       Layers...>;
-    using bound_list = typename binder::type;
-    using traits = detail::layer_traits<bound_list>;
+    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), detail::type_list<>,
+                                       detail::type_list<>, Layers...>;
+    using bound_list = typename binder::layers;
+    using table = detail::layer_table<bound_list>;
     static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
-                                     detail::check_has_layers_list<bound_list>>::value);
+                                     detail::check_has_layers<bound_list>>::value);
 
 public:
     using scalar = Scalar;
-    // The concrete layers, in order; hana::at_c<I>(layers) is layer I.
-    static constexpr typename traits::tuple layers{};
-    static constexpr std::size_t layer_count = traits::count;
+    // The bound layers, in order; hana::at_c<I>(layers) is layer I.
+    static constexpr typename table::tuple layers{};
+    // The specifications as written (ctnn::input<N> left out), for generic
+    // code that spells the network (ctnn/io).
+    using specifications = typename binder::specs;
+    static constexpr std::size_t layer_count = table::count;
     static constexpr std::size_t input_size = detail::first_input_width<Layers...>();
-    static constexpr std::size_t output_size = traits::outputs[layer_count];
-    static constexpr std::size_t parameter_count = binder::parameter_count;
-    // Where each layer's parameters start in `parameters` (a last entry
-    // equal to parameter_count closes the table).
-    static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = [] {
-        auto offsets = traits::parameter_offsets;
-        offsets[layer_count] = parameter_count;
-        return offsets;
+    static constexpr std::size_t parameter_count = table::parameter_count;
+    static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = table::parameter_offsets;
+
+    template <std::size_t I>
+    using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(layers))>;
+
+    static constexpr std::size_t output_size = [] {
+        if constexpr (layer_count == 0) return input_size; // reported by check_has_layers
+        else return layer_type<layer_count - 1>::outputs;
     }();
 
     using input_type = std::array<Scalar, input_size>;
@@ -218,7 +281,7 @@ public:
     using parameter_array = std::array<Scalar, parameter_count>;
     // The gradient mirrors the parameters: same layout, same size.
     using gradient_type = parameter_array;
-    using activations_type = typename detail::activations_of<Scalar, bound_list>::type;
+    using trace_type = typename detail::trace_of<Scalar, bound_list>::type;
 
     // The same network over another scalar type (a float network is
     // gradient-checked as a double one).
@@ -227,18 +290,18 @@ public:
 
     parameter_array parameters{};
 
-    template <std::size_t I>
-    using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(layers))>;
-
-    // y = f(x), no intermediate values kept.
+    // y = f(x), no trace kept.
     constexpr output_type forward(const input_type& x) const noexcept {
         const Scalar* p = parameters.data();
-        return boost::hana::fold_left(layers, x, [p](const auto& in, auto layer) {
-            using L = decltype(layer);
-            std::array<Scalar, L::outputs> out;
-            L::forward(p, in, out);
-            return out;
-        });
+        return boost::hana::fold_left(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+            [p](const auto& in, auto i) {
+                constexpr std::size_t k = decltype(i)::value;
+                using L = layer_type<k>;
+                std::array<Scalar, L::outputs> out;
+                L::forward(p + parameter_offsets[k], in, out);
+                return out;
+            });
     }
 
     // An input of another size or scalar type: a readable error, not a list
@@ -250,27 +313,27 @@ public:
         return {};
     }
 
-    // Forward pass that keeps every layer's output for backward.
-    constexpr void forward(const input_type& x, activations_type& trace) const noexcept {
+    // Forward pass that keeps its trace for backward.
+    constexpr void forward(const input_type& x, trace_type& trace) const noexcept {
         const Scalar* p = parameters.data();
         boost::hana::at_c<0>(trace) = x;
         boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
                               [&](auto i) {
                                   constexpr std::size_t k = decltype(i)::value;
-                                  layer_type<k>::forward(p, boost::hana::at_c<k>(trace),
+                                  layer_type<k>::forward(p + parameter_offsets[k], boost::hana::at_c<k>(trace),
                                                          boost::hana::at_c<k + 1>(trace));
                               });
     }
 
-    constexpr activations_type forward_trace(const input_type& x) const noexcept {
-        activations_type trace{};
+    constexpr trace_type forward_trace(const input_type& x) const noexcept {
+        trace_type trace{};
         forward(x, trace);
         return trace;
     }
 
     template <class X, std::size_t N>
         requires(!std::is_same_v<std::array<X, N>, input_type>)
-    constexpr activations_type forward_trace(const std::array<X, N>&) const noexcept {
+    constexpr trace_type forward_trace(const std::array<X, N>&) const noexcept {
         static_assert(detail::check_same_scalar<Scalar, X>::value && detail::check_input_size<input_size, N>::value);
         return {};
     }
@@ -278,55 +341,40 @@ public:
     // Backpropagation: adds dE/dparameters to `gradient` (so gradients of
     // several samples accumulate), given the trace of a forward pass and
     // dE/dy at the output. Returns dE/dx at the input.
-    constexpr input_type backward(const activations_type& trace, const output_type& output_gradient,
+    constexpr input_type backward(const trace_type& trace, const output_type& output_gradient,
                                   gradient_type& gradient) const noexcept {
-        return backward_impl<true>(trace, output_gradient, gradient);
+        detail::gradient_accumulator<Scalar> sink{gradient.data()};
+        return backward_into<true>(trace, output_gradient, sink);
     }
 
     // As above, without computing dE/dx for the first layer (training needs no
     // input gradient; this saves a third of the first layer's work).
-    constexpr void accumulate_gradient(const activations_type& trace, const output_type& output_gradient,
+    constexpr void accumulate_gradient(const trace_type& trace, const output_type& output_gradient,
                                        gradient_type& gradient) const noexcept {
-        backward_impl<false>(trace, output_gradient, gradient);
+        detail::gradient_accumulator<Scalar> sink{gradient.data()};
+        backward_into<false>(trace, output_gradient, sink);
     }
 
-    // Backward with plain SGD applied as it goes (see dense_layer::backward_sgd):
-    // one training step on one sample without a gradient array.
-    constexpr void backward_sgd(const activations_type& trace, const output_type& output_gradient,
-                                Scalar learning_rate) noexcept {
-        Scalar* p = parameters.data();
-        boost::hana::fold_right(
-            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
-            [&](auto i, const auto& dy) {
-                constexpr std::size_t k = decltype(i)::value;
-                using L = layer_type<k>;
-                std::array<Scalar, L::inputs> dx;
-                if constexpr (L::parameter_count == 0) {
-                    L::template backward<k != 0>(p, p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace),
-                                                 dy, dx);
-                } else {
-                    L::template backward_sgd<k != 0>(p, learning_rate, boost::hana::at_c<k>(trace),
-                                                     boost::hana::at_c<k + 1>(trace), dy, dx);
-                }
-                if constexpr (k == 0) dx = {};
-                return dx;
-            });
-    }
-
-private:
-    template <bool InputGradient>
-    constexpr input_type backward_impl(const activations_type& trace, const output_type& output_gradient,
-                                       gradient_type& gradient) const noexcept {
+    // The one backward pass: each layer, last to first, delivers its
+    // parameters' gradient to `sink` (ctnn::gradient_sink; network-wide
+    // indices) and passes dE/dx on. Returns dE/dx at the input if
+    // InputGradient, else zeros. A sink may update the parameters as they are
+    // delivered (ctnn::train_step's fused step): the layers' contract
+    // guarantees no parameter is read after its gradient is delivered.
+    template <bool InputGradient, class Sink>
+    constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
+                                       Sink& sink) const noexcept {
         const Scalar* p = parameters.data();
-        Scalar* g = gradient.data();
         return boost::hana::fold_right(
             boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
             [&](auto i, const auto& dy) {
                 constexpr std::size_t k = decltype(i)::value;
                 using L = layer_type<k>;
                 std::array<Scalar, L::inputs> dx;
-                L::template backward<InputGradient || k != 0>(p, g, boost::hana::at_c<k>(trace),
-                                                             boost::hana::at_c<k + 1>(trace), dy, dx);
+                detail::offset_sink<Sink, parameter_offsets[k]> layer_sink{sink};
+                L::template backward<InputGradient || k != 0>(p + parameter_offsets[k], layer_sink,
+                                                              boost::hana::at_c<k>(trace),
+                                                              boost::hana::at_c<k + 1>(trace), dy, dx);
                 if constexpr (!InputGradient && k == 0) dx = {};
                 return dx;
             });
@@ -339,6 +387,12 @@ template <class S, class... L>
 struct is_network<network<S, L...>> : std::true_type {};
 template <class T>
 inline constexpr bool is_network_v = is_network<std::remove_cvref_t<T>>::value;
+
+// The network's output in a trace: its last entry.
+template <class... Arrays>
+constexpr const auto& output_of(const boost::hana::tuple<Arrays...>& trace) noexcept {
+    return boost::hana::at_c<sizeof...(Arrays) - 1>(trace);
+}
 
 // The same parameters in another scalar type.
 template <class Other, class S, class... L>

@@ -1,4 +1,4 @@
-// ctnn/grad/backprop.hpp - loss, backpropagation and numerical differentiation.
+// ctnn/grad/backprop.hpp - a sample's loss, and its gradient by backpropagation.
 #pragma once
 
 #include <ctnn/grad/loss.hpp>
@@ -15,6 +15,9 @@ namespace detail {
 template <class Net, class X, std::size_t NX, class D, std::size_t ND>
 constexpr bool check_sample() {
     static_assert(is_network_v<Net>, "ctnn: the first argument must be a ctnn::network");
+    static_assert(std::is_floating_point_v<D>,
+                  "ctnn: targets must be arrays of the network's scalar type; for class labels (integers) make "
+                  "one-hot rows with ctnn::one_hot<Classes>(labels)");
     static_assert(check_same_scalar<typename Net::scalar, X>::value && check_same_scalar<typename Net::scalar, D>::value);
     static_assert(check_input_size<Net::input_size, NX>::value && check_target_size<Net::output_size, ND>::value);
     return true;
@@ -26,7 +29,7 @@ constexpr bool check_sample() {
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar loss_value(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
     return Loss::value(net.forward(x), d);
 }
 
@@ -56,7 +59,7 @@ constexpr typename Net::scalar forward_then_backward(const Net& net, const typen
                                                      const typename Net::output_type& d,
                                                      Backward&& backward) noexcept {
     const auto trace = net.forward_trace(x);
-    const auto& y = boost::hana::at_c<Net::layer_count>(trace);
+    const auto& y = output_of(trace);
     typename Net::output_type dy;
     Loss::gradient(y, d, dy);
     backward(trace, dy);
@@ -75,33 +78,6 @@ constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std
         net.accumulate_gradient(trace, dy, result.gradient);
     });
     return result;
-}
-
-// Central differences over every parameter, two full forward passes each:
-//   dE/dw ≈ (E(w + h) − E(w − h)) / ((w + h) − (w − h))
-// Dividing by the difference of the perturbed values actually stored (rather
-// than by 2h) removes the rounding of w ± h from the quotient. Each parameter
-// is restored exactly after it is perturbed (the study note's shallow copy let
-// its weights drift by −h per gradient; this does not).
-template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
-constexpr typename Net::gradient_type numerical_gradient(const Net& original, const Loss&, const std::array<X, NX>& x,
-                                                         const std::array<D, ND>& d,
-                                                         typename Net::scalar h) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
-    Net net = original; // perturbed in place, one parameter at a time
-    typename Net::gradient_type g{};
-    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
-        const auto w = net.parameters[k];
-        const auto up = w + h;
-        const auto down = w - h;
-        net.parameters[k] = up;
-        const auto e_up = Loss::value(net.forward(x), d);
-        net.parameters[k] = down;
-        const auto e_down = Loss::value(net.forward(x), d);
-        net.parameters[k] = w;
-        g[k] = (e_up - e_down) / (up - down);
-    }
-    return g;
 }
 
 } // namespace ctnn

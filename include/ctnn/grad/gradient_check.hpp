@@ -13,18 +13,21 @@
 //   relative to their size.
 // * A parameter passes when |backprop − numerical| ≤ absolute + relative·|numerical|
 //   (the numpy.allclose rule PyTorch's gradcheck also uses).
-// * Kinks (ReLU at 0): the function is piecewise smooth. For each perturbed
-//   evaluation ctnn compares, for every layer with a kink, which side of the
-//   kink each of its inputs lies on. If w + h or w − h moved any input across
-//   a kink, the difference quotient straddles it and means nothing: the step
-//   is divided by 10 and tried again (up to 4 times), and if it still straddles
-//   the parameter is skipped and counted in `kinks_skipped`, never failed.
+// * Kinks (ReLU at 0, a user's hard-tanh at ±1, MAE where y = d): the function
+//   is piecewise smooth. For each perturbed evaluation ctnn asks every layer
+//   with kinks (layer_traits<L>::same_piece) and the loss (Loss::same_piece,
+//   if it has one) whether its inputs still lie on the same smooth piece as
+//   without the perturbation. If w + h or w − h moved any across a kink, the
+//   difference quotient straddles it and means nothing: the step is divided by
+//   10 and tried again (up to 4 times), and if it still straddles the
+//   parameter is skipped and counted in `kinks_skipped`, never failed.
 // * Vacuous checks fail: a backprop gradient that is zero everywhere, a loss
 //   that did not change under any perturbation, or no parameter checked.
 // * Non-finite losses or gradients fail with `failure::non_finite`.
 #pragma once
 
 #include <ctnn/grad/backprop.hpp>
+#include <ctnn/grad/numerical.hpp>
 #include <ctnn/core/math.hpp>
 #include <ctnn/core/network.hpp>
 
@@ -104,49 +107,45 @@ struct gradient_check_report {
 
 namespace detail {
 
-// Whether every input of every layer with a kink lies on the same side of
-// its kink (0) in both traces.
-template <class Net>
-constexpr bool same_pieces(const typename Net::activations_type& a, const typename Net::activations_type& b) noexcept {
+// Whether every layer with kinks sees its inputs on the same pieces in both
+// traces, and the loss its outputs (for target d).
+template <class Net, class Loss, class D>
+constexpr bool same_pieces(const typename Net::trace_type& a, const typename Net::trace_type& b,
+                           const D& d) noexcept {
     bool same = true;
     boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
                           [&](auto i) {
                               constexpr std::size_t k = decltype(i)::value;
-                              if constexpr (Net::template layer_type<k>::has_kink) {
-                                  const auto& xa = boost::hana::at_c<k>(a);
-                                  const auto& xb = boost::hana::at_c<k>(b);
-                                  for (std::size_t j = 0; j < xa.size(); ++j)
-                                      if ((xa[j] > 0) != (xb[j] > 0)) same = false;
-                              }
+                              using traits = layer_traits<typename Net::template layer_type<k>>;
+                              if constexpr (traits::has_kinks)
+                                  if (same && !traits::same_piece(boost::hana::at_c<k>(a), boost::hana::at_c<k>(b)))
+                                      same = false;
                           });
+    if constexpr (requires { Loss::same_piece(output_of(a), output_of(b), d); })
+        if (same && !Loss::same_piece(output_of(a), output_of(b), d)) same = false;
     return same;
 }
 
-// Mean loss over the samples and, for kink detection, every trace.
+// Mean loss over the samples, keeping every trace (for kink detection).
 template <class Net, class Loss, class Xs, class Ds>
 constexpr typename Net::scalar traced_loss(const Net& net, const Xs& xs, const Ds& ds,
-                                           std::array<typename Net::activations_type, std::tuple_size_v<Xs>>& traces) noexcept {
+                                           std::array<typename Net::trace_type, std::tuple_size_v<Xs>>& traces) noexcept {
     using T = typename Net::scalar;
     constexpr std::size_t n = std::tuple_size_v<Xs>;
     T sum = T(0);
     for (std::size_t s = 0; s < n; ++s) {
         net.forward(xs[s], traces[s]);
-        sum += Loss::value(boost::hana::at_c<Net::layer_count>(traces[s]), ds[s]);
+        sum += Loss::value(output_of(traces[s]), ds[s]);
     }
     return sum / T(n);
 }
 
-template <class Net, std::size_t N>
-constexpr bool same_pieces_all(const std::array<typename Net::activations_type, N>& a,
-                               const std::array<typename Net::activations_type, N>& b) noexcept {
+template <class Net, class Loss, class Ds, std::size_t N>
+constexpr bool same_pieces_all(const std::array<typename Net::trace_type, N>& a,
+                               const std::array<typename Net::trace_type, N>& b, const Ds& ds) noexcept {
     for (std::size_t s = 0; s < N; ++s)
-        if (!same_pieces<Net>(a[s], b[s])) return false;
+        if (!same_pieces<Net, Loss>(a[s], b[s], ds[s])) return false;
     return true;
-}
-
-template <class T>
-constexpr bool finite(T x) noexcept {
-    return x == x && x - x == T(0);
 }
 
 template <class T>
@@ -205,6 +204,33 @@ struct error_tracker {
     }
 };
 
+enum class probe_outcome { compared, straddled, non_finite };
+
+// The one straddle-and-retry loop: central differences of E in coordinate u
+// with step h, h/10, ... (5 tries) until the perturbation crosses no kink
+// (straddles() false after the evaluations), then compares with `analytic`.
+// evaluate(side) computes E with u perturbed (side +1 or −1).
+template <class T, class Evaluate, class Straddles>
+constexpr probe_outcome probe(error_tracker<T>& track, std::size_t index, T analytic, T& u, T h,
+                              Evaluate&& evaluate, Straddles&& straddles) noexcept {
+    for (int attempt = 0; attempt < 5; ++attempt, h /= T(10)) {
+        const auto c = central_difference_at(u, h, evaluate);
+        if (!math::isfinite(c.up) || !math::isfinite(c.down)) return probe_outcome::non_finite;
+        if (!straddles()) {
+            track.loss_change(c.up, c.down);
+            track.compare(index, analytic, c.quotient);
+            return probe_outcome::compared;
+        }
+    }
+    ++track.r.kinks_skipped;
+    return probe_outcome::straddled;
+}
+
+template <class T>
+constexpr T step_for(T step, T u) noexcept {
+    return step * (magnitude(u) > T(1) ? magnitude(u) : T(1));
+}
+
 // The check itself, over N samples, in the network's own scalar type.
 template <class Net, class Loss, class Xs, class Ds>
 constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs, const Ds& ds,
@@ -219,7 +245,7 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
     for (std::size_t s = 0; s < n; ++s) {
         const auto trace = original.forward_trace(xs[s]);
         typename Net::output_type dy;
-        Loss::gradient(boost::hana::at_c<Net::layer_count>(trace), ds[s], dy);
+        Loss::gradient(output_of(trace), ds[s], dy);
         original.accumulate_gradient(trace, dy, analytic);
     }
     T norm2 = T(0);
@@ -227,33 +253,19 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
         analytic[k] /= T(n);
         norm2 += analytic[k] * analytic[k];
     }
-    if (!finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
 
     Net net = original;
-    std::array<typename Net::activations_type, n> base{}, up{}, down{};
-    if (!finite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
+    std::array<typename Net::trace_type, n> base{}, up{}, down{};
+    if (!math::isfinite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
 
     for (std::size_t k = 0; k < Net::parameter_count; ++k) {
-        const T w = net.parameters[k];
-        T h = tol.step * (magnitude(w) > T(1) ? magnitude(w) : T(1));
-        bool straddles = true;
-        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
-            const T wu = w + h;
-            const T wd = w - h;
-            net.parameters[k] = wu;
-            const T eu = traced_loss<Net, Loss>(net, xs, ds, up);
-            net.parameters[k] = wd;
-            const T ed = traced_loss<Net, Loss>(net, xs, ds, down);
-            net.parameters[k] = w;
-            if (!finite(eu) || !finite(ed)) return track.fail_non_finite();
-            straddles = !same_pieces_all<Net, n>(base, up) || !same_pieces_all<Net, n>(base, down);
-            if (!straddles) {
-                track.loss_change(eu, ed);
-                track.compare(k, analytic[k], (eu - ed) / (wu - wd));
-            }
-        }
-        if (straddles) ++r.kinks_skipped;
+        const auto outcome = probe(
+            track, k, analytic[k], net.parameters[k], step_for(tol.step, net.parameters[k]),
+            [&](int side) { return traced_loss<Net, Loss>(net, xs, ds, side > 0 ? up : down); },
+            [&] { return !same_pieces_all<Net, Loss>(base, up, ds) || !same_pieces_all<Net, Loss>(base, down, ds); });
+        if (outcome == probe_outcome::non_finite) return track.fail_non_finite();
     }
     for (std::size_t l = 0; l < Net::layer_count; ++l)
         if (Net::parameter_offsets[l] <= r.worst_index && r.worst_index < Net::parameter_offsets[l + 1])
@@ -310,18 +322,22 @@ constexpr gradient_check_report loss_gradient_check(const Loss&, const std::arra
     Loss::gradient(y, d, analytic);
     T norm2 = T(0);
     for (std::size_t i = 0; i < N; ++i) norm2 += analytic[i] * analytic[i];
-    if (!detail::finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
+    std::array<T, N> perturbed = y, up{}, down{};
     for (std::size_t i = 0; i < N; ++i) {
-        std::array<T, N> yu = y, yd = y;
-        const T h = tol.step * (detail::magnitude(y[i]) > T(1) ? detail::magnitude(y[i]) : T(1));
-        yu[i] = y[i] + h;
-        yd[i] = y[i] - h;
-        const T eu = Loss::value(yu, d);
-        const T ed = Loss::value(yd, d);
-        if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
-        track.loss_change(eu, ed);
-        track.compare(i, analytic[i], (eu - ed) / (yu[i] - yd[i]));
+        const auto outcome = detail::probe(
+            track, i, analytic[i], perturbed[i], detail::step_for(tol.step, y[i]),
+            [&](int side) {
+                (side > 0 ? up : down) = perturbed;
+                return Loss::value(perturbed, d);
+            },
+            [&] {
+                if constexpr (requires { Loss::same_piece(y, y, d); })
+                    return !Loss::same_piece(y, up, d) || !Loss::same_piece(y, down, d);
+                else return false;
+            });
+        if (outcome == detail::probe_outcome::non_finite) return track.fail_non_finite();
     }
     return track.finish();
 }
@@ -338,32 +354,25 @@ constexpr gradient_check_report input_gradient_check(const Net& net, const Loss&
     detail::error_tracker<T> track{r, tol};
     const auto base = net.forward_trace(x);
     typename Net::output_type dy;
-    Loss::gradient(boost::hana::at_c<Net::layer_count>(base), d, dy);
+    Loss::gradient(output_of(base), d, dy);
     typename Net::gradient_type unused{};
     const auto analytic = net.backward(base, dy, unused);
     T norm2 = T(0);
     for (std::size_t i = 0; i < NX; ++i) norm2 += analytic[i] * analytic[i];
-    if (!detail::finite(norm2)) return track.fail_non_finite();
+    if (!math::isfinite(norm2)) return track.fail_non_finite();
     track.gradient_norm(norm2);
+    auto perturbed = x;
+    typename Net::trace_type up{}, down{};
     for (std::size_t i = 0; i < NX; ++i) {
-        T h = tol.step * (detail::magnitude(x[i]) > T(1) ? detail::magnitude(x[i]) : T(1));
-        bool straddles = true;
-        for (int attempt = 0; attempt < 5 && straddles; ++attempt, h /= T(10)) {
-            auto xu = x, xd = x;
-            xu[i] = x[i] + h;
-            xd[i] = x[i] - h;
-            const auto tu = net.forward_trace(xu);
-            const auto td = net.forward_trace(xd);
-            const T eu = Loss::value(boost::hana::at_c<Net::layer_count>(tu), d);
-            const T ed = Loss::value(boost::hana::at_c<Net::layer_count>(td), d);
-            if (!detail::finite(eu) || !detail::finite(ed)) return track.fail_non_finite();
-            straddles = !detail::same_pieces<Net>(base, tu) || !detail::same_pieces<Net>(base, td);
-            if (!straddles) {
-                track.loss_change(eu, ed);
-                track.compare(i, analytic[i], (eu - ed) / (xu[i] - xd[i]));
-            }
-        }
-        if (straddles) ++r.kinks_skipped;
+        const auto outcome = detail::probe(
+            track, i, analytic[i], perturbed[i], detail::step_for(tol.step, x[i]),
+            [&](int side) {
+                auto& trace = side > 0 ? up : down;
+                net.forward(perturbed, trace);
+                return Loss::value(output_of(trace), d);
+            },
+            [&] { return !detail::same_pieces<Net, Loss>(base, up, d) || !detail::same_pieces<Net, Loss>(base, down, d); });
+        if (outcome == detail::probe_outcome::non_finite) return track.fail_non_finite();
     }
     return track.finish();
 }

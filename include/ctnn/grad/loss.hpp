@@ -120,6 +120,15 @@ struct softmax_cross_entropy {
 struct mae {
     static constexpr const char* name = "mae";
 
+    // The kink: gradient checks do not difference across y = d.
+    template <class T, std::size_t N>
+    static constexpr bool same_piece(const std::array<T, N>& a, const std::array<T, N>& b,
+                                     const std::array<T, N>& d) noexcept {
+        for (std::size_t i = 0; i < N; ++i)
+            if ((a[i] > d[i]) != (b[i] > d[i]) || (a[i] < d[i]) != (b[i] < d[i])) return false;
+        return true;
+    }
+
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& y, const std::array<T, N>& d) noexcept {
         T sum = T(0);
@@ -147,6 +156,18 @@ struct huber {
     static constexpr const char* name = "huber";
 
     template <class T> static constexpr T delta() noexcept { return T(Numerator) / T(Denominator); }
+
+    // E'' jumps where |y − d| = δ: gradient checks do not difference across it.
+    template <class T, std::size_t N>
+    static constexpr bool same_piece(const std::array<T, N>& a, const std::array<T, N>& b,
+                                     const std::array<T, N>& d) noexcept {
+        const T k = delta<T>();
+        for (std::size_t i = 0; i < N; ++i) {
+            const T ea = a[i] - d[i], eb = b[i] - d[i];
+            if ((ea > k) != (eb > k) || (ea < -k) != (eb < -k)) return false;
+        }
+        return true;
+    }
 
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& y, const std::array<T, N>& d) noexcept {

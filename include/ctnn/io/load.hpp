@@ -39,8 +39,10 @@ struct check_layer_index {
 
 template <class Layer>
 struct check_is_dense {
-    static_assert(Layer::parameter_count > 0,
-                  "ctnn::load_dense<LayerIndex>: the layer at LayerIndex has no parameters (is it an activation? "
+    static_assert(Layer::parameter_count > 0 &&
+                      layer_traits<Layer>::weight_count == layer_traits<Layer>::fan_in * layer_traits<Layer>::fan_out &&
+                      Layer::parameter_count == layer_traits<Layer>::weight_count + layer_traits<Layer>::fan_out,
+                  "ctnn::load_dense<LayerIndex>: the layer at LayerIndex has no weights [fan_in][fan_out] and fan_out biases (is it an activation? "
                   "count every entry of the network's layer list after ctnn::input, from 0)");
     static constexpr bool value = true;
 };
@@ -80,21 +82,38 @@ constexpr Net load_parameters(const std::array<U, N>& values) noexcept {
     return net;
 }
 
+namespace detail {
+
+// Layer LayerIndex's weights, W[i][j] = weights[i][j] (or weights[j][i] when
+// Transposed), and biases; each shape checked against the layer.
+template <bool Transposed, std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
+          std::size_t Biases>
+constexpr void load_weights(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
+                            const std::array<V, Biases>& biases) noexcept {
+    static_assert(is_network_v<Net>, "ctnn::load_dense: the first argument must be a ctnn::network");
+    static_assert(check_layer_index<LayerIndex, Net::layer_count>::value);
+    using L = typename Net::template layer_type<LayerIndex < Net::layer_count ? LayerIndex : 0>;
+    static_assert(check_is_dense<L>::value);
+    constexpr std::size_t in = Transposed ? Columns : Rows;
+    constexpr std::size_t out = Transposed ? Rows : Columns;
+    static_assert(check_dense_shape<layer_traits<L>::fan_in, layer_traits<L>::fan_out, in, out, Biases>::value);
+    using T = typename Net::scalar;
+    T* w = net.parameters.data() + Net::parameter_offsets[LayerIndex];
+    for (std::size_t i = 0; i < in; ++i)
+        for (std::size_t j = 0; j < out; ++j)
+            w[i * out + j] = static_cast<T>(Transposed ? weights[j][i] : weights[i][j]);
+    for (std::size_t j = 0; j < Biases; ++j) w[in * out + j] = static_cast<T>(biases[j]);
+}
+
+} // namespace detail
+
 // Layer LayerIndex (0-based in the layer list, ctnn::input not counted) from
 // weights[inputs][outputs] and biases[outputs].
 template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::size_t Columns, class V,
           std::size_t Biases>
 constexpr void load_dense(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
                           const std::array<V, Biases>& biases) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::load_dense: the first argument must be a ctnn::network");
-    static_assert(detail::check_layer_index<LayerIndex, Net::layer_count>::value);
-    using L = typename Net::template layer_type<LayerIndex>;
-    static_assert(detail::check_is_dense<L>::value);
-    static_assert(detail::check_dense_shape<L::inputs, L::outputs, Rows, Columns, Biases>::value);
-    using T = typename Net::scalar;
-    for (std::size_t i = 0; i < Rows; ++i)
-        for (std::size_t j = 0; j < Columns; ++j) net.parameters[L::weight_index(i, j)] = static_cast<T>(weights[i][j]);
-    for (std::size_t j = 0; j < Biases; ++j) net.parameters[L::bias_index(j)] = static_cast<T>(biases[j]);
+    detail::load_weights<false, LayerIndex>(net, weights, biases);
 }
 
 // As load_dense, from PyTorch's layout: weights[outputs][inputs] (nn.Linear
@@ -103,15 +122,7 @@ template <std::size_t LayerIndex, class Net, class U, std::size_t Rows, std::siz
           std::size_t Biases>
 constexpr void load_dense_transposed(Net& net, const std::array<std::array<U, Columns>, Rows>& weights,
                                      const std::array<V, Biases>& biases) noexcept {
-    static_assert(is_network_v<Net>, "ctnn::load_dense_transposed: the first argument must be a ctnn::network");
-    static_assert(detail::check_layer_index<LayerIndex, Net::layer_count>::value);
-    using L = typename Net::template layer_type<LayerIndex>;
-    static_assert(detail::check_is_dense<L>::value);
-    static_assert(detail::check_dense_shape<L::inputs, L::outputs, Columns, Rows, Biases>::value);
-    using T = typename Net::scalar;
-    for (std::size_t j = 0; j < Rows; ++j)
-        for (std::size_t i = 0; i < Columns; ++i) net.parameters[L::weight_index(i, j)] = static_cast<T>(weights[j][i]);
-    for (std::size_t j = 0; j < Biases; ++j) net.parameters[L::bias_index(j)] = static_cast<T>(biases[j]);
+    detail::load_weights<true, LayerIndex>(net, weights, biases);
 }
 
 } // namespace ctnn

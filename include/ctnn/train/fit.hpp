@@ -60,36 +60,14 @@ struct fit_history {
     constexpr T final_loss() const noexcept { return epochs == 0 ? T(0) : loss[epochs - 1]; }
 };
 
-struct no_callback {
-    template <class Report>
-    constexpr void operator()(const Report&) const noexcept {}
-};
-
 namespace detail {
 
 template <class T, std::size_t P>
 constexpr bool all_finite(const std::array<T, P>& a) noexcept {
     for (std::size_t k = 0; k < P; ++k)
-        if (!(a[k] - a[k] == T(0))) return false; // NaN and ±inf give NaN
+        if (!math::isfinite(a[k])) return false;
     return true;
 }
-
-template <class Optimiser, class Parameters>
-struct check_optimiser {
-    static_assert(requires(Optimiser& o, Parameters& p, const Parameters& g) {
-        o.learning_rate = 0.0;
-        o.update(p, g);
-    }, "ctnn::fit: the optimiser needs a `double learning_rate` member and update(parameters, gradient), "
-       "e.g. ctnn::sgd{0.1} or ctnn::adam_for<Network>{.learning_rate = 0.01}");
-    static constexpr bool value = true;
-};
-
-template <class Schedule>
-struct check_schedule {
-    static_assert(requires(const Schedule& s, std::size_t epoch) { double{s.factor(epoch)}; },
-                  "ctnn::fit: a schedule needs factor(epoch) -> double, e.g. ctnn::schedule::cosine{.epochs = 100}");
-    static constexpr bool value = true;
-};
 
 template <class Callback, class T>
 struct check_callback {

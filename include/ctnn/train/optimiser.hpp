@@ -3,9 +3,13 @@
 // An optimiser has a member `learning_rate` (a double, which a schedule may
 // change between steps) and
 //   update(std::array<T, P>& parameters, const std::array<T, P>& gradient)
-// Stateless ones (sgd) are plain structs; stateful ones (momentum_sgd, rmsprop,
-// adagrad, adam) are aggregates whose state is std::arrays sized for one
-// network's parameters, kept beside the network:
+// Every optimiser here is element-wise (ctnn::fused_optimiser): begin_step<T>()
+// advances its step count and returns the update of one parameter, which
+// update() applies to each, and which ctnn::train_step applies inside the
+// backward pass as each gradient is delivered (one pass over the weights, the
+// same bits). Stateless ones (sgd) are plain structs; stateful ones
+// (momentum_sgd, rmsprop, adagrad, adam) are aggregates whose state is
+// std::arrays sized for one network's parameters, kept beside the network:
 //
 //   using net_t = ctnn::network<double, ctnn::dense<4, 16>, ctnn::relu, ctnn::dense<16, 3>>;
 //   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
@@ -35,8 +39,29 @@ struct check_optimiser_state {
     static_assert(P == Optimiser::parameter_count,
                   "ctnn: this optimiser's state is sized for another number of parameters than it is given "
                   "(use ctnn::adam_for<Network> and the like to size it for a network)");
-    static constexpr bool value = true;
+    static constexpr bool value = std::is_same_v<T, typename Optimiser::scalar> && P == Optimiser::parameter_count;
 };
+
+// Whether a stateful optimiser's state fits P parameters of type T (if not,
+// check_optimiser_state has said so).
+template <class Optimiser, class T, std::size_t P>
+constexpr bool state_fits() noexcept {
+    if constexpr (requires { Optimiser::parameter_count; }) return check_optimiser_state<T, P, Optimiser>::value;
+    else return true;
+}
+
+// update(parameters, gradient) of an element-wise optimiser: one step, every
+// parameter. A stateful optimiser's state must fit the parameters.
+template <class Optimiser, class T, std::size_t P>
+constexpr void update_each(Optimiser& optimiser, std::array<T, P>& parameters,
+                           const std::array<T, P>& gradient) noexcept {
+    if constexpr (state_fits<Optimiser, T, P>()) {
+        const auto step = optimiser.template begin_step<T>();
+        T* w = parameters.data();
+        const T* g = gradient.data();
+        for (std::size_t k = 0; k < P; ++k) step(w[k], g[k], k);
+    }
+}
 
 } // namespace detail
 
@@ -45,17 +70,23 @@ struct sgd {
     double learning_rate = 0.01;
     double weight_decay = 0.0;
 
+    template <class T>
+    struct step_type {
+        T lr, wd;
+        bool decay;
+        constexpr void operator()(T& w, T g, std::size_t) const noexcept {
+            if (decay) w -= lr * (g + wd * w);
+            else w -= lr * g;
+        }
+    };
+    template <class T>
+    constexpr step_type<T> begin_step() const noexcept {
+        return {static_cast<T>(learning_rate), static_cast<T>(weight_decay), weight_decay != 0.0};
+    }
     template <class T, std::size_t P>
     constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) const noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        T* w = parameters.data();
-        const T* g = gradient.data();
-        if (weight_decay == 0.0) {
-            for (std::size_t k = 0; k < P; ++k) w[k] -= lr * g[k];
-        } else {
-            const T wd = static_cast<T>(weight_decay);
-            for (std::size_t k = 0; k < P; ++k) w[k] -= lr * (g[k] + wd * w[k]);
-        }
+        sgd copy = *this;
+        detail::update_each(copy, parameters, gradient);
     }
 };
 
@@ -73,25 +104,25 @@ struct momentum_sgd {
     double weight_decay = 0.0;
     std::array<T, P> velocity{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T mu = static_cast<T>(momentum);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* v = velocity.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
+    template <class U>
+    struct step_type {
+        U lr, mu, wd;
+        bool nesterov;
+        U* v;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
             v[k] = mu * v[k] + g;
-            w[k] -= lr * (nesterov ? g + mu * v[k] : v[k]);
+            w -= lr * (nesterov ? g + mu * v[k] : v[k]);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(momentum), static_cast<U>(weight_decay), nesterov,
+                velocity.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, momentum_sgd>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -107,25 +138,24 @@ struct adagrad {
     double weight_decay = 0.0;
     std::array<T, P> sum_of_squares{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* s = sum_of_squares.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
+    template <class U>
+    struct step_type {
+        U lr, eps, wd;
+        U* s;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
             s[k] += g * g;
-            w[k] -= lr * g / (math::sqrt(s[k]) + eps);
+            w -= lr * g / (math::sqrt(s[k]) + eps);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(epsilon), static_cast<U>(weight_decay),
+                sum_of_squares.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, adagrad>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -142,26 +172,24 @@ struct rmsprop {
     double weight_decay = 0.0;
     std::array<T, P> mean_square{};
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T lr = static_cast<T>(learning_rate);
-        const T a = static_cast<T>(alpha);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
-        T* w = parameters.data();
-        T* s = mean_square.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
-            s[k] = a * s[k] + (T(1) - a) * g * g;
-            w[k] -= lr * g / (math::sqrt(s[k]) + eps);
+    template <class U>
+    struct step_type {
+        U lr, a, eps, wd;
+        U* s;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
+            s[k] = a * s[k] + (U(1) - a) * g * g;
+            w -= lr * g / (math::sqrt(s[k]) + eps);
         }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        return {static_cast<U>(learning_rate), static_cast<U>(alpha), static_cast<U>(epsilon),
+                static_cast<U>(weight_decay), mean_square.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, rmsprop>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 
@@ -187,36 +215,33 @@ struct adam {
     T beta1_power = T(1); // β₁ᵗ
     T beta2_power = T(1); // β₂ᵗ
 
-    constexpr void update(std::array<T, P>& parameters, const std::array<T, P>& gradient) noexcept {
-        const T b1 = static_cast<T>(beta1);
-        const T b2 = static_cast<T>(beta2);
-        const T lr = static_cast<T>(learning_rate);
-        const T eps = static_cast<T>(epsilon);
-        const T wd = static_cast<T>(weight_decay);
+    template <class U>
+    struct step_type {
+        U b1, b2, lr, eps, wd, correction1, correction2;
+        U* m;
+        U* v;
+        constexpr void operator()(U& w, U g0, std::size_t k) const noexcept {
+            const U g = g0 + wd * w;
+            m[k] = b1 * m[k] + (U(1) - b1) * g;
+            v[k] = b2 * v[k] + (U(1) - b2) * g * g;
+            const U m_hat = m[k] / correction1;
+            const U v_hat = v[k] / correction2;
+            w -= lr * m_hat / (math::sqrt(v_hat) + eps);
+        }
+    };
+    template <class U>
+    constexpr step_type<U> begin_step() noexcept {
+        const U b1 = static_cast<U>(beta1);
+        const U b2 = static_cast<U>(beta2);
         ++steps;
         beta1_power *= b1;
         beta2_power *= b2;
-        const T correction1 = T(1) - beta1_power;
-        const T correction2 = T(1) - beta2_power;
-        T* w = parameters.data();
-        T* m = first_moment.data();
-        T* v = second_moment.data();
-        const T* gp = gradient.data();
-        for (std::size_t k = 0; k < P; ++k) {
-            const T g = gp[k] + wd * w[k];
-            m[k] = b1 * m[k] + (T(1) - b1) * g;
-            v[k] = b2 * v[k] + (T(1) - b2) * g * g;
-            const T m_hat = m[k] / correction1;
-            const T v_hat = v[k] / correction2;
-            w[k] -= lr * m_hat / (math::sqrt(v_hat) + eps);
-        }
+        return {b1, b2, static_cast<U>(learning_rate), static_cast<U>(epsilon), static_cast<U>(weight_decay),
+                U(1) - beta1_power, U(1) - beta2_power, first_moment.data(), second_moment.data()};
     }
-
     template <class U, std::size_t Q>
-    constexpr void update(std::array<U, Q>&, const std::array<U, Q>&) noexcept
-        requires(!std::is_same_v<U, T> || Q != P)
-    {
-        static_assert(detail::check_optimiser_state<U, Q, adam>::value);
+    constexpr void update(std::array<U, Q>& parameters, const std::array<U, Q>& gradient) noexcept {
+        detail::update_each(*this, parameters, gradient);
     }
 };
 

@@ -43,24 +43,54 @@ constexpr bool training_succeeded() noexcept {
     return Status == training_status::ok;
 }
 
-// Forward, backward, update. Returns the sample's loss before the update.
+namespace detail {
+
+// A gradient sink that applies an element-wise optimiser's step to each
+// parameter as its gradient is delivered: backward and update in one pass
+// over the weights. The delivered value is added to +0 as an accumulated
+// gradient is (0 + g), so the bits equal backprop-then-update even for −0.
+template <class T, class Step>
+struct update_sink {
+    T* p;
+    Step step;
+    constexpr void operator()(std::size_t k, T g) noexcept { step(p[k], g + T(0), k); }
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+        T* w = p + k;
+        for (std::size_t j = 0; j < n; ++j) step(w[j], a * v[j] + T(0), k + j);
+    }
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+        T* w = p + k;
+        for (std::size_t j = 0; j < n; ++j) step(w[j], v[j] + T(0), k + j);
+    }
+};
+
+} // namespace detail
+
+// Forward, backward, update. Returns the sample's loss before the update. An
+// element-wise optimiser (ctnn::fused_optimiser: every one ctnn ships) is
+// applied inside the backward pass, parameter by parameter, with the same
+// bits as backprop followed by optimiser.update.
 template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    if constexpr (std::is_same_v<Optimiser, sgd>) {
-        if (optimiser.weight_decay == 0.0) {
-            // Plain SGD on one sample: the same bits as the general path
-            // below (0 + g == g), in one pass over the weights.
-            static_assert(detail::check_sample<Net, X, NX, D, ND>());
-            const auto rate = static_cast<typename Net::scalar>(optimiser.learning_rate);
+    using T = typename Net::scalar;
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
+                  detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
+    if constexpr (fused_optimiser<Optimiser, T>) {
+        if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
+            detail::update_sink<T, decltype(optimiser.template begin_step<T>())> sink{
+                net.parameters.data(), optimiser.template begin_step<T>()};
             return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
-                net.backward_sgd(trace, dy, rate);
+                net.template backward_into<false>(trace, dy, sink);
             });
+        } else {
+            return T(0);
         }
+    } else {
+        auto result = backprop(net, loss, x, d);
+        optimiser.update(net.parameters, result.gradient);
+        return result.loss;
     }
-    auto result = backprop(net, loss, x, d);
-    optimiser.update(net.parameters, result.gradient);
-    return result.loss;
 }
 
 // The same step with the gradient from central differences (2P forward
@@ -100,27 +130,21 @@ struct training_run {
     splitmix64 draws{0};
     std::size_t steps_done = 0;
     training_status status = training_status::ok;
-    scalar last_loss = 0; // loss of the last sample, before its update
     // A loss above this stops the run with training_status::loss_diverged.
     scalar divergence_limit = default_divergence_limit<scalar>;
 };
 
-namespace detail {
-template <class T>
-constexpr bool finite_value(T x) noexcept {
-    return x == x && x - x == T(0);
-}
-struct no_step_callback {
-    template <class T>
-    constexpr void operator()(std::size_t, T) const noexcept {}
+// A callback that does nothing (train_random_samples' on_step, fit's callback).
+struct no_callback {
+    template <class... Arguments>
+    constexpr void operator()(const Arguments&...) const noexcept {}
 };
-} // namespace detail
 
 // `steps` SGD steps, each on one sample drawn uniformly with replacement
 // (draws.below(N)), as in the study note. on_step(step, loss) sees each
 // sample's loss before its update. Stops early, with a status, on divergence.
 template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
-          class Method, class OnStep = detail::no_step_callback>
+          class Method, class OnStep = no_callback>
 constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
                                                const std::array<std::array<X, NX>, N>& xs,
                                                const std::array<std::array<D, ND>, N>& ds, std::size_t steps,
@@ -137,10 +161,9 @@ constexpr training_status train_random_samples(training_run<Net, Optimiser>& run
         } else {
             value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
         }
-        run.last_loss = value;
         on_step(run.steps_done, value);
         ++run.steps_done;
-        if (!detail::finite_value(value)) run.status = training_status::loss_not_finite;
+        if (!math::isfinite(value)) run.status = training_status::loss_not_finite;
         else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
     }
     return run.status;
