@@ -3775,11 +3775,11 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
 //
 //   ctnn::accuracy(net, xs, ds)                 multi-class: argmax(y) == argmax(d)
 //   ctnn::binary_accuracy(net, xs, ds, 0.0)     one output: (y > threshold) == (d > 0.5); any floating threshold
+//   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
+//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
 //
 // Targets are rows (ctnn::one_hot, ctnn::binary_targets): passing integer
 // labels instead is a compile error that names one_hot.
-//   ctnn::confusion_matrix(net, xs, ds)         counts[true class][predicted class]
-//   ctnn::mean_loss(net, loss, xs, ds)          (ctnn/grad/backprop.hpp) the mean loss
 
 
 #include <array>
