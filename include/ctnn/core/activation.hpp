@@ -13,6 +13,7 @@
 #include <ctnn/concepts.hpp>
 #include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/math.hpp>
+#include <ctnn/core/shape.hpp>
 
 #include <array>
 #include <cstddef>
@@ -32,10 +33,11 @@ struct check_kinks_have_pieces {
 
 } // namespace detail
 
-template <class T, class F, std::size_t Width>
+template <class T, class F, std::size_t Width, class Shape = shape<Width>>
 struct activation_layer {
     using scalar = T;
     using function = F;
+    using output_shape = Shape; // element-wise: the shape passes through
     static constexpr std::size_t inputs = Width;
     static constexpr std::size_t outputs = Width;
     static constexpr std::size_t parameter_count = 0;
@@ -73,6 +75,8 @@ struct activation {
 
     template <class T, std::size_t PreviousOutputs>
     using bind = activation_layer<T, F, PreviousOutputs>;
+    template <class T, class Shape>
+    using bind_shape = activation_layer<T, F, Shape::size, Shape>;
 
     // Generated code spells the built-ins by their aliases (ctnn::relu,
     // ctnn::leaky_relu<1, 100>), a user's F as ctnn::activation<F> unless F

@@ -9,19 +9,22 @@
 
 #include <ctnn/core/activation.hpp>
 #include <ctnn/core/dense.hpp>
+#include <ctnn/core/shape.hpp>
 #include <ctnn/core/softmax.hpp>
 
 #include <cstddef>
 
 namespace ctnn {
 
-// input<N>: declares the network's input width when the first real layer has
-// none of its own (a network of one activation, for checking it on its own).
-// It is not a layer: it adds no computation and no parameters.
-template <std::size_t N>
+// input<N> (or input<Channels, Height, Width>, any shape): declares the
+// network's input when the first real layer does not (a network of one
+// activation, checked on its own; a convolution, which needs a shape). It is
+// not a layer: it adds no computation and no parameters.
+template <std::size_t N, std::size_t... More>
 struct input {
-    static_assert(N > 0, "ctnn::input<N>: a network needs at least one input");
-    static constexpr std::size_t inputs = N;
+    static_assert(N > 0 && ((More > 0) && ...), "ctnn::input<N>: a network needs at least one input");
+    using input_shape = shape<N, More...>;
+    static constexpr std::size_t inputs = input_shape::size;
 };
 
 } // namespace ctnn

@@ -14,6 +14,7 @@
 #include <ctnn/concepts.hpp>
 #include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/layers.hpp>
+#include <ctnn/core/shape.hpp>
 #include <ctnn/core/size.hpp>
 
 #include <boost/hana/at.hpp>
@@ -79,40 +80,50 @@ struct check_input_comes_first {
 template <class... Ts>
 struct type_list {};
 
-// Binds each specification to its layer for scalar T, threading the width.
-template <class T, std::size_t Width, class Bound, class Specs, class... Rest>
+// Binds each specification to its layer for scalar T, threading the shape
+// of the values between layers (ctnn/core/shape.hpp).
+template <class T, class Shape, class Bound, class Specs, class... Rest>
 struct bind_layers {
     using layers = Bound;
     using specs = Specs;
 };
 
-template <class T, std::size_t Width, class... Bound, class... Specs, std::size_t N, class... Rest>
-struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, input<N>, Rest...>
-    : bind_layers<T, N, type_list<Bound...>, type_list<Specs...>, Rest...> {
+template <class T, class Shape, class... Bound, class... Specs, std::size_t N, std::size_t... More, class... Rest>
+struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, input<N, More...>, Rest...>
+    : bind_layers<T, shape<N, More...>, type_list<Bound...>, type_list<Specs...>, Rest...> {
     static_assert(check_input_comes_first<sizeof...(Bound)>::value);
 };
 
 // A specification that does not bind (or binds to something that is not a
 // layer) stops here with its check's message, not in the code that uses it.
-template <class T, std::size_t Width, class Spec>
+// A specification binds to the shape before it (bind_shape<T, Shape>) if it
+// cares about shapes, else to its size (bind<T, Inputs>).
+template <class T, class Shape, class Spec>
 constexpr auto bind_one() {
-    if constexpr (!check_layer_specification<Spec>::value) {
-        return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+    using stand_in = activation_layer<T, functions::identity, Shape::size>*;
+    if constexpr (requires { typename Spec::template bind_shape<T, Shape>; }) {
+        using L = typename Spec::template bind_shape<T, Shape>;
+        if constexpr (!check_layer<L>::value) return stand_in{};
+        else return static_cast<L*>(nullptr);
+    } else if constexpr (!check_layer_specification<Spec>::value) {
+        return stand_in{};
     } else {
-        using L = typename Spec::template bind<T, Width>;
-        if constexpr (!check_layer<L>::value) return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+        using L = typename Spec::template bind<T, Shape::size>;
+        if constexpr (!check_layer<L>::value) return stand_in{};
         else return static_cast<L*>(nullptr);
     }
 }
 
-template <class T, std::size_t Width, class... Bound, class... Specs, class Spec, class... Rest>
-struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
-    : bind_layers<T, std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::outputs,
-                  type_list<Bound..., std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>>,
+template <class T, class Shape, class Spec>
+using bound_t = std::remove_pointer_t<decltype(bind_one<T, Shape, Spec>())>;
+
+template <class T, class Shape, class... Bound, class... Specs, class Spec, class... Rest>
+struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
+    : bind_layers<T, output_shape_t<bound_t<T, Shape, Spec>>, type_list<Bound..., bound_t<T, Shape, Spec>>,
                   type_list<Specs..., Spec>, Rest...> {
-    static_assert(check_layer_inputs_match_previous_outputs<
-                  size::layer_index<sizeof...(Bound)>, size::previous_layer_outputs<Width>,
-                  size::layer_inputs<std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::inputs>>::value);
+    static_assert(check_layer_inputs_match_previous_outputs<size::layer_index<sizeof...(Bound)>,
+                                                            size::previous_layer_outputs<Shape::size>,
+                                                            size::layer_inputs<bound_t<T, Shape, Spec>::inputs>>::value);
 };
 
 template <class First, class... Rest>
@@ -126,16 +137,17 @@ constexpr bool first_layer_has_sizes() {
     else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
 }
 
-// The network's input width; 1 for an empty list or a first layer without
-// sizes (both reported above; 1 keeps the rest well-formed).
+// The network's input shape; shape<1> for an empty list or a first layer
+// without sizes (both reported above; it keeps the rest well-formed).
 template <class... Specs>
-constexpr std::size_t first_input_width() {
+constexpr auto first_input_shape() {
     if constexpr (sizeof...(Specs) == 0) {
-        return 1;
+        return shape<1>{};
     } else {
         using First = typename first_of<Specs...>::type;
-        if constexpr (sets_width<First>) return First::inputs;
-        else return 1;
+        if constexpr (requires { typename First::input_shape; }) return typename First::input_shape{};
+        else if constexpr (sets_width<First>) return shape<First::inputs>{};
+        else return shape<1>{};
     }
 }
 
@@ -249,8 +261,8 @@ class network {
     static_assert(detail::check_not_empty<Layers...>::value);
     static_assert(detail::first_layer_has_sizes<Layers...>());
 
-    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), detail::type_list<>,
-                                       detail::type_list<>, Layers...>;
+    using binder = detail::bind_layers<Scalar, decltype(detail::first_input_shape<Layers...>()),
+                                       detail::type_list<>, detail::type_list<>, Layers...>;
     using bound_list = typename binder::layers;
     using table = detail::layer_table<bound_list>;
     static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
@@ -264,7 +276,8 @@ public:
     // code that spells the network (ctnn/io).
     using specifications = typename binder::specs;
     static constexpr std::size_t layer_count = table::count;
-    static constexpr std::size_t input_size = detail::first_input_width<Layers...>();
+    using input_shape = decltype(detail::first_input_shape<Layers...>());
+    static constexpr std::size_t input_size = input_shape::size;
     static constexpr std::size_t parameter_count = table::parameter_count;
     static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = table::parameter_offsets;
 

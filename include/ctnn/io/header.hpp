@@ -170,7 +170,10 @@ constexpr write_status write_header(const Net& net, Put& put, std::string_view n
     for_each_specification<Net>([&]<class Spec, std::size_t I>() {
         if (first && !detail::sets_width<Spec>) {
             put_string(put, ", ctnn::input<");
-            put_unsigned(put, Net::input_size);
+            for (std::size_t k = 0; k < Net::input_shape::rank; ++k) {
+                if (k != 0) put_string(put, ", ");
+                put_unsigned(put, Net::input_shape::dimensions[k]);
+            }
             put('>');
         }
         first = false;
