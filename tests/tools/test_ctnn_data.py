@@ -17,7 +17,8 @@ import sys
 ROOT = pathlib.Path(sys.argv[1])
 SCRATCH = pathlib.Path(sys.argv[2])
 CXX = sys.argv[3]
-BOOST = sys.argv[4:]
+# Default system folders stay out of -isystem: repeating /usr/include breaks #include_next <stdlib.h>.
+BOOST = [d for d in sys.argv[4:] if os.path.normpath(d) not in ("/usr/include", "/usr/local/include")]
 TOOL = [sys.executable, str(ROOT / "tools" / "ctnn-data")]
 MAKE = [sys.executable, str(ROOT / "examples" / "iris" / "make_data_header.py")]
 IRIS = ROOT / "tests" / "tools" / "data" / "iris.csv"
