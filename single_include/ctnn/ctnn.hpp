@@ -13,9 +13,11 @@
 //   <ctnn/core/layer_traits.hpp>
 //   <ctnn/core/layers.hpp>
 //   <ctnn/core/activation.hpp>
+//   <ctnn/core/shape.hpp>
 //   <ctnn/core/dense.hpp>
 //   <ctnn/core/size.hpp>
 //   <ctnn/core/softmax.hpp>
+//   <ctnn/core/recurrent.hpp>
 //   <ctnn/core/network.hpp>
 //   <ctnn/core/initialise.hpp>
 //   <ctnn/grad/loss.hpp>
@@ -940,6 +942,43 @@ constexpr void spell_layer(Put& put) {
 // from the layer before it. The built-in activations below are written the
 // same way; docs/extending.md shows a user's.
 
+// ---- begin <ctnn/core/shape.hpp> ----
+// ctnn/core/shape.hpp - the shape of the values between two layers.
+//
+// Values are always one flat std::array; a shape says how a layer that cares
+// (a convolution, a pooling layer) reads it: shape<Channels, Length> or
+// shape<Channels, Height, Width>, the last dimension varying fastest
+// (PyTorch's NCHW without the N). A dense layer sees only the size.
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+template <std::size_t... Dimensions>
+struct shape {
+    static_assert(sizeof...(Dimensions) > 0, "ctnn::shape<Dimensions...>: a shape needs at least one dimension");
+    static constexpr std::size_t rank = sizeof...(Dimensions);
+    static constexpr std::size_t size = (std::size_t{1} * ... * Dimensions);
+    static constexpr std::array<std::size_t, rank> dimensions{Dimensions...};
+};
+
+namespace detail {
+
+// A bound layer's output shape: its `output_shape` if it has one, else flat.
+template <class L>
+constexpr auto output_shape_of() {
+    if constexpr (requires { typename L::output_shape; }) return typename L::output_shape{};
+    else return shape<L::outputs>{};
+}
+
+} // namespace detail
+
+template <class L>
+using output_shape_t = decltype(detail::output_shape_of<L>());
+
+} // namespace ctnn
+// ---- end <ctnn/core/shape.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -959,10 +998,11 @@ struct check_kinks_have_pieces {
 
 } // namespace detail
 
-template <class T, class F, std::size_t Width>
+template <class T, class F, std::size_t Width, class Shape = shape<Width>>
 struct activation_layer {
     using scalar = T;
     using function = F;
+    using output_shape = Shape; // element-wise: the shape passes through
     static constexpr std::size_t inputs = Width;
     static constexpr std::size_t outputs = Width;
     static constexpr std::size_t parameter_count = 0;
@@ -1000,6 +1040,8 @@ struct activation {
 
     template <class T, std::size_t PreviousOutputs>
     using bind = activation_layer<T, F, PreviousOutputs>;
+    template <class T, class Shape>
+    using bind_shape = activation_layer<T, F, Shape::size, Shape>;
 
     // Generated code spells the built-ins by their aliases (ctnn::relu,
     // ctnn::leaky_relu<1, 100>), a user's F as ctnn::activation<F> unless F
@@ -1334,18 +1376,704 @@ struct softmax {
 
 } // namespace ctnn
 // ---- end <ctnn/core/softmax.hpp> ----
+// ---- begin <ctnn/core/recurrent.hpp> ----
+// ctnn/core/recurrent.hpp - recurrent layers over a window of steps, and
+// streaming them one sample at a time.
+//
+//   using net_t = ctnn::network<float, ctnn::input<64, 1>,        // 64 steps of 1 feature
+//                               ctnn::gru<16>,                    // -> shape<64, 16>
+//                               ctnn::each_step<ctnn::dense<16, 1>>>; // -> shape<64, 1>
+//   ctnn::stream s(net);            // hidden state 0
+//   float y = s.step(x);            // one sample in, one out (arrays for wider layers)
+//
+// A sequence is a shape<Steps, Features>, flat and step-major (step t's
+// features are x[t·Features ... t·Features + Features − 1]); declare it with
+// ctnn::input<Steps, Features>. The layers here:
+//
+//   gru<Hidden>, lstm<Hidden>   shape<Steps, Features> -> shape<Steps, Hidden>:
+//                               every step's hidden state, from a zero initial
+//                               state (a training window starts from rest)
+//   each_step<Layer>            any layer applied to every step with the same
+//                               parameters (a per-sample readout:
+//                               each_step<dense<Hidden, 1>>)
+//   last_step                   shape<Steps, Width> -> shape<Width>: the last
+//                               step only (sequence in, one answer out; any
+//                               layer may follow, e.g. a dense head)
+//
+// Element-wise activations work on a sequence as on any shape.
+//
+// Parameters are PyTorch's (torch.nn.GRU / torch.nn.LSTM, one layer,
+// batch_first irrelevant), in its order and layout, so exporting is a copy:
+//   weight_ih [Gates·Hidden][Features], weight_hh [Gates·Hidden][Hidden],
+//   bias_ih [Gates·Hidden], bias_hh [Gates·Hidden], each row-major;
+// gates in PyTorch's order, GRU (r, z, n), LSTM (i, f, g, o):
+//   GRU   r = σ(W_ir x + b_ir + W_hr h + b_hr)       LSTM  i = σ(W_ii x + b_ii + W_hi h + b_hi)
+//         z = σ(W_iz x + b_iz + W_hz h + b_hz)             f = σ(...), g = tanh(...), o = σ(...)
+//         n = tanh(W_in x + b_in + r·(W_hn h + b_hn))      c' = f·c + i·g
+//         h' = (1 − z)·n + z·h                             h' = o·tanh(c')
+// The first Gates·Hidden·(Features + Hidden) parameters are weights, the rest
+// biases; fan_in = Features + Hidden (the terms of one gate's sum), fan_out =
+// Hidden.
+//
+// Backward is backpropagation through time over the window: it runs the
+// window forward again keeping each step's gates (the trace holds only the
+// hidden states, and an LSTM's cell state is not among them), then walks the
+// steps backwards, summing each parameter's gradient in a local array, and
+// delivers every gradient once at the end, after the last read of a parameter.
+//
+// One implementation for the window and the stream: a layer's forward is a
+// loop over `step`, the very function ctnn::stream calls per sample, on the
+// same prepared weights (transposed, so each step's matrix-vector products
+// run along contiguous memory: the sums are the same, term by term and in the
+// same order, as over PyTorch's layout). A stream's outputs are therefore bit
+// for bit those of the windowed forward on the same sequence.
+
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+namespace size {
+
+template <std::size_t N>
+struct input_dimensions : std::integral_constant<std::size_t, N> {};
+template <std::size_t N>
+struct features_per_step : std::integral_constant<std::size_t, N> {};
+template <std::size_t N>
+struct hidden_size : std::integral_constant<std::size_t, N> {};
+
+} // namespace size
+
+namespace detail {
+
+// Raised when a sequence layer (named by Layer: ctnn::gru<16>, ...) follows a
+// value that is not a sequence shape<Steps, Features>.
+template <class Layer, class InputDimensions>
+struct check_input_is_a_sequence {
+    static_assert(InputDimensions::value == 2,
+                  "ctnn: a sequence layer (gru, lstm, each_step, last_step) needs a sequence as input, "
+                  "shape<Steps, Features>: declare the network's input as ctnn::input<Steps, Features>");
+    static constexpr bool value = true;
+};
+
+template <class Layer, class HiddenSize>
+struct check_hidden_size_not_zero {
+    static_assert(HiddenSize::value > 0, "ctnn::gru<Hidden> / ctnn::lstm<Hidden>: the hidden size must be at least 1");
+    static constexpr bool value = true;
+};
+
+template <class Layer, class FeaturesPerStep, class LayerInputs>
+struct check_each_step_layer_takes_one_step {
+    static_assert(FeaturesPerStep::value == LayerInputs::value,
+                  "ctnn::each_step<Layer>: the layer must take as many inputs as one step has features");
+    static constexpr bool value = true;
+};
+
+// Steps and features of a shape; a shape that is not a sequence is read as
+// one step (after its check has said so).
+template <class Shape>
+struct sequence_of {
+    static constexpr bool is_sequence = Shape::rank == 2;
+    static constexpr std::size_t steps = is_sequence ? Shape::dimensions[0] : 1;
+    static constexpr std::size_t features = Shape::size / steps;
+};
+
+// out[j] = b[j] + Σ_k v[k]·wt[k][j] for j < Rows, the k in order; wt is
+// row-major [n][Rows] (a transposed weight matrix), so the inner loop runs
+// along memory and vectorises, and each out[j] is summed exactly as
+// b[j] + W[j][0]·v[0] + W[j][1]·v[1] + ... would be over W [Rows][n].
+template <std::size_t Rows, class T>
+constexpr void affine_transposed(const T* b, const T* wt, const T* v, std::size_t n, T* out) noexcept {
+    for (std::size_t j = 0; j < Rows; ++j) out[j] = b[j];
+    for (std::size_t k = 0; k < n; ++k, wt += Rows) {
+        const T vk = v[k];
+        for (std::size_t j = 0; j < Rows; ++j) out[j] += vk * wt[j];
+    }
+}
+
+template <std::size_t N, class T>
+constexpr T dot(const T* a, const T* b) noexcept {
+    T acc = T(0);
+    for (std::size_t j = 0; j < N; ++j) acc += a[j] * b[j];
+    return acc;
+}
+
+// The GRU's arithmetic of one step, given the two affine maps of the step,
+// ih = b_ih + W_ih·x and hh = b_hh + W_hh·h (each r, z, n rows).
+template <class T, std::size_t H>
+struct gru_cell {
+    static constexpr std::size_t gates = 3;
+    static constexpr std::size_t state_size = H;     // h
+    static constexpr std::size_t saved_size = 4 * H; // r, z, n, W_hn·h + b_hn: what backward needs
+
+    static constexpr void step(const T* ih, const T* hh, const T* h, T* next, T* saved) noexcept {
+        T* r = saved;
+        T* z = r + H;
+        T* n = z + H;
+        T* hn = n + H;
+        for (std::size_t j = 0; j < H; ++j) r[j] = math::sigmoid(ih[j] + hh[j]);
+        for (std::size_t j = 0; j < H; ++j) z[j] = math::sigmoid(ih[H + j] + hh[H + j]);
+        for (std::size_t j = 0; j < H; ++j) {
+            hn[j] = hh[2 * H + j];
+            n[j] = math::tanh(ih[2 * H + j] + r[j] * hn[j]);
+        }
+        for (std::size_t j = 0; j < H; ++j) next[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
+    }
+
+    // Given dE/dh' (dnext), sets dE/d(ih) and dE/d(hh) (they differ only in
+    // the n rows, where r multiplies W_hn·h + b_hn) and the part of dE/dh
+    // that does not go through W_hh (through z·h).
+    static constexpr void backward(const T* saved, const T* h, const T* dnext, T* g_ih, T* g_hh, T* dh) noexcept {
+        const T* r = saved;
+        const T* z = r + H;
+        const T* n = z + H;
+        const T* hn = n + H;
+        for (std::size_t j = 0; j < H; ++j) {
+            const T d = dnext[j];
+            const T dn = d * (T(1) - z[j]) * (T(1) - n[j] * n[j]);
+            const T dz = d * (h[j] - n[j]) * z[j] * (T(1) - z[j]);
+            const T dr = dn * hn[j] * r[j] * (T(1) - r[j]);
+            g_ih[j] = g_hh[j] = dr;
+            g_ih[H + j] = g_hh[H + j] = dz;
+            g_ih[2 * H + j] = dn;
+            g_hh[2 * H + j] = dn * r[j];
+            dh[j] = d * z[j];
+        }
+    }
+};
+
+// The LSTM's arithmetic of one step; its state is h then c.
+template <class T, std::size_t H>
+struct lstm_cell {
+    static constexpr std::size_t gates = 4;
+    static constexpr std::size_t state_size = 2 * H; // h, c
+    static constexpr std::size_t saved_size = 5 * H; // i, f, g, o, tanh(c')
+
+    static constexpr void step(const T* ih, const T* hh, const T* state, T* next, T* saved) noexcept {
+        T* i = saved;
+        T* f = i + H;
+        T* g = f + H;
+        T* o = g + H;
+        T* tc = o + H;
+        for (std::size_t j = 0; j < H; ++j) {
+            i[j] = math::sigmoid(ih[j] + hh[j]);
+            f[j] = math::sigmoid(ih[H + j] + hh[H + j]);
+            g[j] = math::tanh(ih[2 * H + j] + hh[2 * H + j]);
+            o[j] = math::sigmoid(ih[3 * H + j] + hh[3 * H + j]);
+        }
+        for (std::size_t j = 0; j < H; ++j) {
+            const T c = f[j] * state[H + j] + i[j] * g[j];
+            tc[j] = math::tanh(c);
+            next[j] = o[j] * tc[j];
+            next[H + j] = c;
+        }
+    }
+
+    // dnext = (dE/dh', dE/dc'); sets dE/d(gates) in g_ih and g_hh (the same:
+    // both biases and both products enter each gate's sum alike) and
+    // (dE/dh, dE/dc) except what goes through W_hh.
+    static constexpr void backward(const T* saved, const T* state, const T* dnext, T* g_ih, T* g_hh,
+                                   T* dstate) noexcept {
+        const T* i = saved;
+        const T* f = i + H;
+        const T* g = f + H;
+        const T* o = g + H;
+        const T* tc = o + H;
+        for (std::size_t j = 0; j < H; ++j) {
+            const T dh = dnext[j];
+            const T dc = dnext[H + j] + dh * o[j] * (T(1) - tc[j] * tc[j]);
+            g_ih[j] = g_hh[j] = dc * g[j] * i[j] * (T(1) - i[j]);
+            g_ih[H + j] = g_hh[H + j] = dc * state[H + j] * f[j] * (T(1) - f[j]);
+            g_ih[2 * H + j] = g_hh[2 * H + j] = dc * i[j] * (T(1) - g[j] * g[j]);
+            g_ih[3 * H + j] = g_hh[3 * H + j] = dh * tc[j] * o[j] * (T(1) - o[j]);
+            dstate[j] = T(0);
+            dstate[H + j] = dc * f[j];
+        }
+    }
+};
+
+} // namespace detail
+
+// A recurrent layer over a window of Steps steps (gru<Hidden>, lstm<Hidden>
+// bind to this). Besides the layer contract it has what ctnn::stream uses:
+// prepare(p, q) (the parameters in the layout `step` reads), state_size and
+// step(q, state, x, y) (one step: x has Features values, y Hidden).
+template <class T, template <class, std::size_t> class Cell, std::size_t Steps, std::size_t Features,
+          std::size_t Hidden>
+struct recurrent_layer {
+    using cell = Cell<T, Hidden>;
+    using scalar = T;
+    using output_shape = shape<Steps, Hidden>;
+    static constexpr std::size_t steps = Steps;
+    static constexpr std::size_t features = Features;
+    static constexpr std::size_t hidden = Hidden;
+    static constexpr std::size_t gate_rows = cell::gates * Hidden;
+    static constexpr std::size_t inputs = Steps * Features;
+    static constexpr std::size_t outputs = Steps * Hidden;
+    static constexpr std::size_t weight_count = gate_rows * (Features + Hidden); // weight_ih, weight_hh
+    static constexpr std::size_t parameter_count = weight_count + 2 * gate_rows; // then bias_ih, bias_hh
+    static constexpr std::size_t fan_in = Features + Hidden;
+    static constexpr std::size_t fan_out = Hidden;
+    // Where PyTorch's four tensors start.
+    static constexpr std::size_t weight_ih = 0;
+    static constexpr std::size_t weight_hh = gate_rows * Features;
+    static constexpr std::size_t bias_ih = weight_count;
+    static constexpr std::size_t bias_hh = weight_count + gate_rows;
+
+    static constexpr std::size_t step_inputs = Features;
+    static constexpr std::size_t step_outputs = Hidden;
+    static constexpr std::size_t state_size = cell::state_size;
+
+    // q: weight_ih and weight_hh transposed ([Features][gate_rows],
+    // [Hidden][gate_rows]) at the same offsets, the biases as they are.
+    static constexpr void prepare(const T* p, T* q) noexcept {
+        for (std::size_t j = 0; j < gate_rows; ++j)
+            for (std::size_t i = 0; i < Features; ++i) q[weight_ih + i * gate_rows + j] = p[weight_ih + j * Features + i];
+        for (std::size_t j = 0; j < gate_rows; ++j)
+            for (std::size_t k = 0; k < Hidden; ++k) q[weight_hh + k * gate_rows + j] = p[weight_hh + j * Hidden + k];
+        for (std::size_t k = weight_count; k < parameter_count; ++k) q[k] = p[k];
+    }
+
+    // One step from state (h first) to the next, keeping what backward needs.
+    static constexpr void cell_step(const T* q, const T* x, const T* state, T* next, T* saved) noexcept {
+        std::array<T, gate_rows> ih, hh;
+        detail::affine_transposed<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
+        detail::affine_transposed<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        cell::step(ih.data(), hh.data(), state, next, saved);
+    }
+
+    // One step of the stream: state in place, y = the new h.
+    static constexpr void step(const T* q, T* state, const T* x, T* y) noexcept {
+        std::array<T, state_size> next;
+        std::array<T, cell::saved_size> saved;
+        cell_step(q, x, state, next.data(), saved.data());
+        for (std::size_t k = 0; k < state_size; ++k) state[k] = next[k];
+        for (std::size_t k = 0; k < Hidden; ++k) y[k] = next[k];
+    }
+
+    static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        std::array<T, parameter_count> q;
+        prepare(p, q.data());
+        std::array<T, state_size> state{};
+        for (std::size_t t = 0; t < Steps; ++t) step(q.data(), state.data(), x.data() + t * Features, y.data() + t * Hidden);
+    }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T* p, Sink& sink, const std::array<T, inputs>& x,
+                                   const std::array<T, outputs>&, const std::array<T, outputs>& dy,
+                                   std::array<T, inputs>& dx) noexcept {
+        constexpr std::size_t S = state_size;
+        constexpr std::size_t V = cell::saved_size;
+        std::array<T, parameter_count> q;
+        prepare(p, q.data());
+        // The window again, keeping every state (states[0] = 0) and the gates.
+        std::array<T, (Steps + 1) * S> states{};
+        std::array<T, Steps * V> saved;
+        for (std::size_t t = 0; t < Steps; ++t)
+            cell_step(q.data(), x.data() + t * Features, states.data() + t * S, states.data() + (t + 1) * S,
+                      saved.data() + t * V);
+
+        std::array<T, parameter_count> g{}; // in PyTorch's layout, delivered at the end
+        std::array<T, S> dstate{};          // dE/d(state after step t), from the steps after it
+        std::array<T, gate_rows> g_ih, g_hh;
+        std::array<T, S> dprev;
+        for (std::size_t t = Steps; t-- > 0;) {
+            for (std::size_t k = 0; k < Hidden; ++k) dstate[k] += dy[t * Hidden + k];
+            const T* h = states.data() + t * S; // state before step t; h first
+            const T* xt = x.data() + t * Features;
+            cell::backward(saved.data() + t * V, h, dstate.data(), g_ih.data(), g_hh.data(), dprev.data());
+            for (std::size_t j = 0; j < gate_rows; ++j) {
+                T* gw = g.data() + weight_ih + j * Features;
+                const T a = g_ih[j];
+                for (std::size_t i = 0; i < Features; ++i) gw[i] += a * xt[i];
+            }
+            for (std::size_t j = 0; j < gate_rows; ++j) {
+                T* gw = g.data() + weight_hh + j * Hidden;
+                const T a = g_hh[j];
+                for (std::size_t k = 0; k < Hidden; ++k) gw[k] += a * h[k];
+            }
+            for (std::size_t j = 0; j < gate_rows; ++j) {
+                g[bias_ih + j] += g_ih[j];
+                g[bias_hh + j] += g_hh[j];
+            }
+            if constexpr (NeedInputGradient)
+                for (std::size_t i = 0; i < Features; ++i)
+                    dx[t * Features + i] = detail::dot<gate_rows>(q.data() + weight_ih + i * gate_rows, g_ih.data());
+            for (std::size_t k = 0; k < Hidden; ++k)
+                dprev[k] += detail::dot<gate_rows>(q.data() + weight_hh + k * gate_rows, g_hh.data());
+            dstate = dprev;
+        }
+        sink.row(0, g.data(), parameter_count);
+    }
+};
+
+template <class T, std::size_t Steps, std::size_t Features, std::size_t Hidden>
+using gru_layer = recurrent_layer<T, detail::gru_cell, Steps, Features, Hidden>;
+template <class T, std::size_t Steps, std::size_t Features, std::size_t Hidden>
+using lstm_layer = recurrent_layer<T, detail::lstm_cell, Steps, Features, Hidden>;
+
+template <std::size_t Hidden>
+struct gru {
+    static_assert(detail::check_hidden_size_not_zero<gru, size::hidden_size<Hidden>>::value);
+    template <class T, class Shape>
+    using bind_shape =
+        std::enable_if_t<detail::check_input_is_a_sequence<gru, size::input_dimensions<Shape::rank>>::value,
+                         gru_layer<T, detail::sequence_of<Shape>::steps, detail::sequence_of<Shape>::features, Hidden>>;
+};
+
+template <std::size_t Hidden>
+struct lstm {
+    static_assert(detail::check_hidden_size_not_zero<lstm, size::hidden_size<Hidden>>::value);
+    template <class T, class Shape>
+    using bind_shape =
+        std::enable_if_t<detail::check_input_is_a_sequence<lstm, size::input_dimensions<Shape::rank>>::value,
+                         lstm_layer<T, detail::sequence_of<Shape>::steps, detail::sequence_of<Shape>::features, Hidden>>;
+};
+
+// Layer L (bound for one step) applied to each of Steps steps, with one set
+// of parameters; its gradient is the sum over the steps, delivered once.
+template <class T, class L, std::size_t Steps>
+struct each_step_layer {
+    using scalar = T;
+    using layer = L;
+    using output_shape = shape<Steps, L::outputs>;
+    static constexpr std::size_t inputs = Steps * L::inputs;
+    static constexpr std::size_t outputs = Steps * L::outputs;
+    static constexpr std::size_t parameter_count = L::parameter_count;
+    static constexpr std::size_t weight_count = layer_traits<L>::weight_count;
+    static constexpr std::size_t fan_in = layer_traits<L>::fan_in;
+    static constexpr std::size_t fan_out = layer_traits<L>::fan_out;
+
+    static constexpr std::size_t step_inputs = L::inputs;
+    static constexpr std::size_t step_outputs = L::outputs;
+    static constexpr std::size_t state_size = 0;
+
+    static constexpr void prepare(const T* p, T* q) noexcept {
+        for (std::size_t k = 0; k < parameter_count; ++k) q[k] = p[k];
+    }
+
+    static constexpr void step(const T* q, T*, const T* x, T* y) noexcept {
+        std::array<T, L::inputs> xs;
+        std::array<T, L::outputs> ys;
+        for (std::size_t i = 0; i < L::inputs; ++i) xs[i] = x[i];
+        L::forward(q, xs, ys);
+        for (std::size_t j = 0; j < L::outputs; ++j) y[j] = ys[j];
+    }
+
+    static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        for (std::size_t t = 0; t < Steps; ++t) step(p, nullptr, x.data() + t * L::inputs, y.data() + t * L::outputs);
+    }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T* p, Sink& sink, const std::array<T, inputs>& x,
+                                   const std::array<T, outputs>& y, const std::array<T, outputs>& dy,
+                                   std::array<T, inputs>& dx) noexcept {
+        std::array<T, parameter_count> g{};
+        struct accumulate {
+            T* g;
+            constexpr void operator()(std::size_t k, T v) noexcept { g[k] += v; }
+            constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+                for (std::size_t j = 0; j < n; ++j) g[k + j] += a * v[j];
+            }
+            constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
+                for (std::size_t j = 0; j < n; ++j) g[k + j] += v[j];
+            }
+        } sum{g.data()};
+        std::array<T, L::inputs> xs, dxs;
+        std::array<T, L::outputs> ys, dys;
+        for (std::size_t t = 0; t < Steps; ++t) {
+            for (std::size_t i = 0; i < L::inputs; ++i) xs[i] = x[t * L::inputs + i];
+            for (std::size_t j = 0; j < L::outputs; ++j) {
+                ys[j] = y[t * L::outputs + j];
+                dys[j] = dy[t * L::outputs + j];
+            }
+            L::template backward<NeedInputGradient>(p, sum, xs, ys, dys, dxs);
+            if constexpr (NeedInputGradient)
+                for (std::size_t i = 0; i < L::inputs; ++i) dx[t * L::inputs + i] = dxs[i];
+        }
+        if constexpr (parameter_count > 0) sink.row(0, g.data(), parameter_count);
+    }
+
+    static constexpr bool same_piece(const std::array<T, inputs>& a, const std::array<T, inputs>& b) noexcept
+        requires layer_traits<L>::has_kinks
+    {
+        std::array<T, L::inputs> as, bs;
+        for (std::size_t t = 0; t < Steps; ++t) {
+            for (std::size_t i = 0; i < L::inputs; ++i) {
+                as[i] = a[t * L::inputs + i];
+                bs[i] = b[t * L::inputs + i];
+            }
+            if (!layer_traits<L>::same_piece(as, bs)) return false;
+        }
+        return true;
+    }
+};
+
+namespace detail {
+
+template <class T, class Spec, std::size_t Features>
+constexpr auto bind_one_step() {
+    if constexpr (requires { typename Spec::template bind_shape<T, shape<Features>>; })
+        return static_cast<typename Spec::template bind_shape<T, shape<Features>>*>(nullptr);
+    else return static_cast<typename Spec::template bind<T, Features>*>(nullptr);
+}
+
+template <class T, class Spec, std::size_t Features>
+using one_step_t = std::remove_pointer_t<decltype(bind_one_step<T, Spec, Features>())>;
+
+} // namespace detail
+
+// each_step<Layer>: Layer (a specification, e.g. dense<16, 1>) on every step
+// of a sequence.
+template <class Layer>
+struct each_step {
+    template <class T, class Shape>
+    using bind_shape = std::enable_if_t<
+        detail::check_input_is_a_sequence<each_step, size::input_dimensions<Shape::rank>>::value &&
+            detail::check_each_step_layer_takes_one_step<
+                each_step, size::features_per_step<detail::sequence_of<Shape>::features>,
+                size::layer_inputs<detail::one_step_t<T, Layer, detail::sequence_of<Shape>::features>::inputs>>::value,
+        each_step_layer<T, detail::one_step_t<T, Layer, detail::sequence_of<Shape>::features>,
+                        detail::sequence_of<Shape>::steps>>;
+};
+
+// The last step of a sequence.
+template <class T, std::size_t Steps, std::size_t Width>
+struct last_step_layer {
+    using scalar = T;
+    using output_shape = shape<Width>;
+    static constexpr std::size_t inputs = Steps * Width;
+    static constexpr std::size_t outputs = Width;
+    static constexpr std::size_t parameter_count = 0;
+    static constexpr bool ends_sequence = true; // ctnn::stream: every step is the last so far
+
+    static constexpr void forward(const T*, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        for (std::size_t j = 0; j < Width; ++j) y[j] = x[(Steps - 1) * Width + j];
+    }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, inputs>&, const std::array<T, outputs>&,
+                                   const std::array<T, outputs>& dy, std::array<T, inputs>& dx) noexcept {
+        if constexpr (NeedInputGradient) {
+            for (std::size_t i = 0; i < (Steps - 1) * Width; ++i) dx[i] = T(0);
+            for (std::size_t j = 0; j < Width; ++j) dx[(Steps - 1) * Width + j] = dy[j];
+        }
+    }
+};
+
+struct last_step {
+    template <class T, class Shape>
+    using bind_shape =
+        std::enable_if_t<detail::check_input_is_a_sequence<last_step, size::input_dimensions<Shape::rank>>::value,
+                         last_step_layer<T, detail::sequence_of<Shape>::steps, detail::sequence_of<Shape>::features>>;
+    static constexpr const char* spelling = "ctnn::last_step";
+};
+
+namespace detail {
+
+// How ctnn::stream runs layer L one step at a time: its own prepare/step
+// (recurrent layers, each_step), element-wise on one step's values
+// (activations), or not at all.
+template <class L>
+struct stepper {
+    static constexpr bool available = false;
+};
+
+template <class L>
+    requires requires(const typename L::scalar* q, typename L::scalar* s) {
+        std::size_t{L::step_inputs};
+        std::size_t{L::step_outputs};
+        std::size_t{L::state_size};
+        L::prepare(q, s);
+        L::step(q, s, q, s);
+    }
+struct stepper<L> {
+    static constexpr bool available = true;
+    static constexpr std::size_t step_inputs = L::step_inputs;
+    static constexpr std::size_t step_outputs = L::step_outputs;
+    static constexpr std::size_t state_size = L::state_size;
+    template <class T>
+    static constexpr void prepare(const T* p, T* q) noexcept {
+        L::prepare(p, q);
+    }
+    template <class T>
+    static constexpr void step(const T* q, T* state, const T* x, T* y) noexcept {
+        L::step(q, state, x, y);
+    }
+};
+
+template <class T, class F, std::size_t Width, class Shape>
+struct stepper<activation_layer<T, F, Width, Shape>> {
+    static constexpr bool available = Shape::rank == 2;
+    static constexpr std::size_t step_inputs = Width / sequence_of<Shape>::steps;
+    static constexpr std::size_t step_outputs = step_inputs;
+    static constexpr std::size_t state_size = 0;
+    static constexpr void prepare(const T*, T*) noexcept {}
+    static constexpr void step(const T*, T*, const T* x, T* y) noexcept {
+        for (std::size_t i = 0; i < step_inputs; ++i) y[i] = F::value(x[i]);
+    }
+};
+
+template <class L>
+inline constexpr bool ends_sequence = requires { requires L::ends_sequence; };
+
+template <class LayerIndex, bool CanStream>
+struct check_layer_can_stream {
+    static_assert(CanStream,
+                  "ctnn::stream: this layer cannot run one step at a time: before last_step a streamed network "
+                  "may hold only gru, lstm, each_step<...> and element-wise activations (a dense layer over a "
+                  "whole window cannot stream; use each_step<dense<...>> or put it after last_step)");
+    static constexpr bool value = true;
+};
+
+template <class InputDimensions>
+struct check_stream_input_is_a_sequence {
+    static_assert(InputDimensions::value == 2,
+                  "ctnn::stream: the network's input must be a sequence, ctnn::input<Steps, Features>");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+// A network run one step at a time, holding its state (every recurrent
+// layer's h, and an LSTM's c; zero at the start and after reset()).
+//
+//   ctnn::stream s(net);                  // a copy of the parameters, prepared
+//   auto y = s.step(x);                   // std::array<T, Features> in
+//
+// Each step's output is bit for bit the windowed forward's output at that
+// step for the same samples from a zero state (for a network with last_step:
+// the windowed forward of the steps so far). The network needs a sequence
+// input; before last_step it may hold gru, lstm, each_step<...> and
+// element-wise activations, after it any layer. The stream holds a copy of
+// the parameters (recurrent weights transposed) and the state, nothing else.
+template <class Net>
+class stream {
+    using T = typename Net::scalar;
+    static constexpr std::size_t layer_count = Net::layer_count;
+    static_assert(detail::check_stream_input_is_a_sequence<size::input_dimensions<Net::input_shape::rank>>::value);
+
+    template <std::size_t K>
+    using layer = typename Net::template layer_type<K>;
+
+    template <std::size_t K = 0>
+    static constexpr std::size_t find_sequence_end() {
+        if constexpr (K == layer_count) return K;
+        else if constexpr (detail::ends_sequence<layer<K>>) return K;
+        else return find_sequence_end<K + 1>();
+    }
+    // Layers before it run a step at a time, layers after it whole.
+    static constexpr std::size_t sequence_end = find_sequence_end();
+
+    template <std::size_t K>
+    static constexpr bool check_steps() {
+        if constexpr (K == sequence_end) return true;
+        else return detail::check_layer_can_stream<size::layer_index<K>, detail::stepper<layer<K>>::available>::value &&
+                    check_steps<K + 1>();
+    }
+    static_assert(check_steps<0>());
+
+    template <std::size_t K>
+    static constexpr std::size_t state_size_of() {
+        if constexpr (K < sequence_end) return detail::stepper<layer<K>>::state_size;
+        else return 0;
+    }
+    template <std::size_t... K>
+    static constexpr auto state_offsets_of(std::index_sequence<K...>) {
+        std::array<std::size_t, layer_count + 1> offsets{};
+        const std::size_t sizes[] = {state_size_of<K>()..., 0};
+        for (std::size_t k = 0; k < layer_count; ++k) offsets[k + 1] = offsets[k] + sizes[k];
+        return offsets;
+    }
+    static constexpr std::array<std::size_t, layer_count + 1> state_offsets =
+        state_offsets_of(std::make_index_sequence<layer_count>{});
+    static constexpr std::size_t state_total = state_offsets[layer_count];
+
+    static constexpr std::size_t last_width() {
+        if constexpr (sequence_end < layer_count) return Net::output_size;
+        else return detail::stepper<layer<layer_count - 1>>::step_outputs;
+    }
+
+public:
+    using network_type = Net;
+    using scalar = T;
+    static constexpr std::size_t step_inputs = detail::sequence_of<typename Net::input_shape>::features;
+    static constexpr std::size_t step_outputs = last_width();
+    using input_type = std::array<T, step_inputs>;
+    using output_type = std::array<T, step_outputs>;
+    using state_type = std::array<T, state_total>;
+
+    constexpr explicit stream(const Net& net) noexcept { prepare<0>(net.parameters.data()); }
+
+    // One sample in, the network's output for it out; the state moves on.
+    constexpr output_type step(const input_type& x) noexcept { return run<0>(x); }
+
+    // A network of one feature in and one value out takes and gives numbers.
+    constexpr T step(T x) noexcept
+        requires(step_inputs == 1 && step_outputs == 1)
+    {
+        return run<0>(input_type{x})[0];
+    }
+
+    constexpr void reset() noexcept { state_ = {}; }
+    constexpr const state_type& state() const noexcept { return state_; }
+
+private:
+    std::array<T, Net::parameter_count> prepared_{};
+    state_type state_{};
+
+    template <std::size_t K>
+    constexpr void prepare(const T* p) noexcept {
+        if constexpr (K < layer_count) {
+            constexpr std::size_t offset = Net::parameter_offsets[K];
+            if constexpr (K < sequence_end) {
+                detail::stepper<layer<K>>::prepare(p + offset, prepared_.data() + offset);
+            } else {
+                for (std::size_t k = 0; k < layer<K>::parameter_count; ++k) prepared_[offset + k] = p[offset + k];
+            }
+            prepare<K + 1>(p);
+        }
+    }
+
+    template <std::size_t K, std::size_t N>
+    constexpr output_type run(const std::array<T, N>& v) noexcept {
+        if constexpr (K == layer_count) {
+            return v;
+        } else if constexpr (K < sequence_end) {
+            using S = detail::stepper<layer<K>>;
+            std::array<T, S::step_outputs> out;
+            S::step(prepared_.data() + Net::parameter_offsets[K], state_.data() + state_offsets[K], v.data(),
+                    out.data());
+            return run<K + 1>(out);
+        } else if constexpr (K == sequence_end) {
+            return run<K + 1>(v); // last_step: this step is the last so far
+        } else {
+            std::array<T, layer<K>::outputs> out;
+            layer<K>::forward(prepared_.data() + Net::parameter_offsets[K], v, out);
+            return run<K + 1>(out);
+        }
+    }
+};
+
+} // namespace ctnn
+// ---- end <ctnn/core/recurrent.hpp> ----
 
 #include <cstddef>
 
 namespace ctnn {
 
-// input<N>: declares the network's input width when the first real layer has
-// none of its own (a network of one activation, for checking it on its own).
-// It is not a layer: it adds no computation and no parameters.
-template <std::size_t N>
+// input<N> (or input<Channels, Height, Width>, any shape): declares the
+// network's input when the first real layer does not (a network of one
+// activation, checked on its own; a convolution, which needs a shape). It is
+// not a layer: it adds no computation and no parameters.
+template <std::size_t N, std::size_t... More>
 struct input {
-    static_assert(N > 0, "ctnn::input<N>: a network needs at least one input");
-    static constexpr std::size_t inputs = N;
+    static_assert(N > 0 && ((More > 0) && ...), "ctnn::input<N>: a network needs at least one input");
+    using input_shape = shape<N, More...>;
+    static constexpr std::size_t inputs = input_shape::size;
 };
 
 } // namespace ctnn
@@ -1427,40 +2155,50 @@ struct check_input_comes_first {
 template <class... Ts>
 struct type_list {};
 
-// Binds each specification to its layer for scalar T, threading the width.
-template <class T, std::size_t Width, class Bound, class Specs, class... Rest>
+// Binds each specification to its layer for scalar T, threading the shape
+// of the values between layers (ctnn/core/shape.hpp).
+template <class T, class Shape, class Bound, class Specs, class... Rest>
 struct bind_layers {
     using layers = Bound;
     using specs = Specs;
 };
 
-template <class T, std::size_t Width, class... Bound, class... Specs, std::size_t N, class... Rest>
-struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, input<N>, Rest...>
-    : bind_layers<T, N, type_list<Bound...>, type_list<Specs...>, Rest...> {
+template <class T, class Shape, class... Bound, class... Specs, std::size_t N, std::size_t... More, class... Rest>
+struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, input<N, More...>, Rest...>
+    : bind_layers<T, shape<N, More...>, type_list<Bound...>, type_list<Specs...>, Rest...> {
     static_assert(check_input_comes_first<sizeof...(Bound)>::value);
 };
 
 // A specification that does not bind (or binds to something that is not a
 // layer) stops here with its check's message, not in the code that uses it.
-template <class T, std::size_t Width, class Spec>
+// A specification binds to the shape before it (bind_shape<T, Shape>) if it
+// cares about shapes, else to its size (bind<T, Inputs>).
+template <class T, class Shape, class Spec>
 constexpr auto bind_one() {
-    if constexpr (!check_layer_specification<Spec>::value) {
-        return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+    using stand_in = activation_layer<T, functions::identity, Shape::size>*;
+    if constexpr (requires { typename Spec::template bind_shape<T, Shape>; }) {
+        using L = typename Spec::template bind_shape<T, Shape>;
+        if constexpr (!check_layer<L>::value) return stand_in{};
+        else return static_cast<L*>(nullptr);
+    } else if constexpr (!check_layer_specification<Spec>::value) {
+        return stand_in{};
     } else {
-        using L = typename Spec::template bind<T, Width>;
-        if constexpr (!check_layer<L>::value) return static_cast<activation_layer<T, functions::identity, Width>*>(nullptr);
+        using L = typename Spec::template bind<T, Shape::size>;
+        if constexpr (!check_layer<L>::value) return stand_in{};
         else return static_cast<L*>(nullptr);
     }
 }
 
-template <class T, std::size_t Width, class... Bound, class... Specs, class Spec, class... Rest>
-struct bind_layers<T, Width, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
-    : bind_layers<T, std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::outputs,
-                  type_list<Bound..., std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>>,
+template <class T, class Shape, class Spec>
+using bound_t = std::remove_pointer_t<decltype(bind_one<T, Shape, Spec>())>;
+
+template <class T, class Shape, class... Bound, class... Specs, class Spec, class... Rest>
+struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
+    : bind_layers<T, output_shape_t<bound_t<T, Shape, Spec>>, type_list<Bound..., bound_t<T, Shape, Spec>>,
                   type_list<Specs..., Spec>, Rest...> {
-    static_assert(check_layer_inputs_match_previous_outputs<
-                  size::layer_index<sizeof...(Bound)>, size::previous_layer_outputs<Width>,
-                  size::layer_inputs<std::remove_pointer_t<decltype(bind_one<T, Width, Spec>())>::inputs>>::value);
+    static_assert(check_layer_inputs_match_previous_outputs<size::layer_index<sizeof...(Bound)>,
+                                                            size::previous_layer_outputs<Shape::size>,
+                                                            size::layer_inputs<bound_t<T, Shape, Spec>::inputs>>::value);
 };
 
 template <class First, class... Rest>
@@ -1474,16 +2212,17 @@ constexpr bool first_layer_has_sizes() {
     else return check_first_layer_has_sizes<typename first_of<Specs...>::type>::value;
 }
 
-// The network's input width; 1 for an empty list or a first layer without
-// sizes (both reported above; 1 keeps the rest well-formed).
+// The network's input shape; shape<1> for an empty list or a first layer
+// without sizes (both reported above; it keeps the rest well-formed).
 template <class... Specs>
-constexpr std::size_t first_input_width() {
+constexpr auto first_input_shape() {
     if constexpr (sizeof...(Specs) == 0) {
-        return 1;
+        return shape<1>{};
     } else {
         using First = typename first_of<Specs...>::type;
-        if constexpr (sets_width<First>) return First::inputs;
-        else return 1;
+        if constexpr (requires { typename First::input_shape; }) return typename First::input_shape{};
+        else if constexpr (sets_width<First>) return shape<First::inputs>{};
+        else return shape<1>{};
     }
 }
 
@@ -1597,8 +2336,8 @@ class network {
     static_assert(detail::check_not_empty<Layers...>::value);
     static_assert(detail::first_layer_has_sizes<Layers...>());
 
-    using binder = detail::bind_layers<Scalar, detail::first_input_width<Layers...>(), detail::type_list<>,
-                                       detail::type_list<>, Layers...>;
+    using binder = detail::bind_layers<Scalar, decltype(detail::first_input_shape<Layers...>()),
+                                       detail::type_list<>, detail::type_list<>, Layers...>;
     using bound_list = typename binder::layers;
     using table = detail::layer_table<bound_list>;
     static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
@@ -1612,7 +2351,8 @@ public:
     // code that spells the network (ctnn/io).
     using specifications = typename binder::specs;
     static constexpr std::size_t layer_count = table::count;
-    static constexpr std::size_t input_size = detail::first_input_width<Layers...>();
+    using input_shape = decltype(detail::first_input_shape<Layers...>());
+    static constexpr std::size_t input_size = input_shape::size;
     static constexpr std::size_t parameter_count = table::parameter_count;
     static constexpr std::array<std::size_t, layer_count + 1> parameter_offsets = table::parameter_offsets;
 
@@ -4618,7 +5358,10 @@ constexpr write_status write_header(const Net& net, Put& put, std::string_view n
     for_each_specification<Net>([&]<class Spec, std::size_t I>() {
         if (first && !detail::sets_width<Spec>) {
             put_string(put, ", ctnn::input<");
-            put_unsigned(put, Net::input_size);
+            for (std::size_t k = 0; k < Net::input_shape::rank; ++k) {
+                if (k != 0) put_string(put, ", ");
+                put_unsigned(put, Net::input_shape::dimensions[k]);
+            }
             put('>');
         }
         first = false;

@@ -11,6 +11,7 @@
 #include <ctnn/core/dense.hpp>
 #include <ctnn/core/shape.hpp>
 #include <ctnn/core/softmax.hpp>
+#include <ctnn/core/recurrent.hpp>
 
 #include <cstddef>
 
