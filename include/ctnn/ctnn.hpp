@@ -31,3 +31,8 @@
 #include <ctnn/io/chars.hpp>
 #include <ctnn/io/text.hpp>
 #include <ctnn/io/header.hpp>
+#include <ctnn/verify/interval.hpp>
+#include <ctnn/verify/transfer.hpp>
+#include <ctnn/verify/bounds.hpp>
+#include <ctnn/verify/robustness.hpp>
+#include <ctnn/verify/lipschitz.hpp>

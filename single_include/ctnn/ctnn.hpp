@@ -36,6 +36,11 @@
 //   <ctnn/io/text.hpp>
 //   <ctnn/io/spelling.hpp>
 //   <ctnn/io/header.hpp>
+//   <ctnn/verify/interval.hpp>
+//   <ctnn/verify/transfer.hpp>
+//   <ctnn/verify/bounds.hpp>
+//   <ctnn/verify/robustness.hpp>
+//   <ctnn/verify/lipschitz.hpp>
 //   <ctnn/data/csv.hpp>
 
 #pragma once
@@ -5445,6 +5450,1383 @@ constexpr std::size_t header_size(const Net& net, std::string_view namespace_nam
 
 } // namespace ctnn
 // ---- end <ctnn/io/header.hpp> ----
+// ---- begin <ctnn/verify/interval.hpp> ----
+// ctnn/verify/interval.hpp - outward-rounded arithmetic for the verifier.
+//
+// Every bound the verifier computes must hold for the real numbers, yet is
+// computed in floating point with round-to-nearest. Two tools keep it sound
+// (docs/verification.md gives the argument):
+//
+//   next_up(x), next_down(x)   the neighbouring representable number (a step
+//                              of one unit in the last place, by the bits:
+//                              std::bit_cast), so a rounded result r of an
+//                              exact value v gives next_down(r) <= v <= next_up(r)
+//   sum_enclosure(...)         a dot product computed in round-to-nearest, then
+//                              widened by the classical bound on summation
+//                              error, |fl(Σ aᵢbᵢ) − Σ aᵢbᵢ| <= γₙ·Σ|aᵢbᵢ|
+//                              (γₙ = nu/(1 − nu), u = ε/2; Higham, Accuracy and
+//                              Stability of Numerical Algorithms, §3.1),
+//                              plus n·denorm_min for products that underflow.
+//                              One widening per dot product instead of one per
+//                              operation: cheap in constant evaluation.
+//
+// box<T, N> is a vector of intervals [lower, upper]: an input region, or the
+// bounds on a layer's outputs. NaN never leaves this header as a bound: a
+// lower bound that is NaN becomes −inf and an upper one +inf, so a
+// static_assert on a bound fails instead of comparing NaN.
+
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace ctnn {
+
+template <class T>
+constexpr T next_up(T x) noexcept {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnn::next_up: float or double only");
+    using bits_t = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
+    if (x != x || x == std::numeric_limits<T>::infinity()) return x;
+    if (x == T(0)) return std::numeric_limits<T>::denorm_min(); // +0 and −0
+    bits_t b = std::bit_cast<bits_t>(x);
+    if (x > T(0)) ++b;
+    else --b; // negative: a smaller magnitude
+    return std::bit_cast<T>(b);
+}
+
+template <class T>
+constexpr T next_down(T x) noexcept {
+    return -next_up(-x);
+}
+
+// n steps up or down (n units in the last place, counted by representable
+// numbers, which is what an accuracy "within n ulp" allows).
+template <class T>
+constexpr T steps_up(T x, int n) noexcept {
+    for (int i = 0; i < n; ++i) x = next_up(x);
+    return x;
+}
+template <class T>
+constexpr T steps_down(T x, int n) noexcept {
+    for (int i = 0; i < n; ++i) x = next_down(x);
+    return x;
+}
+
+template <class T>
+struct interval {
+    T lower;
+    T upper;
+    constexpr T width() const noexcept { return upper - lower; }
+    constexpr bool contains(T x) const noexcept { return lower <= x && x <= upper; }
+};
+
+template <class T, std::size_t N>
+struct box {
+    using scalar = T;
+    static constexpr std::size_t size = N;
+    std::array<T, N> lower{};
+    std::array<T, N> upper{};
+
+    constexpr interval<T> operator[](std::size_t i) const noexcept { return {lower[i], upper[i]}; }
+    constexpr bool contains(const std::array<T, N>& x) const noexcept {
+        for (std::size_t i = 0; i < N; ++i)
+            if (!(lower[i] <= x[i] && x[i] <= upper[i])) return false;
+        return true;
+    }
+    constexpr T width(std::size_t i) const noexcept { return upper[i] - lower[i]; }
+    constexpr bool finite() const noexcept {
+        for (std::size_t i = 0; i < N; ++i)
+            if (!math::isfinite(lower[i]) || !math::isfinite(upper[i])) return false;
+        return true;
+    }
+};
+
+// The L∞ ball of radius epsilon around x, rounded outward so that every real
+// x' with |x' − x| <= epsilon is inside.
+template <class T, std::size_t N>
+constexpr box<T, N> box_around(const std::array<T, N>& x, T epsilon) noexcept {
+    box<T, N> b;
+    for (std::size_t i = 0; i < N; ++i) {
+        b.lower[i] = next_down(x[i] - epsilon);
+        b.upper[i] = next_up(x[i] + epsilon);
+    }
+    return b;
+}
+
+// [lower[i], upper[i]] for each i, given as two arrays.
+template <class T, std::size_t N>
+constexpr box<T, N> make_box(const std::array<T, N>& lower, const std::array<T, N>& upper) noexcept {
+    return {lower, upper};
+}
+
+namespace detail::verify {
+
+template <class T>
+inline constexpr T unit_roundoff = std::numeric_limits<T>::epsilon() / T(2);
+template <class T>
+inline constexpr T tiny = std::numeric_limits<T>::denorm_min();
+template <class T>
+inline constexpr T infinity = std::numeric_limits<T>::infinity();
+
+template <class T>
+constexpr T max_abs(T a, T b) noexcept {
+    const T x = math::abs(a), y = math::abs(b);
+    return x > y ? x : y;
+}
+template <class T>
+constexpr T min_of(T a, T b) noexcept {
+    return b < a ? b : a;
+}
+template <class T>
+constexpr T max_of(T a, T b) noexcept {
+    return b > a ? b : a;
+}
+
+// A lower bound that is NaN says nothing: −inf; an upper one: +inf.
+template <class T>
+constexpr T sane_lower(T x) noexcept {
+    return x != x ? -infinity<T> : x;
+}
+template <class T>
+constexpr T sane_upper(T x) noexcept {
+    return x != x ? infinity<T> : x;
+}
+
+// 2nu: an upper bound on γₙ/(1 − γₙ) while nu <= 0.1 (γₙ <= 1.12nu there),
+// which every layer the verifier accepts satisfies (checked by
+// check_summation_length). Exact: n times a power of two.
+template <class T>
+constexpr T summation_factor(std::size_t n) noexcept {
+    return T(2) * static_cast<T>(n) * unit_roundoff<T>;
+}
+
+template <class LayerWidth, class T>
+struct check_summation_length {
+    static_assert(static_cast<long double>(LayerWidth::value + 2) * std::numeric_limits<T>::epsilon() / 2 <= 0.1L,
+                  "ctnn verify: a layer this wide sums too many terms for the verifier's rounding-error bound "
+                  "(n·u must stay below 0.1)");
+    static constexpr bool value = true;
+};
+
+// The rounding-error allowance of a sum computed in round-to-nearest: t is
+// the computed Σ|terms| of n terms, each a product rounded once (n roundings
+// deep at most, in any order). Returns an upper bound on |computed − exact|.
+template <class T>
+constexpr T summation_error(T abs_sum, std::size_t n) noexcept {
+    return next_up(next_up(summation_factor<T>(n) * abs_sum) + static_cast<T>(n) * tiny<T>);
+}
+
+// An upper bound on the exact sum of n non-negative terms whose computed sum
+// (round-to-nearest, each term a product rounded once) is t.
+template <class T>
+constexpr T upper_sum(T t, std::size_t n) noexcept {
+    return next_up(t + summation_error(t, n));
+}
+
+// Σ a[i·stride]·b[i] + initial, enclosed: the exact value of the sum is in
+// the returned interval.
+template <class T>
+constexpr interval<T> dot_enclosure(const T* a, std::size_t stride, const T* b, std::size_t n, T initial) noexcept {
+    T s = initial;
+    T t = math::abs(initial);
+    for (std::size_t i = 0; i < n; ++i, a += stride) {
+        const T p = *a * b[i];
+        s += p;
+        t += math::abs(p);
+    }
+    const T e = summation_error(t, n + 1);
+    return {sane_lower(next_down(s - e)), sane_upper(next_up(s + e))};
+}
+
+// Outward products and sums of interval endpoints.
+template <class T>
+constexpr T mul_down(T a, T b) noexcept {
+    return next_down(a * b);
+}
+template <class T>
+constexpr T mul_up(T a, T b) noexcept {
+    return next_up(a * b);
+}
+template <class T>
+constexpr T add_down(T a, T b) noexcept {
+    return next_down(a + b);
+}
+template <class T>
+constexpr T add_up(T a, T b) noexcept {
+    return next_up(a + b);
+}
+template <class T>
+constexpr T sub_down(T a, T b) noexcept {
+    return next_down(a - b);
+}
+template <class T>
+constexpr T sub_up(T a, T b) noexcept {
+    return next_up(a - b);
+}
+template <class T>
+constexpr T div_down(T a, T b) noexcept {
+    return next_down(a / b);
+}
+template <class T>
+constexpr T div_up(T a, T b) noexcept {
+    return next_up(a / b);
+}
+
+// The interval product [a]·[b], outward.
+template <class T>
+constexpr interval<T> mul(interval<T> a, interval<T> b) noexcept {
+    const T p[4] = {a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper};
+    T lo = p[0], hi = p[0];
+    for (T v : p) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+    }
+    return {sane_lower(next_down(lo)), sane_upper(next_up(hi))};
+}
+
+} // namespace detail::verify
+
+} // namespace ctnn
+// ---- end <ctnn/verify/interval.hpp> ----
+// ---- begin <ctnn/verify/transfer.hpp> ----
+// ctnn/verify/transfer.hpp - how each layer maps bounds: the traits the
+// verifier dispatches on, and their built-in specialisations.
+//
+//   interval_transfer<Layer>::propagate(p, in, out)
+//       given a box holding the layer's inputs, writes a box holding its
+//       outputs: the exact (real-valued) outputs AND the outputs the layer's
+//       own forward() computes in floating point, for every input in the box.
+//       Built in: dense_layer, activation_layer (through activation_bounds<F>),
+//       softmax_layer. A user layer specialises this trait.
+//
+//   activation_bounds<F>          for ctnn::activation<F>, per element:
+//       image(x)                  interval holding f and F::value over x
+//       relax(x)                  linear_relaxation: two lines, below and
+//                                 above f (and F::value) on x (CROWN)
+//       derivative_bound(x)       upper bound of |f'| on x (Clarke: at a kink
+//                                 both one-sided slopes)
+//       lipschitz<T>()            upper bound of |f'| everywhere
+//     Built in: identity, relu, leaky_relu, elu, sigmoid, tanh. gelu is
+//     refused with a message (not monotone, and the cancellation in 1 + tanh
+//     of its tanh form is not bounded here). A user's F specialises this.
+//
+//   lipschitz_transfer<Layer>     (ctnn/verify/lipschitz.hpp)
+//
+// Accuracy of F::value (what the widening below assumes): ctnn::math is
+// within 1 ulp (exp, expm1) and 2 ulp (tanh, sigmoid) of the exact function in
+// double, <= 1 ulp in float (README, measured by tests/runtime/math_accuracy.cpp).
+// Each built-in declares `ulps`, a bound on the error of its whole value()
+// (constants such as α = N/D rounded, products rounded) and the verifier
+// widens by 4·ulps representable steps: twice what the measured bound needs
+// (a bound in ulp of the exact value may cross a binade: 2 steps per ulp).
+
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+// Two lines that enclose a function on an interval:
+//   lower_slope·x + lower_intercept <= f(x) <= upper_slope·x + upper_intercept.
+template <class T>
+struct linear_relaxation {
+    T lower_slope;
+    T lower_intercept;
+    T upper_slope;
+    T upper_intercept;
+};
+
+namespace detail::verify {
+
+template <class F, bool IsGelu = std::is_same_v<F, functions::gelu>>
+struct check_activation_is_supported {
+    static_assert(sizeof(F) == 0,
+                  "ctnn verify: no bounds for this activation function; specialise ctnn::activation_bounds<F> "
+                  "with image, relax, derivative_bound and lipschitz (see ctnn/verify/transfer.hpp)");
+};
+template <class F>
+struct check_activation_is_supported<F, true> {
+    static_assert(sizeof(F) == 0,
+                  "ctnn verify: gelu is not supported by the verifier (its tanh form is not monotone and the "
+                  "rounding error of 1 + tanh(u) is not bounded here); use relu, leaky_relu, elu, sigmoid or "
+                  "tanh, or specialise ctnn::activation_bounds<ctnn::functions::gelu>");
+};
+
+} // namespace detail::verify
+
+template <class L>
+struct interval_transfer {
+    // The primary template: no bounds known for this layer.
+    static_assert(sizeof(L) == 0,
+                  "ctnn verify: no interval bounds for this layer type; specialise ctnn::interval_transfer<Layer> "
+                  "with static constexpr void propagate(const T* p, const ctnn::box<T, inputs>& in, "
+                  "ctnn::box<T, outputs>& out) (see ctnn/verify/transfer.hpp, docs/verification.md)");
+};
+
+// The primary template: no bounds known for F (gelu: refused in words).
+template <class F>
+struct activation_bounds : detail::verify::check_activation_is_supported<F> {};
+
+namespace detail::verify {
+
+// An interval holding both the exact f(x) and the computed value v = F(x),
+// given |v − f(x)| <= ulps ulp: 4·ulps representable steps each way.
+template <class T>
+constexpr interval<T> around(T v, int ulps) noexcept {
+    if (ulps == 0) return {v, v};
+    return {sane_lower(steps_down(v, 4 * ulps)), sane_upper(steps_up(v, 4 * ulps))};
+}
+
+template <class T>
+constexpr interval<T> clamp(interval<T> x, T lo, T hi) noexcept {
+    return {max_of(x.lower, lo), min_of(x.upper, hi)};
+}
+
+// An absolute allowance for the difference between the computed F(x̂) and the
+// exact f(x̂) at any x̂ where |f| <= magnitude: ulps·ulp(f) <= ulps·2u·|f|,
+// doubled, and ulps·denorm_min for subnormal results.
+template <class T>
+constexpr T computed_slack(T magnitude, int ulps) noexcept {
+    if (ulps == 0) return T(0);
+    return next_up(next_up(T(4 * ulps) * unit_roundoff<T> * magnitude) + T(ulps) * tiny<T>);
+}
+
+// The lines of a relaxation, valid for the exact function, widened by the
+// computed slack so they also hold for the computed values.
+template <class T>
+constexpr linear_relaxation<T> widen(linear_relaxation<T> r, T slack) noexcept {
+    if (slack == T(0)) return r;
+    return {r.lower_slope, sane_lower(next_down(r.lower_intercept - slack)), r.upper_slope,
+            sane_upper(next_up(r.upper_intercept + slack))};
+}
+
+template <class T>
+constexpr linear_relaxation<T> constant_lines(interval<T> image) noexcept {
+    return {T(0), image.lower, T(0), image.upper};
+}
+
+// The relaxations, each sound for the exact f on [l, u] whatever slope the
+// floating-point arithmetic produced: the intercept is what makes a line
+// valid, and it is rounded outward.
+//
+// Convex f: a chord lies above. For any slope s, f(x) − s·x is convex, so its
+// maximum over [l, u] is at an end: the intercept is the larger end value.
+template <class T>
+constexpr T chord_upper_intercept(T s, T l, T u, interval<T> fl, interval<T> fu) noexcept {
+    return max_of(sub_up(fl.upper, mul_down(s, l)), sub_up(fu.upper, mul_down(s, u)));
+}
+// Concave f: a chord lies below (f − s·x concave: minimum at an end).
+template <class T>
+constexpr T chord_lower_intercept(T s, T l, T u, interval<T> fl, interval<T> fu) noexcept {
+    return min_of(sub_down(fl.lower, mul_up(s, l)), sub_down(fu.lower, mul_up(s, u)));
+}
+// Convex f: a tangent at m lies below: f(x) >= f(m) + g·(x − m) for a
+// subgradient g in [d]. With the slope s (not exactly g) the line must drop
+// by |g − s|·max|x − m|.
+template <class T>
+constexpr T tangent_lower_intercept(T s, T m, T l, T u, interval<T> fm, interval<T> d) noexcept {
+    const T deviation = next_up(max_of(d.upper - s, s - d.lower));
+    const T reach = next_up(max_of(m - l, u - m));
+    return next_down(sub_down(fm.lower, mul_up(s, m)) - mul_up(deviation, reach));
+}
+template <class T>
+constexpr T tangent_upper_intercept(T s, T m, T l, T u, interval<T> fm, interval<T> d) noexcept {
+    const T deviation = next_up(max_of(d.upper - s, s - d.lower));
+    const T reach = next_up(max_of(m - l, u - m));
+    return next_up(sub_up(fm.upper, mul_down(s, m)) + mul_up(deviation, reach));
+}
+
+template <class T>
+constexpr T chord_slope(T l, T u, interval<T> fl, interval<T> fu) noexcept {
+    const T s = ((fu.lower + fu.upper) / T(2) - (fl.lower + fl.upper) / T(2)) / (u - l);
+    return math::isfinite(s) ? s : T(0);
+}
+
+enum class curvature { convex, concave, neither };
+
+// The relaxation of a function described by Hooks (below) on [l, u]:
+// convex there: chord above, tangent at the midpoint below; concave: the
+// reverse; neither (monotone, crossing an inflection): two parallel lines of
+// slope α <= min f' on [l, u], through the ends (f − α·x is non-decreasing).
+template <class Hooks, class T>
+constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image) noexcept {
+    const T l = x.lower, u = x.upper;
+    const T slack = computed_slack(max_abs(image.lower, image.upper), Hooks::ulps);
+    if (!math::isfinite(l) || !math::isfinite(u) || !(l < u)) return widen(constant_lines(image), slack);
+    const interval<T> fl = Hooks::template enclose<T>(l), fu = Hooks::template enclose<T>(u);
+    const curvature c = Hooks::template shape_on<T>(l, u);
+    linear_relaxation<T> r{};
+    if (c == curvature::neither) {
+        const T a = Hooks::template min_slope<T>(l, u);
+        r = {a, sub_down(fl.lower, mul_up(a, l)), a, sub_up(fu.upper, mul_down(a, u))};
+    } else {
+        const T m = l + (u - l) / T(2);
+        const interval<T> fm = Hooks::template enclose<T>(m);
+        const interval<T> d = Hooks::template slope_at<T>(m);
+        const T chord = chord_slope(l, u, fl, fu);
+        const T tangent = (d.lower + d.upper) / T(2);
+        if (c == curvature::convex)
+            r = {tangent, tangent_lower_intercept(tangent, m, l, u, fm, d), chord,
+                 chord_upper_intercept(chord, l, u, fl, fu)};
+        else
+            r = {chord, chord_lower_intercept(chord, l, u, fl, fu), tangent,
+                 tangent_upper_intercept(tangent, m, l, u, fm, d)};
+    }
+    r.lower_intercept = sane_lower(r.lower_intercept);
+    r.upper_intercept = sane_upper(r.upper_intercept);
+    return widen(r, slack);
+}
+
+// Hooks for the image and the relaxation of an increasing function F.
+// enclose(x): exact f(x) and computed F(x); slope_at(x): a (sub)gradient
+// interval; shape_on(l, u); min_slope(l, u) <= f' on [l, u] (only when
+// shape_on is `neither`).
+template <class F, int Ulps>
+struct hooks_base {
+    static constexpr int ulps = Ulps;
+    template <class T>
+    static constexpr interval<T> enclose(T x) noexcept {
+        return around(F::template value<T>(x), Ulps);
+    }
+};
+
+template <class Hooks, class T>
+constexpr interval<T> increasing_image(interval<T> x) noexcept {
+    return {Hooks::template enclose<T>(x.lower).lower, Hooks::template enclose<T>(x.upper).upper};
+}
+
+// α = N/D as an interval (T(N)/T(D) is rounded once).
+template <class T, long long N, long long D>
+constexpr interval<T> ratio() noexcept {
+    const T r = T(N) / T(D);
+    return {next_down(r), next_up(r)};
+}
+
+} // namespace detail::verify
+
+template <>
+struct activation_bounds<functions::identity> {
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept { return x; }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T>) noexcept {
+        return {T(1), T(0), T(1), T(0)};
+    }
+    template <class T> static constexpr T derivative_bound(interval<T>) noexcept { return T(1); }
+    template <class T> static constexpr T lipschitz() noexcept { return T(1); }
+};
+
+// ReLU is exact in floating point (a comparison), convex, kink at 0.
+template <>
+struct activation_bounds<functions::relu> {
+    struct hooks : detail::verify::hooks_base<functions::relu, 0> {
+        template <class T> static constexpr detail::verify::curvature shape_on(T, T) noexcept {
+            return detail::verify::curvature::convex;
+        }
+        template <class T> static constexpr interval<T> slope_at(T m) noexcept {
+            return m > T(0) ? interval<T>{T(1), T(1)} : interval<T>{T(0), T(0)};
+        }
+        template <class T> static constexpr T min_slope(T, T) noexcept { return T(0); }
+    };
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
+        return detail::verify::increasing_image<hooks>(x);
+    }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x));
+    }
+    template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
+        return x.upper > T(0) ? T(1) : T(0);
+    }
+    template <class T> static constexpr T lipschitz() noexcept { return T(1); }
+};
+
+// Leaky ReLU f(x) = x (x > 0), a·x (x <= 0), a = N/D: max(x, a·x) for
+// a <= 1 (convex), min(x, a·x) for a > 1 (concave); not monotone for a < 0,
+// so its image is taken over the ends and the kink.
+template <long long N, long long D>
+struct activation_bounds<functions::leaky_relu<N, D>> {
+    using F = functions::leaky_relu<N, D>;
+    struct hooks : detail::verify::hooks_base<F, 1> {
+        template <class T> static constexpr detail::verify::curvature shape_on(T, T) noexcept {
+            return N <= D ? detail::verify::curvature::convex : detail::verify::curvature::concave;
+        }
+        template <class T> static constexpr interval<T> slope_at(T m) noexcept {
+            return m > T(0) ? interval<T>{T(1), T(1)} : detail::verify::ratio<T, N, D>();
+        }
+        template <class T> static constexpr T min_slope(T, T) noexcept { return T(0); }
+    };
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
+        const interval<T> fl = hooks::template enclose<T>(x.lower), fu = hooks::template enclose<T>(x.upper);
+        interval<T> r{detail::verify::min_of(fl.lower, fu.lower), detail::verify::max_of(fl.upper, fu.upper)};
+        if (x.lower <= T(0) && T(0) <= x.upper) r = {detail::verify::min_of(r.lower, T(0)), detail::verify::max_of(r.upper, T(0))};
+        return r;
+    }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x));
+    }
+    template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
+        const T a = math::abs(detail::verify::ratio<T, N, D>().upper) > math::abs(detail::verify::ratio<T, N, D>().lower)
+                        ? math::abs(detail::verify::ratio<T, N, D>().upper)
+                        : math::abs(detail::verify::ratio<T, N, D>().lower);
+        const T left = x.lower <= T(0) ? a : T(0);
+        const T right = x.upper > T(0) ? T(1) : T(0);
+        return detail::verify::max_of(left, right);
+    }
+    template <class T> static constexpr T lipschitz() noexcept {
+        return derivative_bound<T>({-detail::verify::infinity<T>, detail::verify::infinity<T>});
+    }
+};
+
+// ELU f(x) = x (x > 0), α(eˣ − 1) (x <= 0), α > 0: increasing; convex for
+// α <= 1; for α > 1 convex on x <= 0, linear on x >= 0, neither across 0.
+template <long long N, long long D>
+struct activation_bounds<functions::elu<N, D>> {
+    using F = functions::elu<N, D>;
+    // value(): α rounded, expm1 within 1 ulp, the product rounded: 3 ulp.
+    struct hooks : detail::verify::hooks_base<F, 3> {
+        template <class T> static constexpr detail::verify::curvature shape_on(T l, T u) noexcept {
+            if (N <= D || u <= T(0)) return detail::verify::curvature::convex;
+            if (l >= T(0)) return detail::verify::curvature::convex; // linear
+            return detail::verify::curvature::neither;
+        }
+        // α·eᵐ for m <= 0 (at 0 a subgradient when α <= 1), else 1.
+        template <class T> static constexpr interval<T> slope_at(T m) noexcept {
+            if (m > T(0)) return {T(1), T(1)};
+            const T e = math::exp(m); // within 1 ulp: 4 steps
+            const interval<T> ex{ctnn::steps_down(e, 4), ctnn::steps_up(e, 4)};
+            return detail::verify::mul(ex, detail::verify::ratio<T, N, D>());
+        }
+        // f' on [l, u] with l < 0 < u is min(α·e^l, 1) or more.
+        template <class T> static constexpr T min_slope(T l, T) noexcept {
+            const T left = slope_at<T>(l).lower;
+            return left < T(1) ? (left > T(0) ? left : T(0)) : T(1);
+        }
+    };
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
+        const T alpha = detail::verify::ratio<T, N, D>().upper;
+        return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), -alpha, detail::verify::infinity<T>);
+    }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x));
+    }
+    template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
+        T d = x.upper > T(0) ? T(1) : T(0);
+        if (x.lower <= T(0)) {
+            const T left = hooks::template slope_at<T>(x.upper < T(0) ? x.upper : T(0)).upper;
+            if (left > d) d = left;
+        }
+        return d;
+    }
+    template <class T> static constexpr T lipschitz() noexcept {
+        return detail::verify::max_of(T(1), detail::verify::ratio<T, N, D>().upper);
+    }
+};
+
+namespace detail::verify {
+
+// σ and tanh: increasing, convex for x <= 0, concave for x >= 0, f' largest
+// at 0 and falling with |x| (so min f' on [l, u] is at the end farther
+// from 0).
+template <class F, class Derivative>
+struct s_shaped_hooks : hooks_base<F, 2> {
+    template <class T> static constexpr curvature shape_on(T l, T u) noexcept {
+        if (u <= T(0)) return curvature::convex;
+        if (l >= T(0)) return curvature::concave;
+        return curvature::neither;
+    }
+    template <class T> static constexpr interval<T> slope_at(T m) noexcept {
+        return Derivative::template of<T>(hooks_base<F, 2>::template enclose<T>(m));
+    }
+    template <class T> static constexpr T min_slope(T l, T u) noexcept {
+        const T far = math::abs(l) > math::abs(u) ? l : u;
+        const T a = slope_at<T>(far).lower;
+        return a > T(0) ? a : T(0);
+    }
+};
+
+// σ' = s(1 − s) for s in [sl, sh] ⊂ [0, 1]: g(s) = s(1 − s) rises to ¼ at ½.
+struct sigmoid_derivative {
+    template <class T> static constexpr T g_down(T s) noexcept { return mul_down(s, next_down(T(1) - s)); }
+    template <class T> static constexpr T g_up(T s) noexcept { return mul_up(s, next_up(T(1) - s)); }
+    template <class T> static constexpr interval<T> of(interval<T> s) noexcept {
+        s = clamp(s, T(0), T(1));
+        T lo = min_of(g_down(s.lower), g_down(s.upper));
+        T hi = (s.lower <= T(0.5) && T(0.5) <= s.upper) ? T(0.25) : max_of(g_up(s.lower), g_up(s.upper));
+        return {max_of(lo, T(0)), min_of(hi, T(0.25))};
+    }
+};
+
+// tanh' = 1 − t² for t in [tl, th] ⊂ [−1, 1].
+struct tanh_derivative {
+    template <class T> static constexpr interval<T> of(interval<T> t) noexcept {
+        t = clamp(t, T(-1), T(1));
+        const T small = (t.lower <= T(0) && T(0) <= t.upper) ? T(0) : min_of(math::abs(t.lower), math::abs(t.upper));
+        const T large = max_abs(t.lower, t.upper);
+        return {max_of(sub_down(T(1), mul_up(large, large)), T(0)), min_of(sub_up(T(1), mul_down(small, small)), T(1))};
+    }
+};
+
+// The point of [l, u] closest to 0, where σ' and tanh' are largest.
+template <class T>
+constexpr T closest_to_zero(interval<T> x) noexcept {
+    return x.lower > T(0) ? x.lower : (x.upper < T(0) ? x.upper : T(0));
+}
+
+} // namespace detail::verify
+
+template <>
+struct activation_bounds<functions::sigmoid> {
+    using hooks = detail::verify::s_shaped_hooks<functions::sigmoid, detail::verify::sigmoid_derivative>;
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
+        return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(0), T(1));
+    }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x));
+    }
+    template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
+        return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
+    }
+    template <class T> static constexpr T lipschitz() noexcept { return T(0.25); }
+};
+
+template <>
+struct activation_bounds<functions::tanh> {
+    using hooks = detail::verify::s_shaped_hooks<functions::tanh, detail::verify::tanh_derivative>;
+    template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
+        return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(-1), T(1));
+    }
+    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x));
+    }
+    template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
+        return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
+    }
+    template <class T> static constexpr T lipschitz() noexcept { return T(1); }
+};
+
+namespace detail::verify {
+
+// The forward pass's own rounding in a dense layer: |computed y_j − exact
+// y_j(x̂)| <= γ_{In+1}·(|b_j| + Σᵢ |x̂ᵢ|·|W_ij|) for any summation order
+// (dense_layer's four chains included; an FMA only removes roundings), with
+// |x̂ᵢ| <= max(|lᵢ|, |uᵢ|) over the input box.
+template <class T, std::size_t In, std::size_t Out>
+constexpr std::array<T, Out> dense_rounding_allowance(const T* p, const box<T, In>& in) noexcept {
+    static_assert(check_summation_length<size::dense_layer_inputs<In>, T>::value);
+    const T* w = p;
+    const T* b = p + In * Out;
+    std::array<T, In> reach{};
+    for (std::size_t i = 0; i < In; ++i) reach[i] = max_abs(in.lower[i], in.upper[i]);
+    std::array<T, Out> e{};
+    for (std::size_t j = 0; j < Out; ++j) {
+        T t = math::abs(b[j]);
+        for (std::size_t i = 0; i < In; ++i) t += reach[i] * math::abs(w[i * Out + j]);
+        e[j] = summation_error(upper_sum(t, In + 1), In + 1);
+    }
+    return e;
+}
+
+} // namespace detail::verify
+
+template <class T, std::size_t In, std::size_t Out>
+struct interval_transfer<dense_layer<T, In, Out>> {
+    // yⱼ over the box: bⱼ + Σᵢ Wᵢⱼ·(lᵢ or uᵢ, by the sign of Wᵢⱼ), enclosed,
+    // then widened by the forward pass's rounding allowance.
+    static constexpr void propagate(const T* p, const box<T, In>& in, box<T, Out>& out) noexcept {
+        using namespace detail::verify;
+        const T* w = p;
+        const T* b = p + In * Out;
+        const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
+        for (std::size_t j = 0; j < Out; ++j) {
+            T slo = b[j], shi = b[j], tlo = math::abs(b[j]), thi = tlo;
+            for (std::size_t i = 0; i < In; ++i) {
+                const T wij = w[i * Out + j];
+                const T plo = wij * (wij >= T(0) ? in.lower[i] : in.upper[i]);
+                const T phi = wij * (wij >= T(0) ? in.upper[i] : in.lower[i]);
+                slo += plo;
+                shi += phi;
+                tlo += math::abs(plo);
+                thi += math::abs(phi);
+            }
+            const T lo = next_down(slo - summation_error(tlo, In + 1));
+            const T hi = next_up(shi + summation_error(thi, In + 1));
+            out.lower[j] = sane_lower(next_down(lo - e[j]));
+            out.upper[j] = sane_upper(next_up(hi + e[j]));
+        }
+    }
+};
+
+template <class T, class F, std::size_t Width, class Shape>
+struct interval_transfer<activation_layer<T, F, Width, Shape>> {
+    static constexpr void propagate(const T*, const box<T, Width>& in, box<T, Width>& out) noexcept {
+        for (std::size_t i = 0; i < Width; ++i) {
+            const interval<T> y = activation_bounds<F>::template image<T>(in[i]);
+            out.lower[i] = y.lower;
+            out.upper[i] = y.upper;
+        }
+    }
+};
+
+// Softmax: yᵢ = 1 / (1 + Σ_{j≠i} e^(xⱼ − xᵢ)) is increasing in xᵢ and
+// decreasing in every other xⱼ, so its extremes over a box are at
+// (lᵢ, u_{j≠i}) and (uᵢ, l_{j≠i}), each rounded outward. The computed value
+// differs from the exact one by a relative ρ (below) and an absolute
+// allowance for results that underflow; outputs stay in [0, 1].
+template <class T, std::size_t Width>
+struct interval_transfer<softmax_layer<T, Width>> {
+    static constexpr void propagate(const T*, const box<T, Width>& in, box<T, Width>& out) noexcept {
+        using namespace detail::verify;
+        constexpr T u = unit_roundoff<T>;
+        // Computed: dⱼ = fl(xⱼ − m) = (xⱼ − m)(1 + δ), so e^dⱼ carries a
+        // relative error e^(S·u) − 1 with S >= |xⱼ − m| (the box's spread),
+        // exp adds 1 ulp (<= 2u; 4u taken), the sum γ_{W−1}, the division u:
+        // ρ <= 2.2·(S·u + 4u) + 1.1·(W + 1)·u while that is below 0.01.
+        T spread = T(0);
+        {
+            T hi = in.upper[0], lo = in.lower[0];
+            for (std::size_t i = 1; i < Width; ++i) {
+                hi = max_of(hi, in.upper[i]);
+                lo = min_of(lo, in.lower[i]);
+            }
+            spread = next_up(hi - lo);
+        }
+        T rho = next_up(T(2.2) * next_up(spread * u + T(4) * u) + T(1.1) * T(Width + 1) * u);
+        const bool relative_ok = rho < T(0.01) && rho == rho;
+        const T absolute = T(4 * Width) * tiny<T>;
+        for (std::size_t i = 0; i < Width; ++i) {
+            T sum_hi = T(1), sum_lo = T(1);
+            for (std::size_t j = 0; j < Width; ++j) {
+                if (j == i) continue;
+                // e^(uⱼ − lᵢ) from above, e^(lⱼ − uᵢ) from below; exp is within 1 ulp.
+                const T up_arg = next_up(in.upper[j] - in.lower[i]);
+                const T down_arg = next_down(in.lower[j] - in.upper[i]);
+                sum_hi = add_up(sum_hi, steps_up(math::exp(up_arg), 4));
+                sum_lo = add_down(sum_lo, max_of(steps_down(math::exp(down_arg), 4), T(0)));
+            }
+            T lo = div_down(T(1), sum_hi);
+            T hi = div_up(T(1), sum_lo);
+            if (relative_ok) {
+                lo = next_down(mul_down(lo, next_down(T(1) - rho)) - absolute);
+                hi = next_up(mul_up(hi, next_up(T(1) + rho)) + absolute);
+            } else {
+                lo = T(0);
+                hi = T(1);
+            }
+            out.lower[i] = (lo == lo && lo > T(0)) ? lo : T(0);
+            out.upper[i] = (hi == hi && hi < T(1)) ? hi : T(1);
+        }
+    }
+};
+
+} // namespace ctnn
+// ---- end <ctnn/verify/transfer.hpp> ----
+// ---- begin <ctnn/verify/bounds.hpp> ----
+// ctnn/verify/bounds.hpp - bounds on a network's outputs over an input box.
+//
+//   ctnn::output_bounds(net, box)        interval bound propagation (IBP):
+//                                        each layer maps a box to a box
+//   ctnn::linear_bounds(net, box)        CROWN-style back-substitution: each
+//                                        dense layer's outputs bounded by
+//                                        linear functions of the input, through
+//                                        linear relaxations of the activations,
+//                                        intersected with the intervals
+//   ctnn::linear_bounds(net, box, spec)  bounds on spec·y (rows of a matrix),
+//                                        e.g. the margin y_c − y_j
+//
+// Every bound holds for the exact (real-valued) network AND for the output
+// net.forward(x) computes in floating point, for every x in the box
+// (docs/verification.md gives the argument). All of it is constexpr:
+//
+//   static_assert(ctnn::output_bounds(net, box).upper[0] <= 1.0);
+//
+// Layers are dispatched through ctnn::interval_transfer<Layer> and
+// ctnn::activation_bounds<F> (ctnn/verify/transfer.hpp). Back-substitution
+// knows dense layers (affine) and ctnn::activation<F> (linear relaxations);
+// any other layer (softmax, a user layer with only interval_transfer)
+// contributes its interval bounds as constant lines.
+
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+namespace detail::verify {
+
+template <class Net>
+struct check_is_network {
+    static_assert(is_network_v<Net>, "ctnn verify: the first argument must be a ctnn::network");
+    static constexpr bool value = true;
+};
+
+template <class Net, class T, std::size_t N>
+struct check_box_fits {
+    static_assert(check_is_network<Net>::value && check_same_scalar<typename Net::scalar, T>::value &&
+                  check_input_size<Net::input_size, N>::value);
+    static constexpr bool value = true;
+};
+
+// The boxes between layers: the input box, then one per layer output.
+template <class Net, std::size_t... I>
+auto boxes_of(std::index_sequence<I...>)
+    -> boost::hana::tuple<box<typename Net::scalar, Net::input_size>,
+                          box<typename Net::scalar, Net::template layer_type<I>::outputs>...>;
+template <class Net>
+using boxes_t = decltype(boxes_of<Net>(std::make_index_sequence<Net::layer_count>{}));
+
+template <class L>
+inline constexpr bool is_dense = false;
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr bool is_dense<dense_layer<T, In, Out>> = true;
+
+template <class L>
+inline constexpr bool is_elementwise = false;
+template <class T, class F, std::size_t W, class S>
+inline constexpr bool is_elementwise<activation_layer<T, F, W, S>> = true;
+
+// M linear functions of a vector v of N values, one pair per row r:
+//   Σᵢ lower_coefficients[r][i]·vᵢ + lower_constant[r]  <=  (spec·y)_r
+//   (spec·y)_r  <=  Σᵢ upper_coefficients[r][i]·vᵢ + upper_constant[r]
+// for every v (exact or computed) the layers below can produce in the box.
+template <class T, std::size_t M, std::size_t N>
+struct linear_form {
+    std::array<T, M * N> lower_coefficients{};
+    std::array<T, M * N> upper_coefficients{};
+    std::array<T, M> lower_constant{};
+    std::array<T, M> upper_constant{};
+};
+
+template <class T, std::size_t N>
+constexpr std::array<T, N> reach_of(const box<T, N>& b) noexcept {
+    std::array<T, N> r{};
+    for (std::size_t i = 0; i < N; ++i) r[i] = max_abs(b.lower[i], b.upper[i]);
+    return r;
+}
+
+// Back through z = v·W + b. The new coefficients A·Wᵀ are computed in
+// round-to-nearest; their error (bounded by the summation error of each
+// entry) times |v| is taken off the constant, as are A·b (enclosed) and the
+// forward pass's own rounding in this layer (|A|·e).
+template <class T, std::size_t In, std::size_t Out, std::size_t M>
+constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>& in,
+                                                   const linear_form<T, M, Out>& f) noexcept {
+    const T* w = p;
+    const T* b = p + In * Out;
+    const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
+    const std::array<T, In> reach = reach_of(in);
+    linear_form<T, M, In> g{};
+    for (std::size_t r = 0; r < M; ++r) {
+        for (int side = 0; side < 2; ++side) {
+            const T* a = (side == 0 ? f.lower_coefficients.data() : f.upper_coefficients.data()) + r * Out;
+            T* na = (side == 0 ? g.lower_coefficients.data() : g.upper_coefficients.data()) + r * In;
+            T coefficient_error = T(0);
+            for (std::size_t i = 0; i < In; ++i) {
+                const T* wi = w + i * Out;
+                T s = T(0), t = T(0);
+                for (std::size_t o = 0; o < Out; ++o) {
+                    const T q = a[o] * wi[o];
+                    s += q;
+                    t += math::abs(q);
+                }
+                na[i] = s;
+                if (t != T(0)) coefficient_error += summation_error(t, Out) * reach[i];
+            }
+            T layer_error = T(0);
+            for (std::size_t o = 0; o < Out; ++o) layer_error += math::abs(a[o]) * e[o];
+            const T slack = add_up(upper_sum(coefficient_error, 2 * In), upper_sum(layer_error, Out));
+            const interval<T> ab = dot_enclosure(a, 1, b, Out, T(0));
+            if (side == 0)
+                g.lower_constant[r] = sane_lower(sub_down(add_down(f.lower_constant[r], ab.lower), slack));
+            else
+                g.upper_constant[r] = sane_upper(add_up(add_up(f.upper_constant[r], ab.upper), slack));
+        }
+    }
+    return g;
+}
+
+// Back through an element-wise activation: a coefficient a >= 0 of a lower
+// row takes the lower line (a·f >= a·(αx + β)), a < 0 the upper line; the
+// reverse for upper rows. Rounding of a·α (one rounding: <= u|a·α|, 2u taken)
+// times |v| comes off the constant.
+template <class F, class T, std::size_t W, std::size_t M>
+constexpr linear_form<T, M, W> back_through_activation(const box<T, W>& in, const linear_form<T, M, W>& f) noexcept {
+    std::array<linear_relaxation<T>, W> lines{};
+    for (std::size_t i = 0; i < W; ++i) lines[i] = activation_bounds<F>::template relax<T>(in[i]);
+    const std::array<T, W> reach = reach_of(in);
+    linear_form<T, M, W> g{};
+    for (std::size_t r = 0; r < M; ++r) {
+        for (int side = 0; side < 2; ++side) {
+            const T* a = (side == 0 ? f.lower_coefficients.data() : f.upper_coefficients.data()) + r * W;
+            T* na = (side == 0 ? g.lower_coefficients.data() : g.upper_coefficients.data()) + r * W;
+            T s = T(0), t = T(0), coefficient_error = T(0);
+            for (std::size_t i = 0; i < W; ++i) {
+                if (a[i] == T(0)) continue;
+                const bool lower_line = (side == 0) == (a[i] >= T(0));
+                const T slope = lower_line ? lines[i].lower_slope : lines[i].upper_slope;
+                const T intercept = lower_line ? lines[i].lower_intercept : lines[i].upper_intercept;
+                if (slope != T(0)) {
+                    na[i] = a[i] * slope;
+                    coefficient_error += (T(2) * unit_roundoff<T> * math::abs(na[i]) + tiny<T>)*reach[i];
+                }
+                const T q = a[i] * intercept;
+                s += q;
+                t += math::abs(q);
+            }
+            const T err = summation_error(t, W);
+            const T slack = upper_sum(coefficient_error, 3 * W);
+            if (side == 0)
+                g.lower_constant[r] = sane_lower(sub_down(add_down(f.lower_constant[r], next_down(s - err)), slack));
+            else
+                g.upper_constant[r] = sane_upper(add_up(add_up(f.upper_constant[r], next_up(s + err)), slack));
+        }
+    }
+    return g;
+}
+
+// The bounds of a linear form over a box of its variables: Σ a·(l or u by
+// the sign of a) + constant, enclosed. Also how a layer without a linear
+// relaxation ends back-substitution: its output box turns the form into
+// constants.
+template <class T, std::size_t N, std::size_t M>
+constexpr box<T, M> concretize(const box<T, N>& v, const linear_form<T, M, N>& f) noexcept {
+    box<T, M> out{};
+    for (std::size_t r = 0; r < M; ++r) {
+        for (int side = 0; side < 2; ++side) {
+            const T* a = (side == 0 ? f.lower_coefficients.data() : f.upper_coefficients.data()) + r * N;
+            T s = T(0), t = T(0);
+            for (std::size_t i = 0; i < N; ++i) {
+                if (a[i] == T(0)) continue;
+                const bool low_end = (side == 0) == (a[i] >= T(0));
+                const T q = a[i] * (low_end ? v.lower[i] : v.upper[i]);
+                s += q;
+                t += math::abs(q);
+            }
+            const T err = summation_error(t, N);
+            if (side == 0) out.lower[r] = sane_lower(add_down(f.lower_constant[r], next_down(s - err)));
+            else out.upper[r] = sane_upper(add_up(f.upper_constant[r], next_up(s + err)));
+        }
+    }
+    return out;
+}
+
+template <class T, std::size_t M>
+constexpr linear_form<T, M, M> identity_form() noexcept {
+    linear_form<T, M, M> f{};
+    for (std::size_t r = 0; r < M; ++r) f.lower_coefficients[r * M + r] = f.upper_coefficients[r * M + r] = T(1);
+    return f;
+}
+
+// The form f on the outputs of layer K, carried back to the network's input
+// and bounded over the input box. boxes holds bounds on every layer's inputs
+// and outputs (the relaxations and the rounding allowances need them).
+template <std::size_t K, class Net, class Boxes, std::size_t M, std::size_t N>
+constexpr box<typename Net::scalar, M> back_substitute(const Net& net, const Boxes& boxes,
+                                                       const linear_form<typename Net::scalar, M, N>& f) noexcept {
+    using T = typename Net::scalar;
+    using L = typename Net::template layer_type<K>;
+    const T* p = net.parameters.data() + Net::parameter_offsets[K];
+    const auto& in = boost::hana::at_c<K>(boxes);
+    if constexpr (is_dense<L> || is_elementwise<L>) {
+        const auto g = [&] {
+            if constexpr (is_dense<L>) return back_through_dense<T, L::inputs, L::outputs, M>(p, in, f);
+            else return back_through_activation<typename L::function, T, L::inputs, M>(in, f);
+        }();
+        if constexpr (K == 0) return concretize(in, g);
+        else return back_substitute<K - 1>(net, boxes, g);
+    } else {
+        return concretize(boost::hana::at_c<K + 1>(boxes), f);
+    }
+}
+
+template <class T, std::size_t N>
+constexpr void intersect(box<T, N>& b, const box<T, N>& other) noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+        b.lower[i] = max_of(b.lower[i], other.lower[i]);
+        b.upper[i] = min_of(b.upper[i], other.upper[i]);
+    }
+}
+
+// Bounds on every layer's outputs. With Linear, each dense layer after the
+// first is tightened by back-substitution (its bounds feed the relaxations
+// of the activation after it).
+template <bool Linear, class Net>
+constexpr boxes_t<Net> layer_boxes(const Net& net, const box<typename Net::scalar, Net::input_size>& input) noexcept {
+    using T = typename Net::scalar;
+    boxes_t<Net> boxes{};
+    boost::hana::at_c<0>(boxes) = input;
+    const T* p = net.parameters.data();
+    boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
+                          [&](auto kc) {
+                              constexpr std::size_t k = decltype(kc)::value;
+                              using L = typename Net::template layer_type<k>;
+                              interval_transfer<L>::propagate(p + Net::parameter_offsets[k],
+                                                              boost::hana::at_c<k>(boxes),
+                                                              boost::hana::at_c<k + 1>(boxes));
+                              if constexpr (Linear && k > 0 && is_dense<L>) {
+                                  const auto lin = back_substitute<k>(net, boxes, identity_form<T, L::outputs>());
+                                  intersect(boost::hana::at_c<k + 1>(boxes), lin);
+                              }
+                          });
+    return boxes;
+}
+
+} // namespace detail::verify
+
+// Interval bound propagation: a box holding net.forward(x) (as computed, and
+// its exact value) for every x in `input`.
+template <class Net, class T, std::size_t N>
+constexpr box<typename Net::scalar, Net::output_size> output_bounds(const Net& net, const box<T, N>& input) noexcept {
+    static_assert(detail::verify::check_box_fits<Net, T, N>::value);
+    if constexpr (std::is_same_v<T, typename Net::scalar> && N == Net::input_size)
+        return boost::hana::at_c<Net::layer_count>(detail::verify::layer_boxes<false>(net, input));
+    else
+        return {};
+}
+
+// CROWN-style linear bounds, intersected with the intervals: never wider
+// than output_bounds.
+template <class Net, class T, std::size_t N>
+constexpr box<typename Net::scalar, Net::output_size> linear_bounds(const Net& net, const box<T, N>& input) noexcept {
+    static_assert(detail::verify::check_box_fits<Net, T, N>::value);
+    if constexpr (std::is_same_v<T, typename Net::scalar> && N == Net::input_size) {
+        using namespace detail::verify;
+        const auto boxes = layer_boxes<true, Net>(net, input);
+        // A last element-wise layer maps the tightened box of the dense
+        // layer before it; a monotone function's image of an exact box is
+        // exact, so back-substituting through it again gains nothing.
+        return boost::hana::at_c<Net::layer_count>(boxes);
+    } else {
+        return {};
+    }
+}
+
+// Bounds on spec·y over the box (each row of spec a linear function of the
+// outputs y), by back-substitution from the output, intersected with what
+// the output intervals give.
+template <class Net, class T, std::size_t N, std::size_t M>
+constexpr box<typename Net::scalar, M> linear_bounds(const Net& net, const box<T, N>& input,
+                                                     const std::array<std::array<T, Net::output_size>, M>& spec) noexcept {
+    static_assert(detail::verify::check_box_fits<Net, T, N>::value);
+    if constexpr (std::is_same_v<T, typename Net::scalar> && N == Net::input_size) {
+        using namespace detail::verify;
+        constexpr std::size_t Out = Net::output_size;
+        const auto boxes = layer_boxes<true, Net>(net, input);
+        const auto& y = boost::hana::at_c<Net::layer_count>(boxes);
+        linear_form<T, M, Out> f{};
+        for (std::size_t r = 0; r < M; ++r)
+            for (std::size_t o = 0; o < Out; ++o) f.lower_coefficients[r * Out + o] = f.upper_coefficients[r * Out + o] = spec[r][o];
+        box<T, M> out = back_substitute<Net::layer_count - 1>(net, boxes, f);
+        intersect(out, concretize(y, f));
+        return out;
+    } else {
+        return {};
+    }
+}
+
+} // namespace ctnn
+// ---- end <ctnn/verify/bounds.hpp> ----
+// ---- begin <ctnn/verify/robustness.hpp> ----
+// ctnn/verify/robustness.hpp - robustness certificates.
+//
+//   auto c = ctnn::certify(net, x, epsilon);          // linear bounds
+//   auto c = ctnn::certify(net, x, epsilon, ctnn::bound_method::interval);
+//   static_assert(ctnn::certify(net, x, 0.05).certified);
+//
+// For the class c the network predicts at x (the first largest output of
+// net.forward(x)) and every other class j, margin[j] is a lower bound on
+// y_c(x') − y_j(x') over every x' with |x' − x|∞ <= epsilon, for the exact
+// outputs and for the computed ones. The sample is certified when every
+// margin is positive: then net.forward(x') predicts c for every such x'
+// (strictly larger: no tie can change the answer).
+//
+// With bound_method::linear the margin is back-substituted as one linear
+// function (y_c − y_j), which keeps what the two outputs share, and is
+// never below the interval margin lower(y_c) − upper(y_j).
+
+
+#include <array>
+#include <cstddef>
+#include <limits>
+
+namespace ctnn {
+
+enum class bound_method { interval, linear };
+
+template <class T, std::size_t Classes>
+struct certificate {
+    std::size_t predicted = 0;
+    // margin[j]: lower bound on y_predicted − y_j over the ball; +inf at j = predicted.
+    std::array<T, Classes> margin{};
+    T worst_margin = T(0); // the smallest margin (over j != predicted)
+    bool certified = false;
+    constexpr explicit operator bool() const noexcept { return certified; }
+};
+
+template <class Net, class T, std::size_t N>
+constexpr certificate<typename Net::scalar, Net::output_size>
+certify(const Net& net, const std::array<T, N>& x, T epsilon, bound_method method = bound_method::linear) noexcept {
+    static_assert(detail::verify::check_box_fits<Net, T, N>::value);
+    constexpr std::size_t Out = Net::output_size;
+    certificate<typename Net::scalar, Out> c{};
+    if constexpr (std::is_same_v<T, typename Net::scalar> && N == Net::input_size) {
+        using namespace detail::verify;
+        const auto y = net.forward(x);
+        for (std::size_t j = 1; j < Out; ++j)
+            if (y[j] > y[c.predicted]) c.predicted = j;
+        const box<T, N> ball = box_around(x, epsilon);
+        if (method == bound_method::interval) {
+            const box<T, Out> out = output_bounds(net, ball);
+            for (std::size_t j = 0; j < Out; ++j)
+                c.margin[j] = sane_lower(sub_down(out.lower[c.predicted], out.upper[j]));
+        } else {
+            // One pass of layer bounds; the margins y_c − y_j as the rows of
+            // a form back-substituted from the output.
+            const auto boxes = layer_boxes<true, Net>(net, ball);
+            const auto& out = boost::hana::at_c<Net::layer_count>(boxes);
+            linear_form<T, Out, Out> f{};
+            for (std::size_t j = 0; j < Out; ++j) {
+                f.lower_coefficients[j * Out + c.predicted] += T(1);
+                f.lower_coefficients[j * Out + j] -= T(1);
+            }
+            f.upper_coefficients = f.lower_coefficients;
+            const box<T, Out> m = back_substitute<Net::layer_count - 1>(net, boxes, f);
+            for (std::size_t j = 0; j < Out; ++j)
+                c.margin[j] = max_of(sane_lower(sub_down(out.lower[c.predicted], out.upper[j])), m.lower[j]);
+        }
+        c.margin[c.predicted] = infinity<T>;
+        c.worst_margin = infinity<T>;
+        for (std::size_t j = 0; j < Out; ++j)
+            if (j != c.predicted) c.worst_margin = min_of(c.worst_margin, c.margin[j]);
+        c.certified = c.worst_margin > T(0);
+    }
+    return c;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/verify/robustness.hpp> ----
+// ---- begin <ctnn/verify/lipschitz.hpp> ----
+// ctnn/verify/lipschitz.hpp - upper bounds on a network's Lipschitz constant.
+//
+//   ctnn::global_lipschitz(net)        over all inputs: the product of the
+//                                      layers' operator norms
+//   ctnn::local_lipschitz(net, box)    over a box: the chain of |Jacobian|
+//                                      bounds, each activation's slope bounded
+//                                      on the interval its inputs take there
+//
+// Both return {linf, l2}: bounds on ‖f(x) − f(x')‖ / ‖x − x'‖ for the L∞ norm
+// on both sides and for the L2 norm on both sides, of the exact
+// (real-valued) network. The computed output is not Lipschitz at all (it is
+// a step function at the scale of its rounding); it stays within the
+// allowances of ctnn::output_bounds of the exact one.
+//
+// Norms, for y = x·W (x a row of In values):
+//   L∞ → L∞: max over outputs j of Σᵢ |Wᵢⱼ|
+//   L2 → L2: the spectral norm, bounded by √(‖W‖₁‖W‖∞) (Hölder/Riesz–Thorin;
+//            ‖W‖₁ = max over inputs i of Σⱼ |Wᵢⱼ|). No power iteration: this
+//            bound is rigorous with outward rounding alone.
+// Activations: sup |f'| (relu, tanh, identity 1; sigmoid ¼; leaky max(1, |a|);
+// elu max(1, α)). Softmax: ½ for both norms (its Jacobian diag(y) − y·yᵀ has
+// row sums 2yᵢ(1 − yᵢ) <= ½ and is symmetric: Gershgorin bounds its
+// spectral norm by the same).
+// Every product and sum is rounded upward (next_up after nearest rounding of
+// non-negative terms).
+
+
+#include <boost/hana/fold_left.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+template <class T>
+struct lipschitz_bound {
+    T linf;
+    T l2;
+};
+
+// How a layer enters a Lipschitz bound. Built in for dense, activations and
+// softmax; a user layer specialises it:
+//   global(p) -> lipschitz_bound<T>       operator norms of the layer
+//   chain(p, in, out, B) -> B'            |J| bounds: B' = B·K, where K[i][o]
+//                                         bounds |∂y_o/∂x_i| on the box
+//                                         (in: bounds on the layer's inputs,
+//                                         out: on its outputs)
+template <class L>
+struct lipschitz_transfer {
+    static_assert(sizeof(L) == 0,
+                  "ctnn verify: no Lipschitz bound for this layer type; specialise ctnn::lipschitz_transfer<Layer> "
+                  "with global(p) and chain(p, in, out, B) (see ctnn/verify/lipschitz.hpp)");
+};
+
+namespace detail::verify {
+
+template <class T>
+constexpr T sqrt_up(T x) noexcept {
+    return next_up(math::sqrt(x)); // correctly rounded, so one step up bounds it
+}
+
+// B' = B·K for non-negative R×N B and N×O K (K[i][o] = k(i, o)), rounded up.
+template <class T, std::size_t R, std::size_t N, std::size_t O, class K>
+constexpr std::array<T, R * O> abs_product(const std::array<T, R * N>& b, K k) noexcept {
+    std::array<T, R * O> out{};
+    for (std::size_t r = 0; r < R; ++r) {
+        T* row = out.data() + r * O;
+        const T* br = b.data() + r * N;
+        for (std::size_t i = 0; i < N; ++i) {
+            const T bri = br[i];
+            if (bri == T(0)) continue;
+            for (std::size_t o = 0; o < O; ++o) row[o] += bri * k(i, o);
+        }
+        for (std::size_t o = 0; o < O; ++o) row[o] = upper_sum(row[o], N);
+    }
+    return out;
+}
+
+} // namespace detail::verify
+
+template <class T, std::size_t In, std::size_t Out>
+struct lipschitz_transfer<dense_layer<T, In, Out>> {
+    static constexpr lipschitz_bound<T> global(const T* w) noexcept {
+        using namespace detail::verify;
+        T column_max = T(0), row_max = T(0); // ‖W‖∞ (over outputs), ‖W‖₁ (over inputs)
+        for (std::size_t j = 0; j < Out; ++j) {
+            T s = T(0);
+            for (std::size_t i = 0; i < In; ++i) s += math::abs(w[i * Out + j]);
+            column_max = max_of(column_max, upper_sum(s, In));
+        }
+        for (std::size_t i = 0; i < In; ++i) {
+            T s = T(0);
+            for (std::size_t j = 0; j < Out; ++j) s += math::abs(w[i * Out + j]);
+            row_max = max_of(row_max, upper_sum(s, Out));
+        }
+        return {column_max, sqrt_up(mul_up(column_max, row_max))};
+    }
+    template <std::size_t R>
+    static constexpr std::array<T, R * Out> chain(const T* w, const box<T, In>&, const box<T, Out>&,
+                                                  const std::array<T, R * In>& b) noexcept {
+        return detail::verify::abs_product<T, R, In, Out>(b, [w](std::size_t i, std::size_t o) {
+            return math::abs(w[i * Out + o]);
+        });
+    }
+};
+
+template <class T, class F, std::size_t W, class S>
+struct lipschitz_transfer<activation_layer<T, F, W, S>> {
+    static constexpr lipschitz_bound<T> global(const T*) noexcept {
+        const T c = activation_bounds<F>::template lipschitz<T>();
+        return {c, c};
+    }
+    template <std::size_t R>
+    static constexpr std::array<T, R * W> chain(const T*, const box<T, W>& in, const box<T, W>&,
+                                                const std::array<T, R * W>& b) noexcept {
+        std::array<T, W> slope{};
+        for (std::size_t i = 0; i < W; ++i) slope[i] = activation_bounds<F>::template derivative_bound<T>(in[i]);
+        std::array<T, R * W> out{};
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t i = 0; i < W; ++i) out[r * W + i] = b[r * W + i] == T(0) ? T(0) : next_up(b[r * W + i] * slope[i]);
+        return out;
+    }
+};
+
+template <class T, std::size_t W>
+struct lipschitz_transfer<softmax_layer<T, W>> {
+    static constexpr lipschitz_bound<T> global(const T*) noexcept { return {T(0.5), T(0.5)}; }
+    // |∂yᵢ/∂xᵢ| = yᵢ(1 − yᵢ), |∂y_o/∂xᵢ| = y_o·yᵢ, y in the output box.
+    template <std::size_t R>
+    static constexpr std::array<T, R * W> chain(const T*, const box<T, W>&, const box<T, W>& out,
+                                                const std::array<T, R * W>& b) noexcept {
+        using namespace detail::verify;
+        std::array<T, W * W> k{};
+        for (std::size_t i = 0; i < W; ++i)
+            for (std::size_t o = 0; o < W; ++o) {
+                if (i == o) {
+                    const T lo = out.lower[i], hi = out.upper[i];
+                    k[i * W + o] = (lo <= T(0.5) && T(0.5) <= hi)
+                                       ? T(0.25)
+                                       : max_of(mul_up(lo, next_up(T(1) - lo)), mul_up(hi, next_up(T(1) - hi)));
+                } else {
+                    k[i * W + o] = mul_up(out.upper[i], out.upper[o]);
+                }
+            }
+        return abs_product<T, R, W, W>(b, [&k](std::size_t i, std::size_t o) { return k[i * W + o]; });
+    }
+};
+
+template <class Net>
+constexpr lipschitz_bound<typename Net::scalar> global_lipschitz(const Net& net) noexcept {
+    static_assert(detail::verify::check_is_network<Net>::value);
+    using T = typename Net::scalar;
+    lipschitz_bound<T> total{T(1), T(1)};
+    boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>),
+                          [&](auto kc) {
+                              constexpr std::size_t k = decltype(kc)::value;
+                              using L = typename Net::template layer_type<k>;
+                              const lipschitz_bound<T> b =
+                                  lipschitz_transfer<L>::global(net.parameters.data() + Net::parameter_offsets[k]);
+                              total = {detail::verify::mul_up(total.linf, b.linf),
+                                       detail::verify::mul_up(total.l2, b.l2)};
+                          });
+    return total;
+}
+
+// The |Jacobian| of the exact network over the box is bounded entry by
+// entry by B (inputs × outputs), built layer by layer; then
+// L∞: max over outputs of Σ over inputs of B, and L2: √(‖B‖₁‖B‖∞) (‖J‖₂ <=
+// ‖|J|‖₂ <= ‖B‖₂). By the mean value theorem on the convex box (Clarke's at
+// the kinks, which the slope bounds include) these bound the Lipschitz
+// constant on the box.
+template <class Net, class T, std::size_t N>
+constexpr lipschitz_bound<typename Net::scalar> local_lipschitz(const Net& net, const box<T, N>& input) noexcept {
+    static_assert(detail::verify::check_box_fits<Net, T, N>::value);
+    if constexpr (std::is_same_v<T, typename Net::scalar> && N == Net::input_size) {
+        using namespace detail::verify;
+        const auto boxes = layer_boxes<true, Net>(net, input);
+        std::array<T, N * N> start{};
+        for (std::size_t i = 0; i < N; ++i) start[i * N + i] = T(1);
+        const auto b = boost::hana::fold_left(
+            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<Net::layer_count>), start,
+            [&](const auto& acc, auto kc) {
+                constexpr std::size_t k = decltype(kc)::value;
+                using L = typename Net::template layer_type<k>;
+                return lipschitz_transfer<L>::template chain<N>(net.parameters.data() + Net::parameter_offsets[k],
+                                                                boost::hana::at_c<k>(boxes),
+                                                                boost::hana::at_c<k + 1>(boxes), acc);
+            });
+        constexpr std::size_t Out = Net::output_size;
+        T linf = T(0), l1 = T(0);
+        for (std::size_t o = 0; o < Out; ++o) {
+            T s = T(0);
+            for (std::size_t i = 0; i < N; ++i) s += b[i * Out + o];
+            linf = max_of(linf, upper_sum(s, N));
+        }
+        for (std::size_t i = 0; i < N; ++i) {
+            T s = T(0);
+            for (std::size_t o = 0; o < Out; ++o) s += b[i * Out + o];
+            l1 = max_of(l1, upper_sum(s, Out));
+        }
+        // Both bounds hold; the chain can lose to the product of norms (a
+        // softmax's entry bounds ignore that its outputs sum to 1).
+        const lipschitz_bound<T> global = global_lipschitz(net);
+        return {min_of(linf, global.linf), min_of(sqrt_up(mul_up(linf, l1)), global.l2)};
+    } else {
+        return {};
+    }
+}
+
+} // namespace ctnn
+// ---- end <ctnn/verify/lipschitz.hpp> ----
 // ---- end <ctnn/ctnn.hpp> ----
 // ---- begin <ctnn/data/csv.hpp> ----
 // ctnn/data/csv.hpp - reading a CSV file's numbers into fixed-size arrays, at
