@@ -4844,10 +4844,11 @@ struct parsed_integer {
     long long value;
 };
 
+// [-+]?[0-9]+ with at most 18 digits (a size or a layer's argument).
 constexpr parsed_integer parse_integer(std::string_view s) noexcept {
     std::size_t k = 0;
     const bool negative = !s.empty() && s[0] == '-';
-    if (negative) k = 1;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) k = 1;
     if (k == s.size() || s.size() - k > 18) return {false, 0};
     long long v = 0;
     for (; k < s.size(); ++k) {
@@ -4864,50 +4865,118 @@ constexpr int hex_digit(char c) noexcept {
     return -1;
 }
 
-struct parsed_number {
-    bool ok;
-    double value;
+// a == b, ignoring ASCII case (b in lower case).
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        const char c = a[k] >= 'A' && a[k] <= 'Z' ? static_cast<char>(a[k] - 'A' + 'a') : a[k];
+        if (c != b[k]) return false;
+    }
+    return true;
+}
+
+template <class T>
+struct binary_format; // IEEE 754 binary32 and binary64
+template <>
+struct binary_format<double> {
+    using bits = std::uint64_t;
+    static constexpr int precision = 53, min_exponent = -1022, max_exponent = 1023;
+};
+template <>
+struct binary_format<float> {
+    using bits = std::uint32_t;
+    static constexpr int precision = 24, min_exponent = -126, max_exponent = 127;
 };
 
-// [-+]0x<hex>[.<hex>]p[-+]<decimal>, inf, nan. Exact for every value that has at
-// most 16 significant hex digits and is representable (all that write_text and
-// float.hex() produce).
-constexpr parsed_number parse_hex(std::string_view s) noexcept {
+template <class T = double>
+struct parsed_number {
+    bool ok;
+    T value;
+};
+
+// One value of the text format: [-+]0x<hex>[.<hex>]p[-+]<decimal> (at least
+// one hex digit; 0X and P too), or inf, infinity, nan (any case, with a sign).
+// The value must be one T holds exactly: the reader never rounds, so any number
+// of digits is read, and a value that would be rounded, overflow to infinity or
+// underflow to zero is refused (ok = false) like a malformed one. Every value
+// write_text and Python's float.hex() write for a T is exact. Differential test
+// against strtod/strtof: tests/runtime/io_text.cpp and tests/fuzz.
+template <class T = double>
+constexpr parsed_number<T> parse_hex(std::string_view s) noexcept {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    using F = binary_format<T>;
+    using bits_t = typename F::bits;
+    constexpr parsed_number<T> refused{false, T(0)};
+    constexpr int sign_shift = static_cast<int>(sizeof(T) * 8 - 1);
     std::size_t k = 0;
     bool negative = false;
     if (k < s.size() && (s[k] == '-' || s[k] == '+')) negative = s[k++] == '-';
+    const bits_t sign = negative ? bits_t(1) << sign_shift : bits_t(0);
     const std::string_view rest = s.substr(k);
-    if (rest == "inf" || rest == "infinity")
-        return {true, negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity()};
-    if (rest == "nan") return {true, std::numeric_limits<double>::quiet_NaN()};
-    if (rest.size() < 2 || rest[0] != '0' || (rest[1] != 'x' && rest[1] != 'X')) return {false, 0.0};
+    if (equals_ignoring_case(rest, "inf") || equals_ignoring_case(rest, "infinity"))
+        return {true, std::bit_cast<T>(sign | std::bit_cast<bits_t>(std::numeric_limits<T>::infinity()))};
+    if (equals_ignoring_case(rest, "nan"))
+        return {true, std::bit_cast<T>(sign | std::bit_cast<bits_t>(std::numeric_limits<T>::quiet_NaN()))};
+    if (rest.size() < 2 || rest[0] != '0' || (rest[1] != 'x' && rest[1] != 'X')) return refused;
     k += 2;
-    std::uint64_t mantissa = 0;
-    int significant = 0, fraction_digits = 0, digits = 0;
-    bool in_fraction = false;
+
+    // The digits as m * 2^scale. m keeps the first 15 significant hex digits
+    // (60 bits); a non-zero digit after them means more than 57 significant
+    // bits, which no float or double holds exactly.
+    std::uint64_t m = 0;
+    long long scale = 0;
+    int significant = 0;
+    bool digits = false, point = false, inexact = false;
     for (; k < s.size() && s[k] != 'p' && s[k] != 'P'; ++k) {
-        if (s[k] == '.' && !in_fraction) {
-            in_fraction = true;
+        if (s[k] == '.' && !point) {
+            point = true;
             continue;
         }
         const int d = hex_digit(s[k]);
-        if (d < 0) return {false, 0.0};
-        ++digits;
-        if (mantissa == 0 && d == 0) {
-            if (in_fraction) ++fraction_digits;
-            continue;
+        if (d < 0) return refused;
+        digits = true;
+        if (m == 0 && d == 0) { // a leading zero
+            if (point) scale -= 4;
+        } else if (significant < 15) {
+            m = m * 16 + static_cast<std::uint64_t>(d);
+            ++significant;
+            if (point) scale -= 4;
+        } else { // dropped: its place still counts before the point
+            if (d != 0) inexact = true;
+            if (!point) scale += 4;
         }
-        if (++significant > 16) return {false, 0.0};
-        mantissa = mantissa * 16 + static_cast<std::uint64_t>(d);
-        if (in_fraction) ++fraction_digits;
     }
-    if (digits == 0 || k + 1 >= s.size()) return {false, 0.0}; // needs digits and "p<exponent>"
-    const parsed_integer e = parse_integer(s[k + 1] == '+' ? s.substr(k + 2) : s.substr(k + 1));
-    if (!e.ok) return {false, 0.0};
-    const long long exponent = e.value - 4LL * fraction_digits;
-    const int clamped = exponent > 4000 ? 4000 : (exponent < -4000 ? -4000 : static_cast<int>(exponent));
-    const double magnitude = math::ldexp(static_cast<double>(mantissa), clamped);
-    return {true, negative ? -magnitude : magnitude};
+    if (!digits || k == s.size()) return refused; // needs digits and "p<exponent>"
+    ++k;
+    bool exponent_negative = false;
+    if (k < s.size() && (s[k] == '-' || s[k] == '+')) exponent_negative = s[k++] == '-';
+    if (k == s.size()) return refused;
+    long long exponent = 0; // saturates: anything beyond 2^40 is out of range for every m != 0
+    for (; k < s.size(); ++k) {
+        if (s[k] < '0' || s[k] > '9') return refused;
+        if (exponent < (1LL << 40)) exponent = exponent * 10 + (s[k] - '0');
+    }
+    if (m == 0) return {true, std::bit_cast<T>(sign)}; // +-0, whatever the exponent
+    if (inexact) return refused;
+    long long lsb = scale + (exponent_negative ? -exponent : exponent); // value = m * 2^lsb
+    while ((m & 1) == 0) {
+        m >>= 1;
+        ++lsb;
+    }
+    int length = 0;
+    for (std::uint64_t t = m; t != 0; t >>= 1) ++length;
+    const long long top = lsb + length - 1; // value in [2^top, 2^(top + 1))
+    constexpr int min_lsb = F::min_exponent - (F::precision - 1);
+    if (length > F::precision || top > F::max_exponent || lsb < min_lsb) return refused; // rounded, inf or 0
+    bits_t b = 0;
+    if (top >= F::min_exponent) { // normal: the leading 1 is implicit
+        const bits_t fraction = static_cast<bits_t>(m << (F::precision - length)) & ((bits_t(1) << (F::precision - 1)) - 1);
+        const auto biased = static_cast<bits_t>(top - F::min_exponent + 1);
+        b = (biased << (F::precision - 1)) | fraction;
+    } else { // subnormal: m * 2^lsb = (m << (lsb - min_lsb)) * 2^min_lsb
+        b = static_cast<bits_t>(m << (lsb - min_lsb));
+    }
+    return {true, std::bit_cast<T>(sign | b)};
 }
 
 template <class T>
@@ -5063,32 +5132,40 @@ constexpr std::size_t text_size(const Net& net) {
 enum class read_status {
     ok,
     not_ctnn_text,        // does not start with "ctnn-network"
-    unsupported_version,  // a version other than 1
-    wrong_scalar,         // "scalar" differs from the network's scalar type
-    wrong_input_size,     // "input" differs from the network's input size
-    wrong_layer_count,    // "layers" differs from the network's layer count
+    unsupported_version,  // the first line is not "ctnn-network 1"
+    wrong_scalar,         // the "scalar" line differs from the network's scalar type
+    wrong_input_size,     // the "input" line differs from the network's input size
+    wrong_layer_count,    // the "layers" line differs from the network's layer count
     wrong_layer,          // a layer line differs from the network's layer (kind or sizes)
-    bad_number,           // a value that is not a hexadecimal float (0x1.8p+1), inf or nan
-    missing_end,          // the text ends before "end"
+    wrong_row_length,     // a line of values holds more or fewer values than the layer's rows
+    bad_number,           // a value that is not a hexadecimal float (0x1.8p+1), inf or nan, or not exact in the scalar
+    missing_end,          // the text ends before "end", or "end" comes where values are missing
     expected_end,         // more values or layers than the network has, where "end" should be
     trailing_text,        // something other than comments after "end"
+    not_ascii,            // a byte outside ASCII (the format is ASCII text)
 };
 
 constexpr const char* describe(read_status s) noexcept {
     switch (s) {
     case read_status::ok: return "ok";
     case read_status::not_ctnn_text: return "not ctnn's text format: it must start with \"ctnn-network 1\"";
-    case read_status::unsupported_version: return "a version of ctnn's text format this reader does not know";
-    case read_status::wrong_scalar: return "the text's scalar type differs from the network's";
-    case read_status::wrong_input_size: return "the text's input size differs from the network's";
-    case read_status::wrong_layer_count: return "the text's number of layers differs from the network's";
-    case read_status::wrong_layer: return "a layer of the text differs from the network's layer at that position";
+    case read_status::unsupported_version:
+        return "the first line must be \"ctnn-network 1\": a version of ctnn's text format this reader does not know";
+    case read_status::wrong_scalar: return "the text's scalar line differs from the network's scalar type";
+    case read_status::wrong_input_size: return "the text's input line differs from the network's input size";
+    case read_status::wrong_layer_count: return "the text's layers line differs from the network's layer count";
+    case read_status::wrong_layer: return "a layer line of the text differs from the network's layer at that position";
+    case read_status::wrong_row_length:
+        return "this line of values holds more or fewer values than a row of the layer (a dense layer: its output "
+               "count); each row is one line";
     case read_status::bad_number:
         return "a value is not a hexadecimal floating-point number such as 0x1.8p+1 (as write_text and "
-               "Python's float.hex() write), inf or nan";
+               "Python's float.hex() write), inf or nan, or the scalar type cannot hold it exactly (it would be "
+               "rounded, overflow to infinity or underflow to zero)";
     case read_status::missing_end: return "the text ends early: values or \"end\" are missing";
     case read_status::expected_end: return "more values or layers than the network has: \"end\" expected";
     case read_status::trailing_text: return "text other than comments follows \"end\"";
+    case read_status::not_ascii: return "a byte that is not ASCII: the format is ASCII text";
     }
     return "unknown status";
 }
@@ -5101,82 +5178,128 @@ struct read_result {
 
 namespace detail::io {
 
-// Whitespace-separated tokens; '#' starts a comment to the end of the line.
-struct tokenizer {
-    std::string_view text;
-    std::size_t position = 0;
-    std::size_t line = 1;
+// Tokens of one line: separated by spaces and tabs only (docs/interop.md); any
+// other character, a form feed or a no-break space, is part of a token.
+struct line_tokens {
+    std::string_view rest;
+
+    static constexpr bool separator(char c) noexcept { return c == ' ' || c == '\t'; }
 
     constexpr std::string_view next() noexcept {
-        while (position < text.size()) {
-            const char c = text[position];
-            if (c == '#') {
-                while (position < text.size() && text[position] != '\n') ++position;
-            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                if (c == '\n') ++line;
-                ++position;
-            } else {
-                break;
-            }
-        }
-        const std::size_t start = position;
-        while (position < text.size()) {
-            const char c = text[position];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#') break;
-            ++position;
-        }
-        return text.substr(start, position - start);
+        std::size_t k = 0;
+        while (k < rest.size() && separator(rest[k])) ++k;
+        std::size_t end = k;
+        while (end < rest.size() && !separator(rest[end])) ++end;
+        const std::string_view token = rest.substr(k, end - k);
+        rest = rest.substr(end);
+        return token;
+    }
+    constexpr std::size_t count() const noexcept {
+        line_tokens copy = *this;
+        std::size_t n = 0;
+        while (!copy.next().empty()) ++n;
+        return n;
     }
 };
 
+// The text's lines that hold tokens, one at a time. A line ends at "\n", "\r\n"
+// or a lone "\r"; '#' starts a comment to the end of the line.
+struct line_reader {
+    std::string_view text;
+    std::size_t position = 0;
+    std::size_t line = 0;      // the line last returned (at the end: the text's last line)
+    bool non_ascii = false;    // next() stopped at a byte outside ASCII (on `line`)
+
+    // The next line with a token (its comment cut off); empty at the end of the
+    // text or at a non-ASCII byte.
+    constexpr line_tokens next() noexcept {
+        while (position < text.size() && !non_ascii) {
+            ++line;
+            const std::size_t start = position;
+            std::size_t end = start, comment = std::string_view::npos;
+            for (; end < text.size() && text[end] != '\n' && text[end] != '\r'; ++end) {
+                if (static_cast<unsigned char>(text[end]) > 0x7F) non_ascii = true;
+                if (text[end] == '#' && comment == std::string_view::npos) comment = end;
+            }
+            position = end;
+            if (position < text.size()) // the line's end: "\r\n" is one
+                position += text[position] == '\r' && position + 1 < text.size() && text[position + 1] == '\n' ? 2 : 1;
+            if (non_ascii) break;
+            const line_tokens tokens{text.substr(start, (comment == std::string_view::npos ? end : comment) - start)};
+            if (tokens.count() != 0) return tokens;
+        }
+        return {};
+    }
+};
+
+constexpr bool tokens_are(line_tokens tokens, std::string_view expected) noexcept {
+    line_tokens want{expected};
+    for (std::string_view w = want.next(); !w.empty(); w = want.next())
+        if (tokens.next() != w) return false;
+    return tokens.next().empty();
+}
 
 // Reads (Write = false: only checks) the text into net.
 template <bool Write, class Net>
 constexpr read_result read_text(std::string_view text, Net& net) noexcept {
     using T = typename Net::scalar;
-    tokenizer in{text};
-    const auto fail = [&](read_status s) { return read_result{s, in.line}; };
-    const auto expect = [&](std::string_view keyword, long long value) {
-        if (in.next() != keyword) return false;
-        const parsed_integer n = parse_integer(in.next());
-        return n.ok && n.value == value;
+    line_reader in{text};
+    const auto fail = [&](read_status s) { return read_result{in.non_ascii ? read_status::not_ascii : s, in.line}; };
+    const auto keyword_line = [&](std::string_view keyword, long long value) {
+        line_tokens tokens = in.next();
+        if (tokens.next() != keyword) return false;
+        const parsed_integer n = parse_integer(tokens.next());
+        return n.ok && n.value == value && tokens.next().empty();
     };
-    if (in.next() != "ctnn-network") return fail(read_status::not_ctnn_text);
-    if (in.next() != "1") return fail(read_status::unsupported_version);
-    if (in.next() != "scalar" || in.next() != scalar_name<T>()) return fail(read_status::wrong_scalar);
-    if (!expect("input", static_cast<long long>(Net::input_size))) return fail(read_status::wrong_input_size);
-    if (!expect("layers", static_cast<long long>(Net::layer_count))) return fail(read_status::wrong_layer_count);
+    {
+        line_tokens first = in.next();
+        if (first.next() != "ctnn-network") return fail(read_status::not_ctnn_text);
+        if (first.next() != "1" || !first.next().empty()) return fail(read_status::unsupported_version);
+    }
+    {
+        line_tokens scalar = in.next();
+        if (scalar.next() != "scalar" || scalar.next() != scalar_name<T>() || !scalar.next().empty())
+            return fail(read_status::wrong_scalar);
+    }
+    if (!keyword_line("input", static_cast<long long>(Net::input_size))) return fail(read_status::wrong_input_size);
+    if (!keyword_line("layers", static_cast<long long>(Net::layer_count))) return fail(read_status::wrong_layer_count);
 
     read_status status = read_status::ok;
     for_each_specification<Net>([&]<class Spec, std::size_t I>() {
         using L = typename Net::template layer_type<I>;
         if (status != read_status::ok) return;
-        tokenizer expected{text_spelling<Spec>.view()};
-        for (std::string_view want = expected.next(); !want.empty(); want = expected.next()) {
-            if (in.next() != want) {
-                status = read_status::wrong_layer;
-                return;
-            }
+        if (!tokens_are(in.next(), text_spelling<Spec>.view())) {
+            status = read_status::wrong_layer;
+            return;
         }
+        constexpr std::size_t row = layer_traits<L>::row_length;
         T* p = net.parameters.data() + Net::parameter_offsets[I];
-        for (std::size_t k = 0; k < L::parameter_count; ++k) {
-            const std::string_view token = in.next();
-            if (token.empty()) {
+        for (std::size_t k = 0; k < L::parameter_count; k += row) { // one line per row
+            line_tokens values = in.next();
+            if (values.count() == 0 || tokens_are(values, "end")) {
                 status = read_status::missing_end;
                 return;
             }
-            const parsed_number v = parse_hex(token);
-            if (!v.ok) {
-                status = read_status::bad_number;
+            if (values.count() != row) {
+                status = read_status::wrong_row_length;
                 return;
             }
-            if constexpr (Write) p[k] = static_cast<T>(v.value);
+            for (std::size_t j = 0; j < row; ++j) {
+                const parsed_number<T> v = parse_hex<T>(values.next());
+                if (!v.ok) {
+                    status = read_status::bad_number;
+                    return;
+                }
+                if constexpr (Write) p[k + j] = v.value;
+            }
         }
     });
     if (status != read_status::ok) return fail(status);
-    const std::string_view end = in.next();
-    if (end != "end") return fail(end.empty() ? read_status::missing_end : read_status::expected_end);
-    if (!in.next().empty()) return fail(read_status::trailing_text);
+    line_tokens end = in.next();
+    if (end.count() == 0) return fail(read_status::missing_end);
+    if (end.next() != "end") return fail(read_status::expected_end);
+    if (!end.next().empty() || in.next().count() != 0) return fail(read_status::trailing_text);
+    if (in.non_ascii) return fail(read_status::not_ascii);
     return {read_status::ok, in.line};
 }
 

@@ -141,10 +141,11 @@ TEST_CASE("read_text reads it back bit for bit") {
     STATIC_REQUIRE(text_round_trips(ctnn::make_network<mixed_t>(11)));
     STATIC_REQUIRE(contains(text_of(ctnn::make_network<mixed_t>(11)).view(), "\ninput 3\nlayers 5\ntanh\ndense 3 4\n"));
     STATIC_REQUIRE(contains(text_of(ctnn::make_network<mixed_t>(11)).view(), "\nleaky_relu -1 7\n"));
-    // Comments and any whitespace are allowed.
-    STATIC_REQUIRE(read_into<small_t>("# a comment\nctnn-network 1 scalar float input 2 layers 3\n"
-                                      "dense 2 2  0x1p+0 0x1p+0 0x1p+0 0x1p+0 0x0p+0 0x0p+0 # the biases\n"
-                                      "relu dense 2 1 0x1p+0 0x1p+0 0x0p+0 end # done\n")
+    // Comments, blank lines, spaces and tabs are allowed; each keyword, layer and
+    // row of values is a line (tests/static/io_text.cpp checks the rows).
+    STATIC_REQUIRE(read_into<small_t>("# a comment\nctnn-network 1\n\nscalar  float\ninput\t2\nlayers 3\n"
+                                      "dense 2 2\n0x1p+0 0x1p+0\n 0x1p+0\t0x1p+0 \n0x0p+0 0x0p+0 # the biases\n"
+                                      "relu\ndense 2 1\n0x1p+0\n0x1p+0\n0x0p+0\nend # done\n")
                        .status == ctnn::read_status::ok);
 }
 
@@ -170,8 +171,8 @@ TEST_CASE("read_text says what does not match, and where") {
     STATIC_REQUIRE(read_into<small_t>(replaced("0x1p-2", "0.25").view()).line == 12);
     STATIC_REQUIRE(read_into<small_t>(replaced("end\n", "").view()).status == read_status::missing_end);
     STATIC_REQUIRE(read_into<small_t>(replaced("-0x1p+0\nend\n", "").view()).status == read_status::missing_end);
-    // A value missing before "end": "end" is read as the value.
-    STATIC_REQUIRE(read_into<small_t>(replaced("-0x1p+0\n", "").view()).status == read_status::bad_number);
+    // A row missing before "end": the values are missing.
+    STATIC_REQUIRE(read_into<small_t>(replaced("-0x1p+0\n", "").view()).status == read_status::missing_end);
     STATIC_REQUIRE(read_into<small_t>(replaced("end\n", "end\nrelu\n").view()).status == read_status::trailing_text);
     STATIC_REQUIRE(read_into<small_t>(replaced("end\n", "0x1p+0\nend\n").view()).status == read_status::expected_end);
     STATIC_REQUIRE(!read_into<small_t>("hello"));

@@ -114,10 +114,11 @@ struct parsed_integer {
     long long value;
 };
 
+// [-+]?[0-9]+ with at most 18 digits (a size or a layer's argument).
 constexpr parsed_integer parse_integer(std::string_view s) noexcept {
     std::size_t k = 0;
     const bool negative = !s.empty() && s[0] == '-';
-    if (negative) k = 1;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) k = 1;
     if (k == s.size() || s.size() - k > 18) return {false, 0};
     long long v = 0;
     for (; k < s.size(); ++k) {
@@ -134,50 +135,118 @@ constexpr int hex_digit(char c) noexcept {
     return -1;
 }
 
-struct parsed_number {
-    bool ok;
-    double value;
+// a == b, ignoring ASCII case (b in lower case).
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        const char c = a[k] >= 'A' && a[k] <= 'Z' ? static_cast<char>(a[k] - 'A' + 'a') : a[k];
+        if (c != b[k]) return false;
+    }
+    return true;
+}
+
+template <class T>
+struct binary_format; // IEEE 754 binary32 and binary64
+template <>
+struct binary_format<double> {
+    using bits = std::uint64_t;
+    static constexpr int precision = 53, min_exponent = -1022, max_exponent = 1023;
+};
+template <>
+struct binary_format<float> {
+    using bits = std::uint32_t;
+    static constexpr int precision = 24, min_exponent = -126, max_exponent = 127;
 };
 
-// [-+]0x<hex>[.<hex>]p[-+]<decimal>, inf, nan. Exact for every value that has at
-// most 16 significant hex digits and is representable (all that write_text and
-// float.hex() produce).
-constexpr parsed_number parse_hex(std::string_view s) noexcept {
+template <class T = double>
+struct parsed_number {
+    bool ok;
+    T value;
+};
+
+// One value of the text format: [-+]0x<hex>[.<hex>]p[-+]<decimal> (at least
+// one hex digit; 0X and P too), or inf, infinity, nan (any case, with a sign).
+// The value must be one T holds exactly: the reader never rounds, so any number
+// of digits is read, and a value that would be rounded, overflow to infinity or
+// underflow to zero is refused (ok = false) like a malformed one. Every value
+// write_text and Python's float.hex() write for a T is exact. Differential test
+// against strtod/strtof: tests/runtime/io_text.cpp and tests/fuzz.
+template <class T = double>
+constexpr parsed_number<T> parse_hex(std::string_view s) noexcept {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    using F = binary_format<T>;
+    using bits_t = typename F::bits;
+    constexpr parsed_number<T> refused{false, T(0)};
+    constexpr int sign_shift = static_cast<int>(sizeof(T) * 8 - 1);
     std::size_t k = 0;
     bool negative = false;
     if (k < s.size() && (s[k] == '-' || s[k] == '+')) negative = s[k++] == '-';
+    const bits_t sign = negative ? bits_t(1) << sign_shift : bits_t(0);
     const std::string_view rest = s.substr(k);
-    if (rest == "inf" || rest == "infinity")
-        return {true, negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity()};
-    if (rest == "nan") return {true, std::numeric_limits<double>::quiet_NaN()};
-    if (rest.size() < 2 || rest[0] != '0' || (rest[1] != 'x' && rest[1] != 'X')) return {false, 0.0};
+    if (equals_ignoring_case(rest, "inf") || equals_ignoring_case(rest, "infinity"))
+        return {true, std::bit_cast<T>(sign | std::bit_cast<bits_t>(std::numeric_limits<T>::infinity()))};
+    if (equals_ignoring_case(rest, "nan"))
+        return {true, std::bit_cast<T>(sign | std::bit_cast<bits_t>(std::numeric_limits<T>::quiet_NaN()))};
+    if (rest.size() < 2 || rest[0] != '0' || (rest[1] != 'x' && rest[1] != 'X')) return refused;
     k += 2;
-    std::uint64_t mantissa = 0;
-    int significant = 0, fraction_digits = 0, digits = 0;
-    bool in_fraction = false;
+
+    // The digits as m * 2^scale. m keeps the first 15 significant hex digits
+    // (60 bits); a non-zero digit after them means more than 57 significant
+    // bits, which no float or double holds exactly.
+    std::uint64_t m = 0;
+    long long scale = 0;
+    int significant = 0;
+    bool digits = false, point = false, inexact = false;
     for (; k < s.size() && s[k] != 'p' && s[k] != 'P'; ++k) {
-        if (s[k] == '.' && !in_fraction) {
-            in_fraction = true;
+        if (s[k] == '.' && !point) {
+            point = true;
             continue;
         }
         const int d = hex_digit(s[k]);
-        if (d < 0) return {false, 0.0};
-        ++digits;
-        if (mantissa == 0 && d == 0) {
-            if (in_fraction) ++fraction_digits;
-            continue;
+        if (d < 0) return refused;
+        digits = true;
+        if (m == 0 && d == 0) { // a leading zero
+            if (point) scale -= 4;
+        } else if (significant < 15) {
+            m = m * 16 + static_cast<std::uint64_t>(d);
+            ++significant;
+            if (point) scale -= 4;
+        } else { // dropped: its place still counts before the point
+            if (d != 0) inexact = true;
+            if (!point) scale += 4;
         }
-        if (++significant > 16) return {false, 0.0};
-        mantissa = mantissa * 16 + static_cast<std::uint64_t>(d);
-        if (in_fraction) ++fraction_digits;
     }
-    if (digits == 0 || k + 1 >= s.size()) return {false, 0.0}; // needs digits and "p<exponent>"
-    const parsed_integer e = parse_integer(s[k + 1] == '+' ? s.substr(k + 2) : s.substr(k + 1));
-    if (!e.ok) return {false, 0.0};
-    const long long exponent = e.value - 4LL * fraction_digits;
-    const int clamped = exponent > 4000 ? 4000 : (exponent < -4000 ? -4000 : static_cast<int>(exponent));
-    const double magnitude = math::ldexp(static_cast<double>(mantissa), clamped);
-    return {true, negative ? -magnitude : magnitude};
+    if (!digits || k == s.size()) return refused; // needs digits and "p<exponent>"
+    ++k;
+    bool exponent_negative = false;
+    if (k < s.size() && (s[k] == '-' || s[k] == '+')) exponent_negative = s[k++] == '-';
+    if (k == s.size()) return refused;
+    long long exponent = 0; // saturates: anything beyond 2^40 is out of range for every m != 0
+    for (; k < s.size(); ++k) {
+        if (s[k] < '0' || s[k] > '9') return refused;
+        if (exponent < (1LL << 40)) exponent = exponent * 10 + (s[k] - '0');
+    }
+    if (m == 0) return {true, std::bit_cast<T>(sign)}; // +-0, whatever the exponent
+    if (inexact) return refused;
+    long long lsb = scale + (exponent_negative ? -exponent : exponent); // value = m * 2^lsb
+    while ((m & 1) == 0) {
+        m >>= 1;
+        ++lsb;
+    }
+    int length = 0;
+    for (std::uint64_t t = m; t != 0; t >>= 1) ++length;
+    const long long top = lsb + length - 1; // value in [2^top, 2^(top + 1))
+    constexpr int min_lsb = F::min_exponent - (F::precision - 1);
+    if (length > F::precision || top > F::max_exponent || lsb < min_lsb) return refused; // rounded, inf or 0
+    bits_t b = 0;
+    if (top >= F::min_exponent) { // normal: the leading 1 is implicit
+        const bits_t fraction = static_cast<bits_t>(m << (F::precision - length)) & ((bits_t(1) << (F::precision - 1)) - 1);
+        const auto biased = static_cast<bits_t>(top - F::min_exponent + 1);
+        b = (biased << (F::precision - 1)) | fraction;
+    } else { // subnormal: m * 2^lsb = (m << (lsb - min_lsb)) * 2^min_lsb
+        b = static_cast<bits_t>(m << (lsb - min_lsb));
+    }
+    return {true, std::bit_cast<T>(sign | b)};
 }
 
 template <class T>
