@@ -21,7 +21,6 @@ namespace {
 
 // E = Σ y·d, dE/dy = d: backprop then returns dy/dparameters for d = 1.
 struct linear_loss {
-    static constexpr const char* name = "linear";
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& y, const std::array<T, N>& d) noexcept {
         T sum = T(0);

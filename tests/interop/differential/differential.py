@@ -952,7 +952,7 @@ def classify_false_alarm(case, ref, chk, kind, u_c, h):
     if kind == "float":
         return "false_alarm.float_tolerance"
     if diff <= rounding:
-        return "false_alarm.loss_magnitude"
+        return "false_alarm.rounding"
     return "false_alarm.other"
 
 
