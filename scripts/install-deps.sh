@@ -5,6 +5,8 @@ set -eu
 
 # build and tests: compilers of the matrix, Boost (Hana), Catch2
 packages="cmake ninja-build g++ clang-14 clang-16 clang-19 libboost-dev catch2"
+# the fuzz tests (ctest -L fuzz): clang-19's libFuzzer and sanitizer runtimes
+packages="$packages libclang-rt-19-dev"
 # the embedded example: ARM bare-metal toolchain and QEMU
 packages="$packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm"
 # interop tests (PyTorch) and plots
