@@ -2166,6 +2166,7 @@ template <class T, class Shape, class Bound, class Specs, class... Rest>
 struct bind_layers {
     using layers = Bound;
     using specs = Specs;
+    using checks = type_list<>;
 };
 
 template <class T, class Shape, class... Bound, class... Specs, std::size_t N, std::size_t... More, class... Rest>
@@ -2174,33 +2175,62 @@ struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, input<N, 
     static_assert(check_input_comes_first<sizeof...(Bound)>::value);
 };
 
-// A specification that does not bind (or binds to something that is not a
-// layer) stops here with its check's message, not in the code that uses it.
 // A specification binds to the shape before it (bind_shape<T, Shape>) if it
 // cares about shapes, else to its size (bind<T, Inputs>).
 template <class T, class Shape, class Spec>
-constexpr auto bind_one() {
-    using stand_in = activation_layer<T, functions::identity, Shape::size>*;
-    if constexpr (requires { typename Spec::template bind_shape<T, Shape>; }) {
-        using L = typename Spec::template bind_shape<T, Shape>;
-        if constexpr (!check_layer<L>::value) return stand_in{};
-        else return static_cast<L*>(nullptr);
-    } else if constexpr (!check_layer_specification<Spec>::value) {
-        return stand_in{};
-    } else {
-        using L = typename Spec::template bind<T, Shape::size>;
-        if constexpr (!check_layer<L>::value) return stand_in{};
-        else return static_cast<L*>(nullptr);
-    }
+constexpr auto bind_as_written() {
+    if constexpr (requires { typename Spec::template bind_shape<T, Shape>; })
+        return static_cast<typename Spec::template bind_shape<T, Shape>*>(nullptr);
+    else if constexpr (layer_specification<Spec>)
+        return static_cast<typename Spec::template bind<T, Shape::size>*>(nullptr);
+    else
+        return static_cast<void*>(nullptr);
 }
 
+// A specification that does not bind, or binds to something that is not a
+// layer, stops here with its check's message, and an identity stands in for
+// it so that nothing else reports the same mistake again.
 template <class T, class Shape, class Spec>
-using bound_t = std::remove_pointer_t<decltype(bind_one<T, Shape, Spec>())>;
+struct bind_one {
+    using written = std::remove_pointer_t<decltype(bind_as_written<T, Shape, Spec>())>;
+    using check = std::conditional_t<std::is_void_v<written>, check_layer_specification<Spec>, check_layer<written>>;
+    static constexpr bool valid = [] {
+        if constexpr (std::is_void_v<written>) return false;
+        else return layer<written>;
+    }();
+    using type = std::conditional_t<valid, written, activation_layer<T, functions::identity, Shape::size>>;
+};
+
+template <class T, class Shape, class Spec>
+using bound_t = typename bind_one<T, Shape, Spec>::type;
+
+template <class Head, class List>
+struct prepend;
+template <class Head, class... Tail>
+struct prepend<Head, type_list<Tail...>> {
+    using type = type_list<Head, Tail...>;
+};
+template <class Head, class List>
+using prepend_t = typename prepend<Head, List>::type;
+
+// Instantiates every layer's check (each says in words what its layer
+// lacks). The checks' results are not used, so Clang's recovery from a failed
+// check does not spread to the network.
+template <class List>
+struct checks_of;
+template <class... Checks>
+struct checks_of<type_list<Checks...>> {
+    static constexpr void run() noexcept { (static_cast<void>(Checks::value), ...); }
+};
 
 template <class T, class Shape, class... Bound, class... Specs, class Spec, class... Rest>
 struct bind_layers<T, Shape, type_list<Bound...>, type_list<Specs...>, Spec, Rest...>
     : bind_layers<T, output_shape_t<bound_t<T, Shape, Spec>>, type_list<Bound..., bound_t<T, Shape, Spec>>,
                   type_list<Specs..., Spec>, Rest...> {
+    using checks = prepend_t<typename bind_one<T, Shape, Spec>::check,
+                             typename bind_layers<T, output_shape_t<bound_t<T, Shape, Spec>>,
+                                                  type_list<Bound..., bound_t<T, Shape, Spec>>,
+                                                  type_list<Specs..., Spec>, Rest...>::checks>;
     static_assert(check_layer_inputs_match_previous_outputs<size::layer_index<sizeof...(Bound)>,
                                                             size::previous_layer_outputs<Shape::size>,
                                                             size::layer_inputs<bound_t<T, Shape, Spec>::inputs>>::value);
@@ -2344,6 +2374,10 @@ class network {
     using binder = detail::bind_layers<Scalar, decltype(detail::first_input_shape<Layers...>()),
                                        detail::type_list<>, detail::type_list<>, Layers...>;
     using bound_list = typename binder::layers;
+    // Each layer's contract (ctnn/concepts.hpp), checked once: a layer that
+    // breaks it is reported in words (the first error) and replaced by an
+    // identity for the rest of the compilation, so nothing reports it again.
+    static constexpr auto checked = &detail::checks_of<typename binder::checks>::run;
     using table = detail::layer_table<bound_list>;
     static_assert(std::conditional_t<sizeof...(Layers) == 0, std::true_type,
                                      detail::check_has_layers<bound_list>>::value);
@@ -4511,6 +4545,24 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
     }
     optimiser.learning_rate = base_rate;
     return history;
+}
+
+namespace detail {
+template <std::size_t N>
+struct input_samples : std::integral_constant<std::size_t, N> {};
+template <std::size_t N>
+struct target_samples : std::integral_constant<std::size_t, N> {};
+} // namespace detail
+
+// fit with xs and ds of different lengths: a message that says so, instead of
+// "no matching function" (the fit above takes N samples of each).
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, std::size_t M, class... Rest>
+    requires(is_network_v<Net> && N != M)
+constexpr void fit(Net&, const Loss&, Optimiser&, const std::array<std::array<X, NX>, N>&,
+                   const std::array<std::array<D, ND>, M>&, const Rest&...) {
+    static_assert(detail::input_samples<N>::value == detail::target_samples<M>::value,
+                  "ctnn::fit: the inputs (xs) and the targets (ds) must hold the same number of samples");
 }
 
 } // namespace ctnn

@@ -141,4 +141,22 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
     return history;
 }
 
+namespace detail {
+template <std::size_t N>
+struct input_samples : std::integral_constant<std::size_t, N> {};
+template <std::size_t N>
+struct target_samples : std::integral_constant<std::size_t, N> {};
+} // namespace detail
+
+// fit with xs and ds of different lengths: a message that says so, instead of
+// "no matching function" (the fit above takes N samples of each).
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, std::size_t M, class... Rest>
+    requires(is_network_v<Net> && N != M)
+constexpr void fit(Net&, const Loss&, Optimiser&, const std::array<std::array<X, NX>, N>&,
+                   const std::array<std::array<D, ND>, M>&, const Rest&...) {
+    static_assert(detail::input_samples<N>::value == detail::target_samples<M>::value,
+                  "ctnn::fit: the inputs (xs) and the targets (ds) must hold the same number of samples");
+}
+
 } // namespace ctnn
