@@ -1,0 +1,25 @@
+# ctnn under -std=c++17: the first error must say that ctnn needs C++20 (a
+# compiler's first error is the one users read). The same file under
+# -std=c++20 must compile, so the test cannot pass through an unrelated error.
+#   cmake -DCXX=<compiler> -DINCLUDE=<ctnn include dir> -DBOOST=<dirs> -DSOURCE=<file> -P needs_cxx20.cmake
+set(flags -fsyntax-only -I${INCLUDE})
+foreach(dir IN LISTS BOOST)
+    if(NOT dir STREQUAL "/usr/include")
+        list(APPEND flags -isystem ${dir})
+    endif()
+endforeach()
+execute_process(COMMAND ${CXX} -std=c++17 ${flags} ${SOURCE} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(status EQUAL 0)
+    message(FATAL_ERROR "ctnn compiled with -std=c++17")
+endif()
+string(REGEX MATCH "[^\n]*error[^\n]*" first "${out}${err}")
+string(REGEX MATCHALL "\n" lines "${out}${err}")
+list(LENGTH lines line_count)
+if(NOT first MATCHES "ctnn needs C\\+\\+20")
+    message(FATAL_ERROR "the first error under -std=c++17 does not say that ctnn needs C++20:\n${first}")
+endif()
+message(STATUS "-std=c++17: ${line_count} lines of diagnostics, the first error: ${first}")
+execute_process(COMMAND ${CXX} -std=c++20 ${flags} ${SOURCE} RESULT_VARIABLE status ERROR_VARIABLE err)
+if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the same file does not compile with -std=c++20:\n${err}")
+endif()
