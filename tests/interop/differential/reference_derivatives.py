@@ -238,7 +238,7 @@ def intervals(rows, th):
 def short(v):
     if isinstance(v, float) or v == 0 or abs(v) > mp.mpf("1e-400"):
         return mp.nstr(v, 17)
-    return "%s1e-400 in magnitude (%s)" % ("-" if v < 0 else "", "below")
+    return "%s(below 1e-400)" % ("-" if v < 0 else "")
 
 
 def fmt_ulps(u):
