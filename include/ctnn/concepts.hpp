@@ -221,6 +221,14 @@ struct check_initialiser {
     static constexpr bool value = initialiser<I, T>;
 };
 
+template <class S, class T>
+struct check_gradient_sink {
+    static_assert(gradient_sink<S, T>,
+                  "ctnn: a gradient sink needs sink(k, g), sink.row(k, a, v, n) and sink.row(k, v, n) (see "
+                  "ctnn/concepts.hpp)");
+    static constexpr bool value = gradient_sink<S, T>;
+};
+
 template <class P>
 struct check_char_sink {
     static_assert(char_sink<P>,

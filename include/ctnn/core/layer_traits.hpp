@@ -65,11 +65,13 @@ struct layer_traits {
         if constexpr (requires { std::size_t{L::fan_out}; }) return std::size_t{L::fan_out};
         else return std::size_t{L::outputs};
     }();
-    // Lines of fan_out values when the parameters divide into them (a dense
-    // layer: a line per row of W, then the biases), else one line.
+    // Lines of `outputs` values when the parameters divide into them (a dense
+    // layer: a line per row of W, then the biases), else one line; a layer may
+    // say otherwise (row_length).
     static constexpr std::size_t row_length = [] {
-        if constexpr (L::parameter_count == 0) return std::size_t{1};
-        else if (L::parameter_count % fan_out == 0) return fan_out;
+        if constexpr (requires { std::size_t{L::row_length}; }) return std::size_t{L::row_length};
+        else if constexpr (L::parameter_count == 0) return std::size_t{1};
+        else if (L::parameter_count % L::outputs == 0) return std::size_t{L::outputs};
         else return std::size_t{L::parameter_count};
     }();
 };

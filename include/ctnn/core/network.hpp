@@ -411,6 +411,14 @@ public:
     template <bool InputGradient, class Sink>
     constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
                                        Sink& sink) const noexcept {
+        if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) return {};
+        else return backward_through(trace, output_gradient, sink, std::bool_constant<InputGradient>{});
+    }
+
+private:
+    template <class Sink, bool InputGradient>
+    constexpr input_type backward_through(const trace_type& trace, const output_type& output_gradient, Sink& sink,
+                                          std::bool_constant<InputGradient>) const noexcept {
         const Scalar* p = parameters.data();
         return boost::hana::fold_right(
             boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,

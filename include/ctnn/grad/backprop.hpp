@@ -58,12 +58,16 @@ template <class Loss, class Net, class Backward>
 constexpr typename Net::scalar forward_then_backward(const Net& net, const typename Net::input_type& x,
                                                      const typename Net::output_type& d,
                                                      Backward&& backward) noexcept {
-    const auto trace = net.forward_trace(x);
-    const auto& y = output_of(trace);
-    typename Net::output_type dy;
-    Loss::gradient(y, d, dy);
-    backward(trace, dy);
-    return Loss::value(y, d);
+    if constexpr (!loss<Loss>) {
+        return {}; // reported by check_loss
+    } else {
+        const auto trace = net.forward_trace(x);
+        const auto& y = output_of(trace);
+        typename Net::output_type dy;
+        Loss::gradient(y, d, dy);
+        backward(trace, dy);
+        return Loss::value(y, d);
+    }
 }
 
 } // namespace detail
@@ -72,7 +76,7 @@ constexpr typename Net::scalar forward_then_backward(const Net& net, const typen
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
     loss_and_gradient<Net> result{};
     result.loss = detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
         net.accumulate_gradient(trace, dy, result.gradient);

@@ -1,0 +1,21 @@
+# Every ```cpp block of docs/extending.md appears verbatim in user_layers.hpp,
+# so the page shows code that is compiled and tested.
+file(READ ${DOC} doc)
+file(READ ${HEADER} header)
+# CMake lists split at ';': hide them first.
+string(REPLACE ";" "<semicolon>" doc "${doc}")
+string(REPLACE ";" "<semicolon>" header "${header}")
+string(REGEX MATCHALL "```cpp\n[^`]*```" blocks "${doc}")
+list(LENGTH blocks count)
+if(count EQUAL 0)
+    message(FATAL_ERROR "no ```cpp block in ${DOC}")
+endif()
+foreach(block IN LISTS blocks)
+    string(REGEX REPLACE "^```cpp\n" "" code "${block}")
+    string(REGEX REPLACE "```$" "" code "${code}")
+    string(FIND "${header}" "${code}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "docs/extending.md has a block that is not in ${HEADER}:\n${code}")
+    endif()
+endforeach()
+message("docs/extending.md: ${count} blocks, all in user_layers.hpp")
