@@ -7,7 +7,7 @@
 # under share/ (as nlohmann_json's and Boost.Hana's do).
 include(CMakePackageConfigHelpers)
 
-option(CTNN_INSTALL "Generate ctnn's install rules" ${CTNN_IS_TOP_LEVEL})
+option(CTNN_INSTALL "Generate ctnn's install rules" ${PROJECT_IS_TOP_LEVEL})
 
 if(CTNN_INSTALL)
     set(CTNN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/ctnn"
