@@ -291,6 +291,14 @@ struct check_initialiser {
     static constexpr bool value = initialiser<I, T>;
 };
 
+template <class S, class T>
+struct check_gradient_sink {
+    static_assert(gradient_sink<S, T>,
+                  "ctnn: a gradient sink needs sink(k, g), sink.row(k, a, v, n) and sink.row(k, v, n) (see "
+                  "ctnn/concepts.hpp)");
+    static constexpr bool value = gradient_sink<S, T>;
+};
+
 template <class P>
 struct check_char_sink {
     static_assert(char_sink<P>,
@@ -901,11 +909,13 @@ struct layer_traits {
         if constexpr (requires { std::size_t{L::fan_out}; }) return std::size_t{L::fan_out};
         else return std::size_t{L::outputs};
     }();
-    // Lines of fan_out values when the parameters divide into them (a dense
-    // layer: a line per row of W, then the biases), else one line.
+    // Lines of `outputs` values when the parameters divide into them (a dense
+    // layer: a line per row of W, then the biases), else one line; a layer may
+    // say otherwise (row_length).
     static constexpr std::size_t row_length = [] {
-        if constexpr (L::parameter_count == 0) return std::size_t{1};
-        else if (L::parameter_count % fan_out == 0) return fan_out;
+        if constexpr (requires { std::size_t{L::row_length}; }) return std::size_t{L::row_length};
+        else if constexpr (L::parameter_count == 0) return std::size_t{1};
+        else if (L::parameter_count % L::outputs == 0) return std::size_t{L::outputs};
         else return std::size_t{L::parameter_count};
     }();
 };
@@ -2491,6 +2501,14 @@ public:
     template <bool InputGradient, class Sink>
     constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
                                        Sink& sink) const noexcept {
+        if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) return {};
+        else return backward_through(trace, output_gradient, sink, std::bool_constant<InputGradient>{});
+    }
+
+private:
+    template <class Sink, bool InputGradient>
+    constexpr input_type backward_through(const trace_type& trace, const output_type& output_gradient, Sink& sink,
+                                          std::bool_constant<InputGradient>) const noexcept {
         const Scalar* p = parameters.data();
         return boost::hana::fold_right(
             boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
@@ -2918,12 +2936,16 @@ template <class Loss, class Net, class Backward>
 constexpr typename Net::scalar forward_then_backward(const Net& net, const typename Net::input_type& x,
                                                      const typename Net::output_type& d,
                                                      Backward&& backward) noexcept {
-    const auto trace = net.forward_trace(x);
-    const auto& y = output_of(trace);
-    typename Net::output_type dy;
-    Loss::gradient(y, d, dy);
-    backward(trace, dy);
-    return Loss::value(y, d);
+    if constexpr (!loss<Loss>) {
+        return {}; // reported by check_loss
+    } else {
+        const auto trace = net.forward_trace(x);
+        const auto& y = output_of(trace);
+        typename Net::output_type dy;
+        Loss::gradient(y, d, dy);
+        backward(trace, dy);
+        return Loss::value(y, d);
+    }
 }
 
 } // namespace detail
@@ -2932,7 +2954,7 @@ constexpr typename Net::scalar forward_then_backward(const Net& net, const typen
 template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND>
 constexpr loss_and_gradient<Net> backprop(const Net& net, const Loss&, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>());
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
     loss_and_gradient<Net> result{};
     result.loss = detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
         net.accumulate_gradient(trace, dy, result.gradient);
@@ -5880,8 +5902,9 @@ constexpr interval<T> mul(interval<T> a, interval<T> b) noexcept {
 //
 //   activation_bounds<F>          for ctnn::activation<F>, per element:
 //       image(x)                  interval holding f and F::value over x
-//       relax(x)                  linear_relaxation: two lines, below and
-//                                 above f (and F::value) on x (CROWN)
+//       relax(x, choice)          linear_relaxation: two lines, below and
+//                                 above f (and F::value) on x (CROWN);
+//                                 a user's F may omit the choice
 //       derivative_bound(x)       upper bound of |f'| on x (Clarke: at a kink
 //                                 both one-sided slopes)
 //       lipschitz<T>()            upper bound of |f'| everywhere
@@ -5915,6 +5938,13 @@ struct linear_relaxation {
     T upper_slope;
     T upper_intercept;
 };
+
+// Which line a relaxation uses where it has a choice (a convex function's
+// lower line, a concave one's upper line): the tangent at the midpoint
+// (CROWN's adaptive choice: for ReLU slope 1 when u > −l, else 0), or the
+// flat line at the image's end. Neither is better everywhere; the verifier
+// back-substitutes with both and keeps the tighter bound of each.
+enum class relaxation_choice { tangent, flat };
 
 namespace detail::verify {
 
@@ -6029,7 +6059,8 @@ enum class curvature { convex, concave, neither };
 // reverse; neither (monotone, crossing an inflection): two parallel lines of
 // slope α <= min f' on [l, u], through the ends (f − α·x is non-decreasing).
 template <class Hooks, class T>
-constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image) noexcept {
+constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image,
+                                          relaxation_choice choice = relaxation_choice::tangent) noexcept {
     const T l = x.lower, u = x.upper;
     const T slack = computed_slack(max_abs(image.lower, image.upper), Hooks::ulps);
     if (!math::isfinite(l) || !math::isfinite(u) || !(l < u)) return widen(constant_lines(image), slack);
@@ -6045,12 +6076,13 @@ constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image) noex
         const interval<T> d = Hooks::template slope_at<T>(m);
         const T chord = chord_slope(l, u, fl, fu);
         const T tangent = (d.lower + d.upper) / T(2);
+        const bool flat = choice == relaxation_choice::flat;
         if (c == curvature::convex)
-            r = {tangent, tangent_lower_intercept(tangent, m, l, u, fm, d), chord,
+            r = {flat ? T(0) : tangent, flat ? image.lower : tangent_lower_intercept(tangent, m, l, u, fm, d), chord,
                  chord_upper_intercept(chord, l, u, fl, fu)};
         else
-            r = {chord, chord_lower_intercept(chord, l, u, fl, fu), tangent,
-                 tangent_upper_intercept(tangent, m, l, u, fm, d)};
+            r = {chord, chord_lower_intercept(chord, l, u, fl, fu), flat ? T(0) : tangent,
+                 flat ? image.upper : tangent_upper_intercept(tangent, m, l, u, fm, d)};
     }
     r.lower_intercept = sane_lower(r.lower_intercept);
     r.upper_intercept = sane_upper(r.upper_intercept);
@@ -6087,7 +6119,8 @@ constexpr interval<T> ratio() noexcept {
 template <>
 struct activation_bounds<functions::identity> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept { return x; }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T>) noexcept {
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T>, relaxation_choice = relaxation_choice::tangent) noexcept {
         return {T(1), T(0), T(1), T(0)};
     }
     template <class T> static constexpr T derivative_bound(interval<T>) noexcept { return T(1); }
@@ -6109,8 +6142,10 @@ struct activation_bounds<functions::relu> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::increasing_image<hooks>(x);
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return x.upper > T(0) ? T(1) : T(0);
@@ -6139,8 +6174,10 @@ struct activation_bounds<functions::leaky_relu<N, D>> {
         if (x.lower <= T(0) && T(0) <= x.upper) r = {detail::verify::min_of(r.lower, T(0)), detail::verify::max_of(r.upper, T(0))};
         return r;
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         const T a = math::abs(detail::verify::ratio<T, N, D>().upper) > math::abs(detail::verify::ratio<T, N, D>().lower)
@@ -6184,8 +6221,10 @@ struct activation_bounds<functions::elu<N, D>> {
         const T alpha = detail::verify::ratio<T, N, D>().upper;
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), -alpha, detail::verify::infinity<T>);
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         T d = x.upper > T(0) ? T(1) : T(0);
@@ -6258,8 +6297,10 @@ struct activation_bounds<functions::sigmoid> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(0), T(1));
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
@@ -6273,8 +6314,10 @@ struct activation_bounds<functions::tanh> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(-1), T(1));
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
@@ -6534,10 +6577,18 @@ constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>&
 // row takes the lower line (a·f >= a·(αx + β)), a < 0 the upper line; the
 // reverse for upper rows. Rounding of a·α (one rounding: <= u|a·α|, 2u taken)
 // times |v| comes off the constant.
-template <class F, class T, std::size_t W, std::size_t M>
+template <class F, class T>
+constexpr linear_relaxation<T> relaxation_of(interval<T> x, relaxation_choice choice) noexcept {
+    if constexpr (requires { activation_bounds<F>::template relax<T>(x, choice); })
+        return activation_bounds<F>::template relax<T>(x, choice);
+    else
+        return activation_bounds<F>::template relax<T>(x); // a user's F with one relaxation
+}
+
+template <class F, relaxation_choice Choice, class T, std::size_t W, std::size_t M>
 constexpr linear_form<T, M, W> back_through_activation(const box<T, W>& in, const linear_form<T, M, W>& f) noexcept {
     std::array<linear_relaxation<T>, W> lines{};
-    for (std::size_t i = 0; i < W; ++i) lines[i] = activation_bounds<F>::template relax<T>(in[i]);
+    for (std::size_t i = 0; i < W; ++i) lines[i] = relaxation_of<F>(in[i], Choice);
     const std::array<T, W> reach = reach_of(in);
     linear_form<T, M, W> g{};
     for (std::size_t r = 0; r < M; ++r) {
@@ -6602,10 +6653,18 @@ constexpr linear_form<T, M, M> identity_form() noexcept {
     return f;
 }
 
+template <class T, std::size_t N>
+constexpr void intersect(box<T, N>& b, const box<T, N>& other) noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+        b.lower[i] = max_of(b.lower[i], other.lower[i]);
+        b.upper[i] = min_of(b.upper[i], other.upper[i]);
+    }
+}
+
 // The form f on the outputs of layer K, carried back to the network's input
 // and bounded over the input box. boxes holds bounds on every layer's inputs
 // and outputs (the relaxations and the rounding allowances need them).
-template <std::size_t K, class Net, class Boxes, std::size_t M, std::size_t N>
+template <std::size_t K, relaxation_choice Choice, class Net, class Boxes, std::size_t M, std::size_t N>
 constexpr box<typename Net::scalar, M> back_substitute(const Net& net, const Boxes& boxes,
                                                        const linear_form<typename Net::scalar, M, N>& f) noexcept {
     using T = typename Net::scalar;
@@ -6615,21 +6674,23 @@ constexpr box<typename Net::scalar, M> back_substitute(const Net& net, const Box
     if constexpr (is_dense<L> || is_elementwise<L>) {
         const auto g = [&] {
             if constexpr (is_dense<L>) return back_through_dense<T, L::inputs, L::outputs, M>(p, in, f);
-            else return back_through_activation<typename L::function, T, L::inputs, M>(in, f);
+            else return back_through_activation<typename L::function, Choice, T, L::inputs, M>(in, f);
         }();
         if constexpr (K == 0) return concretize(in, g);
-        else return back_substitute<K - 1>(net, boxes, g);
+        else return back_substitute<K - 1, Choice>(net, boxes, g);
     } else {
         return concretize(boost::hana::at_c<K + 1>(boxes), f);
     }
 }
 
-template <class T, std::size_t N>
-constexpr void intersect(box<T, N>& b, const box<T, N>& other) noexcept {
-    for (std::size_t i = 0; i < N; ++i) {
-        b.lower[i] = max_of(b.lower[i], other.lower[i]);
-        b.upper[i] = min_of(b.upper[i], other.upper[i]);
-    }
+// The form back-substituted with both relaxation choices, each bound the
+// tighter of the two (both hold).
+template <std::size_t K, class Net, class Boxes, std::size_t M, std::size_t N>
+constexpr box<typename Net::scalar, M> back_substitute_both(const Net& net, const Boxes& boxes,
+                                                            const linear_form<typename Net::scalar, M, N>& f) noexcept {
+    box<typename Net::scalar, M> b = back_substitute<K, relaxation_choice::tangent>(net, boxes, f);
+    intersect(b, back_substitute<K, relaxation_choice::flat>(net, boxes, f));
+    return b;
 }
 
 // Bounds on every layer's outputs. With Linear, each dense layer after the
@@ -6649,7 +6710,7 @@ constexpr boxes_t<Net> layer_boxes(const Net& net, const box<typename Net::scala
                                                               boost::hana::at_c<k>(boxes),
                                                               boost::hana::at_c<k + 1>(boxes));
                               if constexpr (Linear && k > 0 && is_dense<L>) {
-                                  const auto lin = back_substitute<k>(net, boxes, identity_form<T, L::outputs>());
+                                  const auto lin = back_substitute_both<k>(net, boxes, identity_form<T, L::outputs>());
                                   intersect(boost::hana::at_c<k + 1>(boxes), lin);
                               }
                           });
@@ -6701,7 +6762,7 @@ constexpr box<typename Net::scalar, M> linear_bounds(const Net& net, const box<T
         linear_form<T, M, Out> f{};
         for (std::size_t r = 0; r < M; ++r)
             for (std::size_t o = 0; o < Out; ++o) f.lower_coefficients[r * Out + o] = f.upper_coefficients[r * Out + o] = spec[r][o];
-        box<T, M> out = back_substitute<Net::layer_count - 1>(net, boxes, f);
+        box<T, M> out = back_substitute_both<Net::layer_count - 1>(net, boxes, f);
         intersect(out, concretize(y, f));
         return out;
     } else {
@@ -6775,7 +6836,7 @@ certify(const Net& net, const std::array<T, N>& x, T epsilon, bound_method metho
                 f.lower_coefficients[j * Out + j] -= T(1);
             }
             f.upper_coefficients = f.lower_coefficients;
-            const box<T, Out> m = back_substitute<Net::layer_count - 1>(net, boxes, f);
+            const box<T, Out> m = back_substitute_both<Net::layer_count - 1>(net, boxes, f);
             for (std::size_t j = 0; j < Out; ++j)
                 c.margin[j] = max_of(sane_lower(sub_down(out.lower[c.predicted], out.upper[j])), m.lower[j]);
         }

@@ -137,10 +137,18 @@ constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>&
 // row takes the lower line (a·f >= a·(αx + β)), a < 0 the upper line; the
 // reverse for upper rows. Rounding of a·α (one rounding: <= u|a·α|, 2u taken)
 // times |v| comes off the constant.
-template <class F, class T, std::size_t W, std::size_t M>
+template <class F, class T>
+constexpr linear_relaxation<T> relaxation_of(interval<T> x, relaxation_choice choice) noexcept {
+    if constexpr (requires { activation_bounds<F>::template relax<T>(x, choice); })
+        return activation_bounds<F>::template relax<T>(x, choice);
+    else
+        return activation_bounds<F>::template relax<T>(x); // a user's F with one relaxation
+}
+
+template <class F, relaxation_choice Choice, class T, std::size_t W, std::size_t M>
 constexpr linear_form<T, M, W> back_through_activation(const box<T, W>& in, const linear_form<T, M, W>& f) noexcept {
     std::array<linear_relaxation<T>, W> lines{};
-    for (std::size_t i = 0; i < W; ++i) lines[i] = activation_bounds<F>::template relax<T>(in[i]);
+    for (std::size_t i = 0; i < W; ++i) lines[i] = relaxation_of<F>(in[i], Choice);
     const std::array<T, W> reach = reach_of(in);
     linear_form<T, M, W> g{};
     for (std::size_t r = 0; r < M; ++r) {
@@ -205,10 +213,18 @@ constexpr linear_form<T, M, M> identity_form() noexcept {
     return f;
 }
 
+template <class T, std::size_t N>
+constexpr void intersect(box<T, N>& b, const box<T, N>& other) noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+        b.lower[i] = max_of(b.lower[i], other.lower[i]);
+        b.upper[i] = min_of(b.upper[i], other.upper[i]);
+    }
+}
+
 // The form f on the outputs of layer K, carried back to the network's input
 // and bounded over the input box. boxes holds bounds on every layer's inputs
 // and outputs (the relaxations and the rounding allowances need them).
-template <std::size_t K, class Net, class Boxes, std::size_t M, std::size_t N>
+template <std::size_t K, relaxation_choice Choice, class Net, class Boxes, std::size_t M, std::size_t N>
 constexpr box<typename Net::scalar, M> back_substitute(const Net& net, const Boxes& boxes,
                                                        const linear_form<typename Net::scalar, M, N>& f) noexcept {
     using T = typename Net::scalar;
@@ -218,21 +234,23 @@ constexpr box<typename Net::scalar, M> back_substitute(const Net& net, const Box
     if constexpr (is_dense<L> || is_elementwise<L>) {
         const auto g = [&] {
             if constexpr (is_dense<L>) return back_through_dense<T, L::inputs, L::outputs, M>(p, in, f);
-            else return back_through_activation<typename L::function, T, L::inputs, M>(in, f);
+            else return back_through_activation<typename L::function, Choice, T, L::inputs, M>(in, f);
         }();
         if constexpr (K == 0) return concretize(in, g);
-        else return back_substitute<K - 1>(net, boxes, g);
+        else return back_substitute<K - 1, Choice>(net, boxes, g);
     } else {
         return concretize(boost::hana::at_c<K + 1>(boxes), f);
     }
 }
 
-template <class T, std::size_t N>
-constexpr void intersect(box<T, N>& b, const box<T, N>& other) noexcept {
-    for (std::size_t i = 0; i < N; ++i) {
-        b.lower[i] = max_of(b.lower[i], other.lower[i]);
-        b.upper[i] = min_of(b.upper[i], other.upper[i]);
-    }
+// The form back-substituted with both relaxation choices, each bound the
+// tighter of the two (both hold).
+template <std::size_t K, class Net, class Boxes, std::size_t M, std::size_t N>
+constexpr box<typename Net::scalar, M> back_substitute_both(const Net& net, const Boxes& boxes,
+                                                            const linear_form<typename Net::scalar, M, N>& f) noexcept {
+    box<typename Net::scalar, M> b = back_substitute<K, relaxation_choice::tangent>(net, boxes, f);
+    intersect(b, back_substitute<K, relaxation_choice::flat>(net, boxes, f));
+    return b;
 }
 
 // Bounds on every layer's outputs. With Linear, each dense layer after the
@@ -252,7 +270,7 @@ constexpr boxes_t<Net> layer_boxes(const Net& net, const box<typename Net::scala
                                                               boost::hana::at_c<k>(boxes),
                                                               boost::hana::at_c<k + 1>(boxes));
                               if constexpr (Linear && k > 0 && is_dense<L>) {
-                                  const auto lin = back_substitute<k>(net, boxes, identity_form<T, L::outputs>());
+                                  const auto lin = back_substitute_both<k>(net, boxes, identity_form<T, L::outputs>());
                                   intersect(boost::hana::at_c<k + 1>(boxes), lin);
                               }
                           });
@@ -304,7 +322,7 @@ constexpr box<typename Net::scalar, M> linear_bounds(const Net& net, const box<T
         linear_form<T, M, Out> f{};
         for (std::size_t r = 0; r < M; ++r)
             for (std::size_t o = 0; o < Out; ++o) f.lower_coefficients[r * Out + o] = f.upper_coefficients[r * Out + o] = spec[r][o];
-        box<T, M> out = back_substitute<Net::layer_count - 1>(net, boxes, f);
+        box<T, M> out = back_substitute_both<Net::layer_count - 1>(net, boxes, f);
         intersect(out, concretize(y, f));
         return out;
     } else {

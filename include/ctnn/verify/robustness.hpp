@@ -63,7 +63,7 @@ certify(const Net& net, const std::array<T, N>& x, T epsilon, bound_method metho
                 f.lower_coefficients[j * Out + j] -= T(1);
             }
             f.upper_coefficients = f.lower_coefficients;
-            const box<T, Out> m = back_substitute<Net::layer_count - 1>(net, boxes, f);
+            const box<T, Out> m = back_substitute_both<Net::layer_count - 1>(net, boxes, f);
             for (std::size_t j = 0; j < Out; ++j)
                 c.margin[j] = max_of(sane_lower(sub_down(out.lower[c.predicted], out.upper[j])), m.lower[j]);
         }

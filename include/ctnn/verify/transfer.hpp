@@ -10,8 +10,9 @@
 //
 //   activation_bounds<F>          for ctnn::activation<F>, per element:
 //       image(x)                  interval holding f and F::value over x
-//       relax(x)                  linear_relaxation: two lines, below and
-//                                 above f (and F::value) on x (CROWN)
+//       relax(x, choice)          linear_relaxation: two lines, below and
+//                                 above f (and F::value) on x (CROWN);
+//                                 a user's F may omit the choice
 //       derivative_bound(x)       upper bound of |f'| on x (Clarke: at a kink
 //                                 both one-sided slopes)
 //       lipschitz<T>()            upper bound of |f'| everywhere
@@ -52,6 +53,13 @@ struct linear_relaxation {
     T upper_slope;
     T upper_intercept;
 };
+
+// Which line a relaxation uses where it has a choice (a convex function's
+// lower line, a concave one's upper line): the tangent at the midpoint
+// (CROWN's adaptive choice: for ReLU slope 1 when u > −l, else 0), or the
+// flat line at the image's end. Neither is better everywhere; the verifier
+// back-substitutes with both and keeps the tighter bound of each.
+enum class relaxation_choice { tangent, flat };
 
 namespace detail::verify {
 
@@ -166,7 +174,8 @@ enum class curvature { convex, concave, neither };
 // reverse; neither (monotone, crossing an inflection): two parallel lines of
 // slope α <= min f' on [l, u], through the ends (f − α·x is non-decreasing).
 template <class Hooks, class T>
-constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image) noexcept {
+constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image,
+                                          relaxation_choice choice = relaxation_choice::tangent) noexcept {
     const T l = x.lower, u = x.upper;
     const T slack = computed_slack(max_abs(image.lower, image.upper), Hooks::ulps);
     if (!math::isfinite(l) || !math::isfinite(u) || !(l < u)) return widen(constant_lines(image), slack);
@@ -182,12 +191,13 @@ constexpr linear_relaxation<T> relax_with(interval<T> x, interval<T> image) noex
         const interval<T> d = Hooks::template slope_at<T>(m);
         const T chord = chord_slope(l, u, fl, fu);
         const T tangent = (d.lower + d.upper) / T(2);
+        const bool flat = choice == relaxation_choice::flat;
         if (c == curvature::convex)
-            r = {tangent, tangent_lower_intercept(tangent, m, l, u, fm, d), chord,
+            r = {flat ? T(0) : tangent, flat ? image.lower : tangent_lower_intercept(tangent, m, l, u, fm, d), chord,
                  chord_upper_intercept(chord, l, u, fl, fu)};
         else
-            r = {chord, chord_lower_intercept(chord, l, u, fl, fu), tangent,
-                 tangent_upper_intercept(tangent, m, l, u, fm, d)};
+            r = {chord, chord_lower_intercept(chord, l, u, fl, fu), flat ? T(0) : tangent,
+                 flat ? image.upper : tangent_upper_intercept(tangent, m, l, u, fm, d)};
     }
     r.lower_intercept = sane_lower(r.lower_intercept);
     r.upper_intercept = sane_upper(r.upper_intercept);
@@ -224,7 +234,8 @@ constexpr interval<T> ratio() noexcept {
 template <>
 struct activation_bounds<functions::identity> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept { return x; }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T>) noexcept {
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T>, relaxation_choice = relaxation_choice::tangent) noexcept {
         return {T(1), T(0), T(1), T(0)};
     }
     template <class T> static constexpr T derivative_bound(interval<T>) noexcept { return T(1); }
@@ -246,8 +257,10 @@ struct activation_bounds<functions::relu> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::increasing_image<hooks>(x);
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return x.upper > T(0) ? T(1) : T(0);
@@ -276,8 +289,10 @@ struct activation_bounds<functions::leaky_relu<N, D>> {
         if (x.lower <= T(0) && T(0) <= x.upper) r = {detail::verify::min_of(r.lower, T(0)), detail::verify::max_of(r.upper, T(0))};
         return r;
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         const T a = math::abs(detail::verify::ratio<T, N, D>().upper) > math::abs(detail::verify::ratio<T, N, D>().lower)
@@ -321,8 +336,10 @@ struct activation_bounds<functions::elu<N, D>> {
         const T alpha = detail::verify::ratio<T, N, D>().upper;
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), -alpha, detail::verify::infinity<T>);
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         T d = x.upper > T(0) ? T(1) : T(0);
@@ -395,8 +412,10 @@ struct activation_bounds<functions::sigmoid> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(0), T(1));
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
@@ -410,8 +429,10 @@ struct activation_bounds<functions::tanh> {
     template <class T> static constexpr interval<T> image(interval<T> x) noexcept {
         return detail::verify::clamp(detail::verify::increasing_image<hooks>(x), T(-1), T(1));
     }
-    template <class T> static constexpr linear_relaxation<T> relax(interval<T> x) noexcept {
-        return detail::verify::relax_with<hooks>(x, image(x));
+    template <class T>
+    static constexpr linear_relaxation<T> relax(interval<T> x,
+                                                relaxation_choice choice = relaxation_choice::tangent) noexcept {
+        return detail::verify::relax_with<hooks>(x, image(x), choice);
     }
     template <class T> static constexpr T derivative_bound(interval<T> x) noexcept {
         return hooks::template slope_at<T>(detail::verify::closest_to_zero(x)).upper;
