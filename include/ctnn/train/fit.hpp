@@ -6,6 +6,19 @@
 //                                           [](const auto& epoch) { std::printf(...); });
 //   if (history.status != ctnn::training_status::ok) ...
 //
+// A run that continues where it stopped is a ctnn::fit_run: it carries
+// everything the loop changes (parameters, optimiser state, the shuffling
+// generator, the current sample order, the epoch count that drives the
+// schedule), so fit<a> then fit<b> on one run gives the same bits as fit<a + b>,
+// whatever a and b are:
+//
+//   auto run = ctnn::start_fit(net, opt, xs, {.seed = 7});
+//   ctnn::fit<50, 16>(run, loss, xs, ds, schedule);   // epochs 0..49
+//   ctnn::fit<150, 16>(run, loss, xs, ds, schedule);  // epochs 50..199: as one fit<200, 16>
+//
+// (ctnn::fit_in_chunks, ctnn/train/chunking.hpp, cuts a compile-time run into
+// such pieces by itself.)
+//
 // Epochs and BatchSize are template parameters, so the history is a
 // std::array<T, Epochs> and the loop is as usable in constant evaluation as at
 // runtime. The callback, called after every epoch with a ctnn::epoch_report, is
@@ -78,55 +91,74 @@ struct check_callback {
 
 } // namespace detail
 
-// Epochs passes over the N samples (xs, ds) in batches of BatchSize (the last
-// batch of an epoch is shorter when BatchSize does not divide N), one
-// optimiser step per batch. The schedule sets optimiser.learning_rate to
-// base · schedule.factor(epoch) each epoch, where base is the rate the
-// optimiser has on entry; it is restored on return.
-//
-// Stops with training_status::loss_diverged as soon as a batch's loss exceeds
-// options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
-// runtime; in constant evaluation that arithmetic is already an error); that
-// batch's update is not applied, so the network keeps the last parameters. history.loss[history.epochs] then
-// holds that batch's loss.
-template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
-          class D, std::size_t ND, std::size_t N, class Schedule = schedule::constant, class Callback = no_callback>
-constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& loss, Optimiser& optimiser,
-                                                        const std::array<std::array<X, NX>, N>& xs,
-                                                        const std::array<std::array<D, ND>, N>& ds,
-                                                        const fit_options& options = {},
-                                                        const Schedule& schedule = {}, Callback callback = {}) {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
-    static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
-    static_assert(N > 0, "ctnn::fit: the dataset is empty");
-    using T = typename Net::scalar;
-    static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
-                  detail::check_schedule<Schedule>::value && detail::check_callback<Callback, T>::value);
-    fit_history<T, Epochs> history{};
-    splitmix64 gen{options.seed};
-    auto order = iota_indices<N>();
-    const double base_rate = optimiser.learning_rate;
-    const T limit = options.divergence_limit > 0 ? static_cast<T>(options.divergence_limit)
-                                                 : default_divergence_limit<T>;
+// The state of a fit that can be continued: everything fit changes. A value,
+// so a run can be cut into pieces, each its own constant evaluation.
+template <class Net, class Optimiser, std::size_t N>
+struct fit_run {
+    using network_type = Net;
+    using optimiser_type = Optimiser;
+    using scalar = typename Net::scalar;
+    static constexpr std::size_t sample_count = N;
 
+    Net net;
+    Optimiser optimiser;             // its learning_rate is the base rate the schedule scales
+    splitmix64 generator{0};         // the shuffling generator, as the last epoch left it
+    std::array<std::size_t, N> order = iota_indices<N>(); // the sample order of the last epoch
+    std::size_t epoch = 0;           // the schedule's number of the next epoch
+    bool shuffle = true;             // reshuffle the order before every epoch
+    training_status status = training_status::ok;
+    scalar divergence_limit = default_divergence_limit<scalar>;
+};
+
+// A run that starts where fit<Epochs, BatchSize>(net, ..., optimiser, xs, ds,
+// options) would: generator seeded with options.seed, samples in their order,
+// schedule at options.first_epoch.
+template <class Net, class Optimiser, class X, std::size_t NX, std::size_t N>
+constexpr fit_run<Net, Optimiser, N> start_fit(const Net& net, const Optimiser& optimiser,
+                                               const std::array<std::array<X, NX>, N>&,
+                                               const fit_options& options = {}) noexcept {
+    using T = typename Net::scalar;
+    return {net,
+            optimiser,
+            splitmix64{options.seed},
+            iota_indices<N>(),
+            options.first_epoch,
+            options.shuffle,
+            training_status::ok,
+            options.divergence_limit > 0 ? static_cast<T>(options.divergence_limit) : default_divergence_limit<T>};
+}
+
+namespace detail {
+
+// fit's loop, on references to the state it changes (the network is not
+// copied: a runtime network may be large).
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, class Schedule, class Callback>
+constexpr fit_history<typename Net::scalar, Epochs>
+fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size_t, N>& order, std::size_t& epoch,
+           bool shuffle_each_epoch, training_status& status, typename Net::scalar limit, const Loss& loss,
+           const std::array<std::array<X, NX>, N>& xs, const std::array<std::array<D, ND>, N>& ds,
+           const Schedule& schedule, Callback& callback) {
+    using T = typename Net::scalar;
+    fit_history<T, Epochs> history{};
+    history.status = status;
+    if constexpr (BatchSize == 0) return history; // reported by check_batch_size; no endless loop after it
+    if (status != training_status::ok) return history;
+    const double base_rate = optimiser.learning_rate;
     for (std::size_t e = 0; e < Epochs; ++e) {
-        const double rate = base_rate * schedule.factor(options.first_epoch + e);
+        const double rate = base_rate * schedule.factor(epoch);
         optimiser.learning_rate = rate;
         history.learning_rate[e] = rate;
-        if (options.shuffle) shuffle(order, gen);
+        if (shuffle_each_epoch) shuffle(order, gen);
         T sum = T(0);
         for (std::size_t first = 0; first < N; first += BatchSize) {
             const std::size_t count = N - first < BatchSize ? N - first : BatchSize;
             const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
-            if (!math::isfinite(batch.loss) || !detail::all_finite(batch.gradient)) {
+            if (!math::isfinite(batch.loss) || !all_finite(batch.gradient) || batch.loss > limit) {
                 history.loss[e] = batch.loss;
-                history.status = training_status::loss_not_finite;
-                optimiser.learning_rate = base_rate;
-                return history;
-            }
-            if (batch.loss > limit) {
-                history.loss[e] = batch.loss;
-                history.status = training_status::loss_diverged;
+                history.status = status = math::isfinite(batch.loss) && all_finite(batch.gradient)
+                                              ? training_status::loss_diverged
+                                              : training_status::loss_not_finite;
                 optimiser.learning_rate = base_rate;
                 return history;
             }
@@ -135,10 +167,77 @@ constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& lo
         }
         history.loss[e] = sum / static_cast<T>(N);
         history.epochs = e + 1;
+        ++epoch;
         callback(epoch_report<T>{e, Epochs, history.loss[e], rate});
     }
     optimiser.learning_rate = base_rate;
     return history;
+}
+
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, class Schedule, class Callback>
+constexpr bool check_fit() {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
+    static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
+    static_assert(N > 0, "ctnn::fit: the dataset is empty");
+    static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
+                  detail::check_schedule<Schedule>::value &&
+                  detail::check_callback<Callback, typename Net::scalar>::value);
+    return true;
+}
+
+} // namespace detail
+
+// Epochs passes over the N samples (xs, ds) in batches of BatchSize (the last
+// batch of an epoch is shorter when BatchSize does not divide N), one
+// optimiser step per batch. Before each epoch the sample order is reshuffled
+// (options.shuffle), continuing the order of the epoch before. The schedule
+// sets optimiser.learning_rate to base · schedule.factor(epoch) each epoch
+// (epoch counted from options.first_epoch), where base is the rate the
+// optimiser has on entry; it is restored on return.
+//
+// Stops with training_status::loss_diverged as soon as a batch's loss exceeds
+// options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
+// runtime; in constant evaluation that arithmetic is already an error); that
+// batch's update is not applied, so the network keeps the last parameters.
+// history.loss[history.epochs] then holds that batch's loss.
+//
+// Each call starts afresh from options.seed; to continue a run where it
+// stopped, use a ctnn::fit_run (below).
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
+          class D, std::size_t ND, std::size_t N, class Schedule = schedule::constant, class Callback = no_callback>
+    requires is_network_v<Net>
+constexpr fit_history<typename Net::scalar, Epochs> fit(Net& net, const Loss& loss, Optimiser& optimiser,
+                                                        const std::array<std::array<X, NX>, N>& xs,
+                                                        const std::array<std::array<D, ND>, N>& ds,
+                                                        const fit_options& options = {},
+                                                        const Schedule& schedule = {}, Callback callback = {}) {
+    static_assert(detail::check_fit<Epochs, BatchSize, Net, Loss, Optimiser, X, NX, D, ND, N, Schedule, Callback>());
+    using T = typename Net::scalar;
+    splitmix64 gen{options.seed};
+    auto order = iota_indices<N>();
+    std::size_t epoch = options.first_epoch;
+    training_status status = training_status::ok;
+    const T limit = options.divergence_limit > 0 ? static_cast<T>(options.divergence_limit)
+                                                 : default_divergence_limit<T>;
+    return detail::fit_epochs<Epochs, BatchSize>(net, optimiser, gen, order, epoch, options.shuffle, status, limit,
+                                                 loss, xs, ds, schedule, callback);
+}
+
+// The same loop continuing a run: fit<a, B>(run, ...) then fit<b, B>(run, ...)
+// gives the same bits as fit<a + b, B>(run, ...) (and as the fit above with the
+// options the run was started with). A run that has stopped (run.status not
+// ok) stays where it is.
+template <std::size_t Epochs, std::size_t BatchSize, class Net, class Optimiser, std::size_t N, class Loss, class X,
+          std::size_t NX, class D, std::size_t ND, class Schedule = schedule::constant, class Callback = no_callback>
+constexpr fit_history<typename Net::scalar, Epochs> fit(fit_run<Net, Optimiser, N>& run, const Loss& loss,
+                                                        const std::array<std::array<X, NX>, N>& xs,
+                                                        const std::array<std::array<D, ND>, N>& ds,
+                                                        const Schedule& schedule = {}, Callback callback = {}) {
+    static_assert(detail::check_fit<Epochs, BatchSize, Net, Loss, Optimiser, X, NX, D, ND, N, Schedule, Callback>());
+    return detail::fit_epochs<Epochs, BatchSize>(run.net, run.optimiser, run.generator, run.order, run.epoch,
+                                                 run.shuffle, run.status, run.divergence_limit, loss, xs, ds,
+                                                 schedule, callback);
 }
 
 namespace detail {
