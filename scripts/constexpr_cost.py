@@ -11,7 +11,14 @@ installed) it reports
   * the largest 2-H-1 network that trains 50 backprop steps in ONE constant
     evaluation under the compiler's default limits;
   * compile seconds and peak memory of each file in tests/static/.
-Usage: scripts/constexpr_cost.py [--compilers g++ clang++-19] [--markdown FILE]
+With --model it instead checks ctnn::fit_cost (include/ctnn/train/chunking.hpp)
+against measured costs of one compile-time chunk of ctnn::fit
+(scripts/constexpr_cost/fit_costs.cpp): for the calibration shapes and for
+shapes the calibration never saw, it prints measured and predicted cost and
+fails (exit 1) when a check shape is off by more than 25 %. --fit-model also
+prints the coefficients fitted to the calibration shapes (least squares on
+relative error, no negative coefficient), ready for chunking.hpp.
+Usage: scripts/constexpr_cost.py [--compilers g++ clang++-19] [--markdown FILE] [--model | --fit-model]
 """
 import argparse, os, resource, shutil, subprocess, sys, time, glob
 
@@ -85,14 +92,163 @@ def compile_cost(cxx, source):
     return seconds, peak_kb / 1024, ok.returncode == 0
 
 
+# ---- the cost model of ctnn::fit_in_chunks -------------------------------
+FIT_SNIPPET = os.path.join(ROOT, "scripts", "constexpr_cost", "fit_costs.cpp")
+
+COEFFS = ["per_sample", "per_layer", "per_weight", "per_input_gradient", "per_unit", "per_transcendental",
+          "per_batch", "per_parameter_batch", "per_parameter_state", "per_parameter_root", "per_epoch",
+          "per_sample_epoch", "per_chunk", "per_state_value"]
+OPT_SHAPE = {"sgd": (0, False), "momentum": (1, False), "adagrad": (1, True), "rmsprop": (1, True), "adam": (2, True)}
+DEFAULTS = dict(IN=4, HIDDEN=16, HIDDEN2=0, OUT=3, ACT="relu", LOSS="mse", OPT="adam", N=120, BATCH=16, EPOCHS=1)
+
+# Calibration: each varies one thing from the 4-16-3 baseline.
+CALIBRATION = ["EPOCHS=0", "EPOCHS=1", "EPOCHS=2", "OPT=sgd", "OPT=sgd BATCH=1", "OPT=adam BATCH=1",
+               "OPT=momentum BATCH=1", "OPT=adagrad BATCH=1", "OPT=rmsprop BATCH=1", "OPT=sgd BATCH=120",
+               "HIDDEN=64", "IN=16", "OUT=10", "HIDDEN2=16", "ACT=tanh", "LOSS=softmax_cross_entropy", "N=240"]
+# Checks: shapes the calibration did not see.
+CHECKS = ["IN=13 LOSS=softmax_cross_entropy N=124", "EPOCHS=3",
+          "IN=64 HIDDEN=32 OUT=10 LOSS=softmax_cross_entropy N=50 BATCH=10",
+          "IN=2 HIDDEN=8 OUT=1 ACT=sigmoid N=4 BATCH=4 EPOCHS=20", "IN=8 HIDDEN=24 HIDDEN2=12 OUT=2 OPT=momentum N=60 BATCH=8",
+          "IN=2 HIDDEN=40 OUT=1 ACT=tanh OPT=rmsprop N=100 BATCH=5"]
+
+
+def config(text):
+    c = dict(DEFAULTS)
+    for item in text.split():
+        k, v = item.split("=")
+        c[k] = int(v) if v.isdigit() else v
+    return c
+
+
+def features(c):
+    """The cost model's features of one evaluation (mirrors ctnn::fit_cost)."""
+    layers = [(c["IN"], c["HIDDEN"], True), (c["HIDDEN"], c["HIDDEN"], False)]
+    if c["HIDDEN2"]:
+        layers += [(c["HIDDEN"], c["HIDDEN2"], True), (c["HIDDEN2"], c["HIDDEN2"], False)]
+        last = c["HIDDEN2"]
+    else:
+        last = c["HIDDEN"]
+    layers.append((last, c["OUT"], True))
+    P = sum(i * o + o for i, o, dense in layers if dense)
+    cheap_act = c["ACT"] in ("relu", "identity")
+    f = dict.fromkeys(COEFFS, 0.0)
+    N, B, E = c["N"], c["BATCH"], c["EPOCHS"]
+    nb = (N + B - 1) // B
+    states, root = OPT_SHAPE[c["OPT"]]
+    f["per_chunk"] = 1
+    f["per_state_value"] = P * (1 + states) + N
+    f["per_epoch"] = E
+    f["per_sample_epoch"] = E * N
+    f["per_sample"] = E * N
+    f["per_layer"] = E * N * len(layers)
+    for k, (i, o, dense) in enumerate(layers):
+        f["per_unit"] += E * N * (i + o)
+        if dense:
+            f["per_weight"] += E * N * i * o
+            if k > 0:
+                f["per_input_gradient"] += E * N * i * o
+        elif not cheap_act:
+            f["per_transcendental"] += E * N * o
+    if c["LOSS"] != "mse":
+        f["per_transcendental"] += E * N * c["OUT"]
+    f["per_batch"] = E * nb
+    f["per_parameter_batch"] = E * nb * P
+    f["per_parameter_state"] = E * nb * P * states
+    f["per_parameter_root"] = E * nb * P * (1 if root else 0)
+    return f
+
+
+def solve(rows, values, names):
+    """Least squares, coefficients kept >= 0 (drop negatives and refit)."""
+    active = list(names)
+    while True:
+        n = len(active)
+        A = [[sum(r[a] * r[b] / (v * v) for r, v in zip(rows, values)) for b in active] for a in active]
+        y = [sum(r[a] * 1.0 / v for r, v in zip(rows, values)) for a in active]  # relative error weighting
+        for i in range(n):
+            A[i][i] += 1e-12 * (A[i][i] + 1)
+        # Gaussian elimination
+        M = [A[i] + [y[i]] for i in range(n)]
+        for i in range(n):
+            p = max(range(i, n), key=lambda r: abs(M[r][i]))
+            M[i], M[p] = M[p], M[i]
+            if abs(M[i][i]) < 1e-300:
+                continue
+            for r in range(n):
+                if r != i:
+                    f = M[r][i] / M[i][i]
+                    for k in range(i, n + 1):
+                        M[r][k] -= f * M[i][k]
+        x = {a: (M[i][n] / M[i][i] if abs(M[i][i]) > 1e-300 else 0.0) for i, a in enumerate(active)}
+        neg = [a for a in active if x[a] < 0]
+        if not neg:
+            return {a: x.get(a, 0.0) for a in names}
+        worst = min(neg, key=lambda a: x[a])
+        active.remove(worst)
+
+
+def predict(coef, f):
+    return sum(coef[k] * f[k] for k in COEFFS)
+
+
+def fit_needed(cxx, text):
+    """Measured cost of fit_costs.cpp's evaluation for one shape (bisection to 1 %)."""
+    defines = text.split()
+    lo = hi = 4000
+    while not compiles(cxx, defines, hi, FIT_SNIPPET):
+        lo, hi = hi, hi * 4
+    while hi - lo > max(200, lo // 100):
+        mid = (lo + hi) // 2
+        if compiles(cxx, defines, mid, FIT_SNIPPET):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def fit_predicted(cxx, text):
+    """ctnn::fit_cost's prediction for the compiler `cxx` (a program it compiles and runs)."""
+    exe = os.path.join("/tmp", f"ctnn_fit_prediction_{os.getpid()}")
+    cmd = [cxx, "-std=c++20", "-DPREDICT", *INCLUDES, *[f"-D{d}" for d in text.split()], FIT_SNIPPET, "-o", exe]
+    subprocess.run(cmd, check=True)
+    out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
+    os.unlink(exe)
+    return float(out)
+
+
+def model_report(compilers, refit):
+    failed = False
+    for cxx in compilers:
+        measured = {t: fit_needed(cxx, t) for t in CALIBRATION + CHECKS}
+        if refit:
+            coef = solve([features(config(t)) for t in CALIBRATION], [measured[t] for t in CALIBRATION], COEFFS)
+            print(f"{cxx}: fitted coefficients")
+            for k in COEFFS:
+                print(f"    .{k} = {coef[k]:.4g},")
+        print(f"| {cxx} | shape | measured | predicted | error |")
+        print("|---|---|---|---|---|")
+        for t in CALIBRATION + CHECKS:
+            p = fit_predicted(cxx, t)
+            err = p / measured[t] - 1
+            kind = "check" if t in CHECKS else "calibration"
+            print(f"| {kind} | {t} | {measured[t]:,} | {p:,.0f} | {100 * err:+.1f} % |", flush=True)
+            if t in CHECKS and abs(err) > 0.25:
+                failed = True
+    return failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--compilers", nargs="*")
     ap.add_argument("--markdown", help="write the tables to this file")
     ap.add_argument("--skip-files", action="store_true", help="skip the per-file compile cost table")
     ap.add_argument("--files-only", action="store_true", help="only the per-file compile cost table")
+    ap.add_argument("--model", action="store_true", help="check ctnn::fit_cost against measured costs")
+    ap.add_argument("--fit-model", action="store_true", help="as --model, and print fitted coefficients")
     args = ap.parse_args()
     compilers = args.compilers or [c for c in ["g++", "clang++-14", "clang++-16", "clang++-19"] if shutil.which(c)]
+    if args.model or args.fit_model:
+        sys.exit(1 if model_report(compilers, args.fit_model) else 0)
 
     out = []
     out.append("| compiler | unit | setup | gradient check | 50 backprop steps | 50 numerical steps | "
