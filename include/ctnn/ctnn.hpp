@@ -6,6 +6,7 @@
 //   train/  optimisers, schedules, training steps, mini-batches, fit
 //   data/   datasets and metrics
 //   io/     loading weights, the text format, C++ header generation
+//   quant/  int8 post-training quantisation and integer-only inference
 #pragma once
 
 #include <ctnn/version.hpp>
@@ -31,6 +32,8 @@
 #include <ctnn/io/chars.hpp>
 #include <ctnn/io/text.hpp>
 #include <ctnn/io/header.hpp>
+#include <ctnn/quant/fixed_point.hpp>
+#include <ctnn/quant/quantise.hpp>
 #include <ctnn/verify/interval.hpp>
 #include <ctnn/verify/transfer.hpp>
 #include <ctnn/verify/bounds.hpp>

@@ -36,12 +36,15 @@
 //   <ctnn/io/text.hpp>
 //   <ctnn/io/spelling.hpp>
 //   <ctnn/io/header.hpp>
+//   <ctnn/quant/fixed_point.hpp>
+//   <ctnn/quant/quantise.hpp>
 //   <ctnn/verify/interval.hpp>
 //   <ctnn/verify/transfer.hpp>
 //   <ctnn/verify/bounds.hpp>
 //   <ctnn/verify/robustness.hpp>
 //   <ctnn/verify/lipschitz.hpp>
 //   <ctnn/data/csv.hpp>
+//   <ctnn/train/chunking.hpp>
 
 #pragma once
 
@@ -54,6 +57,7 @@
 //   train/  optimisers, schedules, training steps, mini-batches, fit
 //   data/   datasets and metrics
 //   io/     loading weights, the text format, C++ header generation
+//   quant/  int8 post-training quantisation and integer-only inference
 
 // ---- begin <ctnn/version.hpp> ----
 // ctnn/version.hpp
@@ -5746,6 +5750,667 @@ constexpr std::size_t header_size(const Net& net, std::string_view namespace_nam
 
 } // namespace ctnn
 // ---- end <ctnn/io/header.hpp> ----
+// ---- begin <ctnn/quant/fixed_point.hpp> ----
+// ctnn/quant/fixed_point.hpp - the integer arithmetic of int8 inference, as
+// the TensorFlow Lite quantisation specification defines it (gemmlowp's
+// fixed-point primitives), constexpr.
+//
+//   saturating_rounding_doubling_high_mul(a, b)   round(a·b / 2^31), saturated
+//   rounding_divide_by_pot(x, e)                  round(x / 2^e), ties away from zero
+//   multiply_by_quantised_multiplier(x, m, shift) x · m · 2^(shift − 31), rounded as TFLite
+//   quantise_multiplier(real)                     {m, shift}: real = m · 2^(shift − 31), m in [2^30, 2^31)
+//   choose_quantisation(min, max)                 int8 scale and zero point covering [min, max] and 0
+//
+// Everything but quantise_multiplier and choose_quantisation (which run when
+// a network is quantised) is integer-only: no float operation, so nothing
+// that pulls soft-float code into a Cortex-M0 firmware.
+
+
+#include <cstdint>
+#include <limits>
+
+namespace ctnn {
+
+// How a tensor's int8 codes q stand for real values: real = scale · (q − zero_point).
+struct quantisation {
+    double scale = 1.0;
+    std::int32_t zero_point = 0;
+
+    friend constexpr bool operator==(const quantisation&, const quantisation&) = default;
+};
+
+// A real multiplier in fixed point: real = multiplier · 2^(shift − 31).
+struct quantised_multiplier {
+    std::int32_t multiplier = 0;
+    int shift = 0; // > 0: a left shift before the multiplication; < 0: a rounding right shift after it
+
+    friend constexpr bool operator==(const quantised_multiplier&, const quantised_multiplier&) = default;
+};
+
+// gemmlowp's SaturatingRoundingDoublingHighMul: the high 32 bits of 2·a·b,
+// rounded to nearest (ties away from zero); the one overflowing case
+// (a = b = −2^31) saturates to 2^31 − 1.
+constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
+    constexpr std::int32_t lowest = std::numeric_limits<std::int32_t>::min();
+    if (a == lowest && b == lowest) return std::numeric_limits<std::int32_t>::max();
+    const std::int64_t ab = static_cast<std::int64_t>(a) * static_cast<std::int64_t>(b);
+    const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
+    // Division truncates toward zero, as the specification's reference does.
+    return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+}
+
+// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties
+// away from zero; exponent in [0, 31].
+constexpr std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) noexcept {
+    const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+    const std::int32_t remainder = x & mask;
+    const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0); // >> of a negative value: arithmetic (C++20)
+}
+
+// TFLite's MultiplyByQuantizedMultiplier: shift > 0 multiplies by 2^shift
+// first, shift < 0 divides by 2^−shift (rounding) after the high multiply.
+// One deliberate difference: TFLite's x·2^shift overflows int32 (undefined
+// behaviour) for large x; here it saturates. quantise() only produces
+// shift > 0 for multipliers >= 1, which a calibrated layer does not have.
+constexpr std::int32_t multiply_by_quantised_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    std::int32_t shifted = x;
+    if (left > 0) {
+        const std::int64_t wide = static_cast<std::int64_t>(x) * (std::int64_t{1} << left);
+        constexpr std::int64_t high = std::numeric_limits<std::int32_t>::max();
+        constexpr std::int64_t low = std::numeric_limits<std::int32_t>::min();
+        shifted = static_cast<std::int32_t>(wide > high ? high : (wide < low ? low : wide));
+    }
+    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), right);
+}
+
+namespace detail {
+
+// std::round for doubles well inside the int64 range: ties away from zero.
+// x − trunc(x) is exact in binary floating point, so no x + 0.5 rounding trap.
+constexpr std::int64_t round_half_away(double x) noexcept {
+    const std::int64_t t = static_cast<std::int64_t>(x);
+    const double fraction = x - static_cast<double>(t);
+    if (fraction >= 0.5) return t + 1;
+    if (fraction <= -0.5) return t - 1;
+    return t;
+}
+
+template <class I>
+constexpr I saturate(std::int64_t v) noexcept {
+    constexpr std::int64_t high = std::numeric_limits<I>::max();
+    constexpr std::int64_t low = std::numeric_limits<I>::min();
+    return static_cast<I>(v > high ? high : (v < low ? low : v));
+}
+
+} // namespace detail
+
+// TFLite's QuantizeMultiplier: real = q · 2^shift with q in [0.5, 1)
+// (frexp), q in Q31 rounded to nearest (ties away), q = 1 renormalised;
+// multipliers below 2^−31·½ flush to zero. Shifts are kept within [−31, 30].
+constexpr quantised_multiplier quantise_multiplier(double real) noexcept {
+    if (!(real > 0.0)) return {};
+    int shift = 0;
+    const double q = math::frexp(real, &shift);
+    std::int64_t fixed = detail::round_half_away(q * 2147483648.0); // exact: a power of two
+    if (fixed == (std::int64_t{1} << 31)) {
+        fixed /= 2;
+        ++shift;
+    }
+    if (shift < -31) return {};
+    if (shift > 30) return {std::numeric_limits<std::int32_t>::max(), 30};
+    return {static_cast<std::int32_t>(fixed), shift};
+}
+
+// gemmlowp's ChooseQuantizationParams for int8 ([−128, 127]): the range is
+// widened to hold 0 (so 0 is exact: zero padding, ReLU's clamp), scale =
+// (max − min) / 255, and the zero point is taken from whichever end gives
+// the smaller rounding error, then rounded (ties away) and kept in range.
+// An all-zero range gets scale 1.
+constexpr quantisation choose_quantisation(double minimum, double maximum) noexcept {
+    constexpr double qmin = -128.0, qmax = 127.0;
+    const double lo = minimum < 0.0 ? minimum : 0.0;
+    const double hi = maximum > 0.0 ? maximum : 0.0;
+    if (!(hi - lo > 0.0)) return {1.0, -128};
+    const double scale = (hi - lo) / (qmax - qmin);
+    const double from_min = qmin - lo / scale;
+    const double from_max = qmax - hi / scale;
+    const double from_min_error = math::abs(qmin) + math::abs(lo / scale);
+    const double from_max_error = math::abs(qmax) + math::abs(hi / scale);
+    const double zero_point = from_min_error < from_max_error ? from_min : from_max;
+    if (zero_point < qmin) return {scale, -128};
+    if (zero_point > qmax) return {scale, 127};
+    return {scale, static_cast<std::int32_t>(detail::round_half_away(zero_point))};
+}
+
+} // namespace ctnn
+// ---- end <ctnn/quant/fixed_point.hpp> ----
+// ---- begin <ctnn/quant/quantise.hpp> ----
+// ctnn/quant/quantise.hpp - post-training int8 quantisation by the compiler,
+// and int8 networks whose inference is integer arithmetic only.
+//
+//   constexpr auto q = ctnn::quantise(net, calibration_inputs);  // a ctnn::quantised_network
+//   q.forward(x_int8)                       int8 in, int8 out: integers only
+//   q.quantise_input(x_float)               float -> int8 at the input (uses floating point)
+//   q.dequantise_output(y_int8)             int8 -> float at the output
+//   ctnn::quantised_accuracy(q, xs, ds)     accuracy (xs float or int8)
+//   ctnn::max_output_difference(net, q, xs) worst |float output − dequantised int8 output|
+//   static_assert(ctnn::quantised_accuracy(q, xs, ds) >= ctnn::accuracy(net, xs, ds) - 0.01);
+//
+// The scheme is the TensorFlow Lite quantisation specification's:
+//  * weights int8, symmetric (zero point 0), one scale per output channel:
+//    s_w[j] = max_i |W[i][j]| / 127, codes in [−127, 127];
+//  * biases int32 with scale s_in·s_w[j] and zero point 0;
+//  * activations int8, asymmetric: a scale and a zero point per tensor from
+//    the range seen on the calibration set (ctnn::calibrate; min/max, widened
+//    to hold 0, as gemmlowp's ChooseQuantizationParams: choose_quantisation);
+//  * requantisation in fixed point: per output channel the real multiplier
+//    s_in·s_w[j]/s_out as an int32 and a shift (quantise_multiplier), applied
+//    by SaturatingRoundingDoublingHighMul then RoundingDivideByPOT
+//    (ctnn/quant/fixed_point.hpp), plus the output zero point;
+//  * ReLU fused as a clamp: outputs below the code of 0 (the zero point) are
+//    raised to it; identity clamps to [−128, 127] only.
+// What can be quantised: dense layers, each optionally followed by ctnn::relu
+// or ctnn::identity. Anything else is a compile error naming the layer.
+//
+// Storage differs from the float network in one way that changes no result:
+// each layer keeps its int8 weights as rows per output channel ([out][in],
+// as TFLite and PyTorch store them), so an output is one contiguous dot
+// product, and its int32 bias has the input zero point folded in,
+// b[j] − z_in·Σ_i W[j][i] (integer arithmetic is exact, so acc = b +
+// Σ (x − z_in)·W equals b' + Σ x·W bit for bit; `specification_bias(j)`
+// gives TFLite's b back).
+
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+// A dense layer in int8, with its activation (ReLU or none) fused.
+template <std::size_t In, std::size_t Out, bool FusedRelu>
+struct quantised_dense {
+    static constexpr std::size_t inputs = In;
+    static constexpr std::size_t outputs = Out;
+    static constexpr bool fused_relu = FusedRelu;
+
+    std::array<std::int8_t, Out * In> weights{}; // [out][in]: output channel j's weights are a row
+    std::array<std::int32_t, Out> bias{};        // TFLite's int32 bias with the input zero point folded in
+    std::array<std::int32_t, Out> multiplier{};  // requantisation, per output channel (quantise_multiplier)
+    std::array<std::int8_t, Out> shift{};
+    quantisation input{};  // of this layer's input (the previous layer's output)
+    quantisation output{}; // of its output, after the fused activation
+    std::int8_t activation_min = -128; // the fused ReLU's clamp: output.zero_point; else −128
+    std::int8_t activation_max = 127;
+
+    // y = clamp(requantise(b' + Σ_i x_i·W[j][i]) + z_out): integers only.
+    constexpr void forward(const std::array<std::int8_t, In>& x, std::array<std::int8_t, Out>& y) const noexcept {
+        const std::int8_t* w = weights.data();
+        const std::int8_t* xp = x.data();
+        for (std::size_t j = 0; j < Out; ++j, w += In) {
+            std::int32_t acc = bias[j];
+            for (std::size_t i = 0; i < In; ++i) acc += static_cast<std::int32_t>(xp[i]) * w[i];
+            std::int32_t v = multiply_by_quantised_multiplier(acc, multiplier[j], shift[j]) + output.zero_point;
+            if (v < activation_min) v = activation_min;
+            if (v > activation_max) v = activation_max;
+            y[j] = static_cast<std::int8_t>(v);
+        }
+    }
+
+    // The bias as the specification stores it (input zero point not folded in).
+    constexpr std::int32_t specification_bias(std::size_t j) const noexcept {
+        std::int64_t sum = 0;
+        for (std::size_t i = 0; i < In; ++i) sum += weights[j * In + i];
+        return static_cast<std::int32_t>(bias[j] + static_cast<std::int64_t>(input.zero_point) * sum);
+    }
+
+    // Whether no int8 input can overflow the int32 accumulator:
+    // |b'| + 128·Σ_i |W[j][i]| < 2^31 for every output.
+    constexpr bool accumulator_fits() const noexcept {
+        for (std::size_t j = 0; j < Out; ++j) {
+            std::int64_t bound = bias[j] < 0 ? -static_cast<std::int64_t>(bias[j]) : bias[j];
+            for (std::size_t i = 0; i < In; ++i) {
+                const std::int64_t w = weights[j * In + i];
+                bound += 128 * (w < 0 ? -w : w);
+            }
+            if (bound > 2147483647) return false;
+        }
+        return true;
+    }
+};
+
+template <class... Layers>
+struct quantised_network {
+    static_assert(sizeof...(Layers) > 0, "ctnn::quantised_network: needs at least one layer");
+    using layer_tuple = boost::hana::tuple<Layers...>;
+    static constexpr std::size_t layer_count = sizeof...(Layers);
+    template <std::size_t I>
+    using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<I>(std::declval<layer_tuple&>()))>;
+    static constexpr std::size_t input_size = layer_type<0>::inputs;
+    static constexpr std::size_t output_size = layer_type<layer_count - 1>::outputs;
+    using input_type = std::array<std::int8_t, input_size>;
+    using output_type = std::array<std::int8_t, output_size>;
+
+    layer_tuple layers{};
+
+    template <std::size_t I>
+    constexpr layer_type<I>& layer() noexcept {
+        return boost::hana::at_c<I>(layers);
+    }
+    template <std::size_t I>
+    constexpr const layer_type<I>& layer() const noexcept {
+        return boost::hana::at_c<I>(layers);
+    }
+
+    constexpr quantisation input_quantisation() const noexcept { return layer<0>().input; }
+    constexpr quantisation output_quantisation() const noexcept { return layer<layer_count - 1>().output; }
+
+    // Integer-only inference: int8 codes in, int8 codes out.
+    constexpr output_type forward(const input_type& x) const noexcept {
+        return boost::hana::fold_left(layers, x, [](const auto& in, const auto& l) {
+            std::array<std::int8_t, std::remove_cvref_t<decltype(l)>::outputs> out{};
+            l.forward(in, out);
+            return out;
+        });
+    }
+
+    // The float boundary (floating-point arithmetic; keep it off a device
+    // without an FPU by quantising inputs ahead, or by a lookup table):
+    // q = clamp(round(x / scale) + zero_point, −128, 127), ties away from zero.
+    template <class T>
+    constexpr input_type quantise_input(const std::array<T, input_size>& x) const noexcept {
+        static_assert(std::is_floating_point_v<T>, "ctnn::quantised_network::quantise_input: takes float or double "
+                                                   "inputs (int8 inputs go to forward directly)");
+        const quantisation qi = input_quantisation();
+        input_type q{};
+        for (std::size_t i = 0; i < input_size; ++i)
+            q[i] = detail::saturate<std::int8_t>(detail::round_half_away(static_cast<double>(x[i]) / qi.scale) +
+                                                 qi.zero_point);
+        return q;
+    }
+
+    // real = scale · (q − zero_point), in T.
+    template <class T = float>
+    constexpr std::array<T, output_size> dequantise_output(const output_type& y) const noexcept {
+        const quantisation qo = output_quantisation();
+        std::array<T, output_size> r{};
+        for (std::size_t j = 0; j < output_size; ++j)
+            r[j] = static_cast<T>(qo.scale * static_cast<double>(static_cast<std::int32_t>(y[j]) - qo.zero_point));
+        return r;
+    }
+
+    // Whether no input can overflow an int32 accumulator (see quantised_dense).
+    constexpr bool accumulators_fit() const noexcept {
+        bool fits = true;
+        boost::hana::for_each(layers, [&](const auto& l) { fits = fits && l.accumulator_fits(); });
+        return fits;
+    }
+};
+
+template <class T>
+struct is_quantised_network : std::false_type {};
+template <class... L>
+struct is_quantised_network<quantised_network<L...>> : std::true_type {};
+
+namespace detail::quant {
+
+template <class L>
+struct dense_sizes {
+    static constexpr bool is_dense = false;
+};
+template <class T, std::size_t I, std::size_t O>
+struct dense_sizes<dense_layer<T, I, O>> {
+    static constexpr bool is_dense = true;
+    static constexpr std::size_t in = I, out = O;
+};
+
+// 1: ReLU, 0: identity, −1: an activation (or other layer) int8 cannot fuse.
+template <class L>
+inline constexpr int fusable_activation = -1;
+template <class T, std::size_t W, class S>
+inline constexpr int fusable_activation<activation_layer<T, functions::relu, W, S>> = 1;
+template <class T, std::size_t W, class S>
+inline constexpr int fusable_activation<activation_layer<T, functions::identity, W, S>> = 0;
+
+// Raised at the first layer that is not a dense layer where one is due; the
+// index reaches the error as layer_index<N>.
+template <class LayerIndex, bool Quantisable>
+struct check_layer_is_quantisable {
+    static_assert(Quantisable,
+                  "ctnn::quantise: int8 networks are made of dense layers, each optionally followed by ctnn::relu "
+                  "(fused as a clamp) or ctnn::identity; the layer at this index is something else (sigmoid, "
+                  "tanh, softmax, the other activations and user-defined layers are not supported; a final "
+                  "softmax can be left out for classification, argmax is the same)");
+    static constexpr bool value = Quantisable;
+};
+
+template <class... Ts>
+struct list {};
+
+// The plan: quantised layer types, and for each the index of the last float
+// layer it covers (its output in the float network's trace is at that + 1).
+template <class Blocks, std::size_t... Ends>
+struct plan {
+    using blocks = Blocks;
+    static constexpr std::array<std::size_t, sizeof...(Ends)> last_layer{Ends...};
+};
+
+template <class Net, std::size_t Next, class Block, std::size_t End, class... Done, std::size_t... Ends>
+constexpr auto make_plan_append(list<Done...>, std::index_sequence<Ends...>);
+
+template <class Net, std::size_t I, class Blocks, std::size_t... Ends>
+constexpr auto make_plan() {
+    if constexpr (I == Net::layer_count) {
+        return plan<Blocks, Ends...>{};
+    } else {
+        using L = typename Net::template layer_type<I>;
+        constexpr bool dense = dense_sizes<L>::is_dense;
+        if constexpr (!check_layer_is_quantisable<size::layer_index<I>, dense>::value) {
+            return plan<Blocks, Ends...>{};
+        } else {
+            constexpr std::size_t in = dense_sizes<L>::in, out = dense_sizes<L>::out;
+            constexpr int next = [] {
+                if constexpr (I + 1 < Net::layer_count) {
+                    using N = typename Net::template layer_type<I + 1>;
+                    return dense_sizes<N>::is_dense ? -2 : fusable_activation<N>;
+                } else {
+                    return -2; // nothing follows
+                }
+            }();
+            if constexpr (next == -2) {
+                return make_plan_append<Net, I + 1, quantised_dense<in, out, false>, I>(Blocks{},
+                                                                                       std::index_sequence<Ends...>{});
+            } else if constexpr (next >= 0) {
+                return make_plan_append<Net, I + 2, quantised_dense<in, out, next == 1>, I + 1>(
+                    Blocks{}, std::index_sequence<Ends...>{});
+            } else {
+                static_assert(check_layer_is_quantisable<size::layer_index<I + 1>, false>::value);
+                return plan<Blocks, Ends...>{};
+            }
+        }
+    }
+}
+
+template <class Net, std::size_t Next, class Block, std::size_t End, class... Done, std::size_t... Ends>
+constexpr auto make_plan_append(list<Done...>, std::index_sequence<Ends...>) {
+    return make_plan<Net, Next, list<Done..., Block>, Ends..., End>();
+}
+
+template <class Blocks>
+struct network_of;
+template <class... Blocks>
+struct network_of<list<Blocks...>> {
+    using type = quantised_network<Blocks...>;
+};
+
+template <class Net>
+using plan_t = decltype(make_plan<Net, 0, list<>>());
+
+template <class Net>
+struct check_is_float_network {
+    static_assert(is_network<Net>::value, "ctnn::quantise: the first argument must be a ctnn::network (a trained "
+                                          "float or double network)");
+    static constexpr bool value = is_network<Net>::value;
+};
+
+} // namespace detail::quant
+
+// The int8 network ctnn::quantise makes of a float network type.
+template <class Net>
+using quantised_network_for = typename detail::quant::network_of<typename detail::quant::plan_t<Net>::blocks>::type;
+
+// The activation ranges seen on a calibration set: [0] the input, [k + 1]
+// the output of quantised layer k (after its fused activation). Ranges of
+// several sets merge (min of mins, max of maxes), so a set too large for one
+// constant evaluation can be calibrated in chunks.
+template <std::size_t Tensors>
+struct activation_ranges {
+    std::array<double, Tensors> minimum{};
+    std::array<double, Tensors> maximum{};
+    std::size_t samples = 0;
+
+    constexpr activation_ranges merged(const activation_ranges& other) const noexcept {
+        if (samples == 0) return other;
+        if (other.samples == 0) return *this;
+        activation_ranges r = *this;
+        for (std::size_t t = 0; t < Tensors; ++t) {
+            if (other.minimum[t] < r.minimum[t]) r.minimum[t] = other.minimum[t];
+            if (other.maximum[t] > r.maximum[t]) r.maximum[t] = other.maximum[t];
+        }
+        r.samples += other.samples;
+        return r;
+    }
+};
+
+template <class Net>
+using activation_ranges_for = activation_ranges<quantised_network_for<Net>::layer_count + 1>;
+
+// Runs the float network on every calibration input and records the range
+// of its input and of each quantised layer's output.
+template <class Net, std::size_t K>
+constexpr activation_ranges_for<Net> calibrate(const Net& net,
+                                               const std::array<typename Net::input_type, K>& inputs) noexcept {
+    static_assert(detail::quant::check_is_float_network<Net>::value);
+    using plan = detail::quant::plan_t<Net>;
+    constexpr std::size_t blocks = plan::last_layer.size();
+    activation_ranges_for<Net> r{};
+    for (std::size_t t = 0; t <= blocks; ++t) {
+        r.minimum[t] = std::numeric_limits<double>::infinity();
+        r.maximum[t] = -std::numeric_limits<double>::infinity();
+    }
+    for (const auto& x : inputs) {
+        const auto trace = net.forward_trace(x);
+        const auto see = [&](std::size_t t, const auto& values) {
+            for (const auto v : values) {
+                const double d = static_cast<double>(v);
+                if (d < r.minimum[t]) r.minimum[t] = d;
+                if (d > r.maximum[t]) r.maximum[t] = d;
+            }
+        };
+        see(0, boost::hana::at_c<0>(trace));
+        [&]<std::size_t... B>(std::index_sequence<B...>) {
+            (see(B + 1, boost::hana::at_c<plan::last_layer[B] + 1>(trace)), ...);
+        }(std::make_index_sequence<blocks>{});
+    }
+    r.samples = K;
+    return r;
+}
+
+// Quantises a trained network given the activation ranges (ctnn::calibrate).
+template <class Net>
+constexpr quantised_network_for<Net> quantise(const Net& net, const activation_ranges_for<Net>& ranges) noexcept {
+    static_assert(detail::quant::check_is_float_network<Net>::value);
+    using plan = detail::quant::plan_t<Net>;
+    using Q = quantised_network_for<Net>;
+    Q q{};
+    [&]<std::size_t... B>(std::index_sequence<B...>) {
+        (
+            [&] {
+                auto& l = q.template layer<B>();
+                using L = std::remove_cvref_t<decltype(l)>;
+                constexpr std::size_t in = L::inputs, out = L::outputs;
+                // The block's dense layer is its first float layer.
+                constexpr std::size_t first_layer = B == 0 ? 0 : plan::last_layer[B - 1] + 1;
+                const auto* w = net.parameters.data() + Net::parameter_offsets[first_layer];
+                const auto* b = w + in * out;
+                l.input = choose_quantisation(ranges.minimum[B], ranges.maximum[B]);
+                l.output = choose_quantisation(ranges.minimum[B + 1], ranges.maximum[B + 1]);
+                l.activation_min = L::fused_relu ? detail::saturate<std::int8_t>(l.output.zero_point) : std::int8_t{-128};
+                l.activation_max = 127;
+                for (std::size_t j = 0; j < out; ++j) {
+                    double largest = 0.0;
+                    for (std::size_t i = 0; i < in; ++i) {
+                        const double a = math::abs(static_cast<double>(w[i * out + j]));
+                        if (a > largest) largest = a;
+                    }
+                    const double weight_scale = largest > 0.0 ? largest / 127.0 : 1.0;
+                    std::int64_t sum = 0;
+                    for (std::size_t i = 0; i < in; ++i) {
+                        const std::int64_t c =
+                            detail::round_half_away(static_cast<double>(w[i * out + j]) / weight_scale);
+                        const std::int8_t code = static_cast<std::int8_t>(c > 127 ? 127 : (c < -127 ? -127 : c));
+                        l.weights[j * in + i] = code;
+                        sum += code;
+                    }
+                    const double bias_scale = l.input.scale * weight_scale;
+                    const std::int64_t bias_code =
+                        detail::saturate<std::int32_t>(detail::round_half_away(static_cast<double>(b[j]) / bias_scale));
+                    l.bias[j] = detail::saturate<std::int32_t>(bias_code - static_cast<std::int64_t>(l.input.zero_point) * sum);
+                    const quantised_multiplier m = quantise_multiplier(bias_scale / l.output.scale);
+                    l.multiplier[j] = m.multiplier;
+                    l.shift[j] = static_cast<std::int8_t>(m.shift);
+                }
+            }(),
+            ...);
+    }(std::make_index_sequence<Q::layer_count>{});
+    return q;
+}
+
+// Calibrates on `calibration_inputs` and quantises.
+template <class Net, std::size_t K>
+constexpr quantised_network_for<Net> quantise(const Net& net,
+                                              const std::array<typename Net::input_type, K>& calibration_inputs) noexcept {
+    static_assert(detail::quant::check_is_float_network<Net>::value);
+    static_assert(K > 0, "ctnn::quantise: the calibration set is empty");
+    return quantise(net, calibrate(net, calibration_inputs));
+}
+
+namespace detail::quant {
+
+template <class Q, class X>
+constexpr typename Q::output_type run(const Q& q, const X& x) noexcept {
+    if constexpr (std::is_same_v<typename X::value_type, std::int8_t>) return q.forward(x);
+    else return q.forward(q.quantise_input(x));
+}
+
+template <class Q>
+struct check_is_quantised_network {
+    static_assert(is_quantised_network<Q>::value,
+                  "ctnn: expected a ctnn::quantised_network (made by ctnn::quantise(net, calibration_inputs))");
+    static constexpr bool value = is_quantised_network<Q>::value;
+};
+
+} // namespace detail::quant
+
+// The fraction of samples whose largest int8 output is at the target's
+// largest entry (ties: the first, as ctnn::argmax). Inputs float (quantised
+// by q.quantise_input) or int8 codes.
+template <class Q, class X, std::size_t NX, class D, std::size_t ND, std::size_t N>
+constexpr double quantised_accuracy(const Q& q, const std::array<std::array<X, NX>, N>& xs,
+                                    const std::array<std::array<D, ND>, N>& ds) noexcept {
+    static_assert(detail::quant::check_is_quantised_network<Q>::value);
+    static_assert(NX == Q::input_size, "ctnn::quantised_accuracy: the inputs have a different size than the network's input");
+    static_assert(ND == Q::output_size, "ctnn::quantised_accuracy: the targets have a different size than the network's output");
+    static_assert(N > 0, "ctnn::quantised_accuracy: the dataset is empty");
+    std::size_t correct = 0;
+    for (std::size_t n = 0; n < N; ++n)
+        if (argmax(detail::quant::run(q, xs[n])) == argmax(ds[n])) ++correct;
+    return static_cast<double>(correct) / static_cast<double>(N);
+}
+
+// The worst difference between the float network's outputs and the int8
+// network's dequantised outputs over a set of inputs, where it happened, and
+// the same in output steps (units of the output scale).
+struct output_difference {
+    double maximum = 0.0;
+    std::size_t sample = 0;
+    std::size_t output = 0;
+    double in_steps = 0.0;
+};
+
+template <class Net, class Q, std::size_t K>
+constexpr output_difference max_output_difference(const Net& net, const Q& q,
+                                                  const std::array<typename Net::input_type, K>& inputs) noexcept {
+    static_assert(detail::quant::check_is_float_network<Net>::value &&
+                  detail::quant::check_is_quantised_network<Q>::value);
+    output_difference r{};
+    for (std::size_t n = 0; n < K; ++n) {
+        const auto y = net.forward(inputs[n]);
+        const auto yq = q.template dequantise_output<double>(q.forward(q.quantise_input(inputs[n])));
+        for (std::size_t j = 0; j < Q::output_size; ++j) {
+            const double d = math::abs(static_cast<double>(y[j]) - yq[j]);
+            if (d > r.maximum) r = {d, n, j, 0.0};
+        }
+    }
+    r.in_steps = r.maximum / q.output_quantisation().scale;
+    return r;
+}
+
+// Float and int8 side by side on a labelled set, in one pass (one float
+// and one int8 forward per sample): correct counts and the worst output
+// difference. Reports of consecutive chunks merge, so a set too large for one
+// constant evaluation is evaluated in chunks.
+struct quantisation_report {
+    std::size_t samples = 0;
+    std::size_t float_correct = 0;
+    std::size_t int8_correct = 0;
+    output_difference worst{};
+
+    constexpr double float_accuracy() const noexcept {
+        return samples == 0 ? 0.0 : static_cast<double>(float_correct) / static_cast<double>(samples);
+    }
+    constexpr double int8_accuracy() const noexcept {
+        return samples == 0 ? 0.0 : static_cast<double>(int8_correct) / static_cast<double>(samples);
+    }
+    // Whether int8 accuracy is at most `points` percentage points below
+    // float's: 100·(float − int8) <= points·samples, exact in integers for
+    // whole points.
+    constexpr bool int8_within_points_of_float(std::size_t points) const noexcept {
+        return 100 * float_correct <= 100 * int8_correct + points * samples;
+    }
+    // This report followed by `later` (whose sample indices come after ours).
+    constexpr quantisation_report merged(const quantisation_report& later) const noexcept {
+        quantisation_report r = *this;
+        if (later.worst.maximum > r.worst.maximum) {
+            r.worst = later.worst;
+            r.worst.sample += samples;
+        }
+        r.samples += later.samples;
+        r.float_correct += later.float_correct;
+        r.int8_correct += later.int8_correct;
+        return r;
+    }
+};
+
+template <class Net, class Q, std::size_t K, class D, std::size_t ND>
+constexpr quantisation_report evaluate_quantisation(const Net& net, const Q& q,
+                                                    const std::array<typename Net::input_type, K>& inputs,
+                                                    const std::array<std::array<D, ND>, K>& targets) noexcept {
+    static_assert(detail::quant::check_is_float_network<Net>::value &&
+                  detail::quant::check_is_quantised_network<Q>::value);
+    static_assert(ND == Q::output_size && ND == Net::output_size,
+                  "ctnn::evaluate_quantisation: the targets have a different size than the networks' output");
+    quantisation_report r{};
+    r.samples = K;
+    for (std::size_t n = 0; n < K; ++n) {
+        const auto y = net.forward(inputs[n]);
+        const auto yq = q.forward(q.quantise_input(inputs[n]));
+        const std::size_t truth = argmax(targets[n]);
+        r.float_correct += argmax(y) == truth;
+        r.int8_correct += argmax(yq) == truth;
+        const auto yd = q.template dequantise_output<double>(yq);
+        for (std::size_t j = 0; j < ND; ++j) {
+            const double d = math::abs(static_cast<double>(y[j]) - yd[j]);
+            if (d > r.worst.maximum) r.worst = {d, n, j, 0.0};
+        }
+    }
+    r.worst.in_steps = r.worst.maximum / q.output_quantisation().scale;
+    return r;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/quant/quantise.hpp> ----
 // ---- begin <ctnn/verify/interval.hpp> ----
 // ctnn/verify/interval.hpp - outward-rounded arithmetic for the verifier.
 //
@@ -7828,3 +8493,394 @@ constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, NX
 
 } // namespace ctnn
 // ---- end <ctnn/data/csv.hpp> ----
+// ---- begin <ctnn/train/chunking.hpp> ----
+// ctnn/train/chunking.hpp - compile-time training cut into chunks that fit the
+// compiler's constexpr limits, chosen by a cost model.
+//
+//   struct iris_fit {                                   // a plan
+//       static constexpr auto start() { return ctnn::start_fit(net, optimiser, data.x, {.seed = 7}); }
+//       static constexpr std::size_t epochs = 100, batch_size = 16;
+//       static constexpr ctnn::softmax_cross_entropy loss{};
+//       static constexpr const auto& inputs = data.x;
+//       static constexpr const auto& targets = data.d;
+//       // optional: static constexpr ctnn::schedule::cosine schedule{.epochs = 100};
+//       // optional: static constexpr std::size_t chunk_epochs = 4;   (default: chosen below)
+//       // optional: static constexpr double constexpr_limit = 4e6;  (if you raised the compiler's)
+//   };
+//   CTNN_FIT_IN_CHUNKS(trained, iris_fit);               // trained: the fit_run after 100 epochs
+//   static_assert(ctnn::training_succeeded<trained.status>());
+//
+// Each chunk is ctnn::fit<chunk_epochs, batch_size> on the run the chunk
+// before left, in its own constant evaluation, so the result has the same
+// bits as one runtime ctnn::fit<epochs, batch_size> started the same way
+// (ctnn::start_fit's options), whatever the chunk size.
+//
+// The chunk size. Clang counts "steps" (-fconstexpr-steps, default 1,048,576),
+// GCC "operations" (-fconstexpr-ops-limit, default 33,554,432) per constant
+// evaluation; ctnn::fit_cost<...> predicts what one epoch costs the compiler
+// in use from the network's shape, the loss, the optimiser, the batch size and
+// the number of samples (coefficients measured by scripts/constexpr_cost.py;
+// its predictions are within 25 % of the measured cost), and the chunk is the
+// largest whole number of epochs within 80 % of the default limit.
+//
+// Memory. GCC frees what a constant evaluation allocated only when it
+// collects garbage, which it does after finishing a function definition and
+// never during an evaluation. ctnn::fit_in_chunks<Plan> (the variable) reads
+// as one declaration, and its chunks are all evaluated inside it: GCC's memory
+// then grows with the whole run. CTNN_FIT_IN_CHUNKS declares each chunk
+// separately with an empty function between them, so GCC collects between
+// chunks and its peak memory stays that of one chunk (up to 64 chunks; later
+// ones are evaluated together with the 64th). Clang frees each evaluation's
+// memory as it ends; both spellings cost it the same.
+
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace ctnn {
+
+// The limits of one constant evaluation on the compiler compiling this code,
+// at their defaults.
+struct constexpr_limits {
+    const char* unit;         // what `operations` counts
+    double operations;        // Clang -fconstexpr-steps / GCC -fconstexpr-ops-limit
+    double loop_iterations;   // GCC -fconstexpr-loop-limit per loop (0: no such limit)
+};
+
+#if defined(__clang__)
+inline constexpr constexpr_limits default_constexpr_limits{"Clang steps", 1048576.0, 0.0};
+#elif defined(__GNUC__)
+inline constexpr constexpr_limits default_constexpr_limits{"GCC operations", 33554432.0, 262144.0};
+#else
+// Another compiler: assume Clang's limit and costs.
+inline constexpr constexpr_limits default_constexpr_limits{"steps (assumed as Clang's)", 1048576.0, 0.0};
+#endif
+
+// The share of the limit a chunk may use: the model is within 25 % of the
+// measured cost; 80 % keeps a chunk inside the limit when it errs low by up
+// to 20 %.
+inline constexpr double chunk_budget_fraction = 0.8;
+
+// Sizes that read as words in this header's errors (see ctnn/core/size.hpp).
+namespace size {
+template <std::size_t N> struct epochs : std::integral_constant<std::size_t, N> {};
+template <std::size_t N> struct parameters : std::integral_constant<std::size_t, N> {};
+template <std::size_t N> struct chunk_epochs : std::integral_constant<std::size_t, N> {};
+template <std::size_t N> struct largest_chunk_epochs : std::integral_constant<std::size_t, N> {};
+template <std::size_t N> struct loop_iterations : std::integral_constant<std::size_t, N> {};
+} // namespace size
+
+namespace cost {
+
+// What one unit of work costs the compiler in use (scripts/constexpr_cost.py
+// fits these to measured costs; see docs/compile_time.md).
+struct coefficients {
+    double per_sample;          // fixed cost of one sample's forward and backward pass
+    double per_layer;           // per layer, per sample
+    double per_weight;          // per weight (Inputs·Outputs of a layer with parameters), per sample
+    double per_input_gradient;  // per weight of a layer that is not the first (dx), per sample
+    double per_unit;            // per input or output of a layer, per sample
+    double per_transcendental;  // per exp/log/tanh-like element (activation or loss), per sample
+    double per_batch;           // fixed cost of one batch
+    double per_parameter_batch; // per parameter per batch: mean, finiteness check, plain SGD update
+    double per_parameter_state; // per parameter per batch, added per optimiser state array (momentum: 1, adam: 2)
+    double per_parameter_root;  // per parameter per batch, for an optimiser that takes a square root
+    double per_epoch;           // fixed cost of one epoch
+    double per_sample_epoch;    // per sample per epoch (shuffle, batch bookkeeping)
+    double per_chunk;           // fixed cost of one chunk (the evaluation's set-up)
+    double per_state_value;     // per value of the run's state copied in and out of a chunk
+};
+
+#if defined(__clang__) || !defined(__GNUC__)
+// Clang 14, 16 and 19 count the same steps.
+inline constexpr coefficients compiler{
+    .per_sample = 699.4, .per_layer = 0, .per_weight = 2.477, .per_input_gradient = 4.205, .per_unit = 2.291,
+    .per_transcendental = 22.86, .per_batch = 0, .per_parameter_batch = 15.91, .per_parameter_state = 1.731,
+    .per_parameter_root = 10.93, .per_epoch = 2.914, .per_sample_epoch = 0, .per_chunk = 0,
+    .per_state_value = 18.78};
+#else
+// GCC 12.
+inline constexpr coefficients compiler{
+    .per_sample = 11190, .per_layer = 0, .per_weight = 39.63, .per_input_gradient = 67.28, .per_unit = 36.66,
+    .per_transcendental = 365.8, .per_batch = 0, .per_parameter_batch = 254.6, .per_parameter_state = 27.7,
+    .per_parameter_root = 174.9, .per_epoch = 46.62, .per_sample_epoch = 0, .per_chunk = 0,
+    .per_state_value = 300.5};
+#endif
+
+} // namespace cost
+
+namespace detail {
+
+// Whether an element-wise function or a layer computes exp, log, tanh and
+// the like per element (anything not known to be cheap counts as such).
+template <class F>
+constexpr bool cheap_function() noexcept {
+    return std::is_same_v<F, functions::identity> || std::is_same_v<F, functions::relu> ||
+           requires { F::template slope<double>(); }; // leaky_relu
+}
+
+template <class L>
+constexpr bool cheap_layer() noexcept {
+    if constexpr (requires { typename L::function; }) return cheap_function<typename L::function>();
+    else return false;
+}
+
+template <class Loss>
+constexpr bool cheap_loss() noexcept {
+    return !std::is_same_v<Loss, softmax_cross_entropy> && !std::is_same_v<Loss, binary_cross_entropy_with_logits>;
+}
+
+// How an optimiser's update costs: state arrays per parameter, square root.
+template <class O>
+struct optimiser_shape {
+    static constexpr double state_arrays = 2; // unknown: priced as Adam
+    static constexpr bool root = true;
+};
+template <>
+struct optimiser_shape<sgd> {
+    static constexpr double state_arrays = 0;
+    static constexpr bool root = false;
+};
+template <class T, std::size_t P>
+struct optimiser_shape<momentum_sgd<T, P>> {
+    static constexpr double state_arrays = 1;
+    static constexpr bool root = false;
+};
+template <class T, std::size_t P>
+struct optimiser_shape<adagrad<T, P>> {
+    static constexpr double state_arrays = 1;
+    static constexpr bool root = true;
+};
+template <class T, std::size_t P>
+struct optimiser_shape<rmsprop<T, P>> {
+    static constexpr double state_arrays = 1;
+    static constexpr bool root = true;
+};
+template <class T, std::size_t P>
+struct optimiser_shape<adam<T, P>> {
+    static constexpr double state_arrays = 2;
+    static constexpr bool root = true;
+};
+
+// The per-sample cost of a network and loss.
+template <class Net, class Loss, std::size_t... K>
+constexpr double sample_cost(const cost::coefficients& c, std::index_sequence<K...>) noexcept {
+    double total = c.per_sample + c.per_layer * double(sizeof...(K));
+    auto layer = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+        using L = typename Net::template layer_type<I>;
+        total += c.per_unit * double(L::inputs + L::outputs);
+        if constexpr (L::parameter_count > 0) {
+            const double weights = double(L::inputs) * double(L::outputs);
+            total += c.per_weight * weights;
+            if constexpr (I > 0) total += c.per_input_gradient * weights;
+        } else if constexpr (!cheap_layer<L>()) {
+            total += c.per_transcendental * double(L::outputs);
+        }
+    };
+    (layer(std::integral_constant<std::size_t, K>{}), ...);
+    if constexpr (!cheap_loss<Loss>()) total += c.per_transcendental * double(Net::output_size);
+    return total;
+}
+
+} // namespace detail
+
+// The predicted cost, in the compiler's unit (default_constexpr_limits.unit),
+// of `epochs` epochs of ctnn::fit<epochs, BatchSize> on N samples in one
+// constant evaluation (a chunk), coefficients `c` (default: those of the
+// compiler compiling this).
+template <class Net, class Loss, class Optimiser, std::size_t BatchSize, std::size_t N>
+constexpr double fit_cost(double epochs, const cost::coefficients& c = cost::compiler) noexcept {
+    using shape = detail::optimiser_shape<Optimiser>;
+    const double P = double(Net::parameter_count);
+    const double batches = double((N + BatchSize - 1) / BatchSize);
+    const double per_batch = c.per_batch + P * (c.per_parameter_batch + shape::state_arrays * c.per_parameter_state +
+                                                (shape::root ? c.per_parameter_root : 0.0));
+    const double per_epoch = c.per_epoch + double(N) * c.per_sample_epoch +
+                             double(N) * detail::sample_cost<Net, Loss>(c, std::make_index_sequence<Net::layer_count>{}) +
+                             batches * per_batch;
+    const double state = P * (1 + shape::state_arrays) + double(N);
+    return c.per_chunk + c.per_state_value * state + epochs * per_epoch;
+}
+
+namespace detail {
+
+template <class Plan>
+constexpr auto plan_schedule() noexcept {
+    if constexpr (requires { Plan::schedule; }) return Plan::schedule;
+    else return schedule::constant{};
+}
+
+template <class Plan>
+constexpr double plan_limit() noexcept {
+    if constexpr (requires { Plan::constexpr_limit; }) return double(Plan::constexpr_limit);
+    else return default_constexpr_limits.operations;
+}
+
+template <class Plan>
+struct check_plan {
+    static_assert(requires { Plan::start(); },
+                  "ctnn::fit_in_chunks<Plan>: the plan needs `static constexpr auto start()` returning the run to "
+                  "begin with, e.g. ctnn::start_fit(net, optimiser, inputs, {.seed = 1})");
+    static_assert(requires { std::size_t{Plan::epochs}; std::size_t{Plan::batch_size}; },
+                  "ctnn::fit_in_chunks<Plan>: the plan needs `static constexpr std::size_t epochs` and `batch_size`");
+    static_assert(requires { Plan::loss; Plan::inputs; Plan::targets; },
+                  "ctnn::fit_in_chunks<Plan>: the plan needs `static constexpr` members `loss`, `inputs` and "
+                  "`targets` (the latter two may be references to the training data)");
+    static constexpr bool value = true;
+};
+
+template <class Plan>
+struct plan_traits {
+    static_assert(check_plan<Plan>::value);
+    using run_type = decltype(Plan::start());
+    using net_type = typename run_type::network_type;
+    using optimiser_type = typename run_type::optimiser_type;
+    using loss_type = std::remove_cvref_t<decltype(Plan::loss)>;
+    static constexpr std::size_t samples = run_type::sample_count;
+    static constexpr std::size_t epochs = Plan::epochs;
+    static constexpr std::size_t batch_size = Plan::batch_size;
+    static constexpr double limit = plan_limit<Plan>();
+    static constexpr double budget = chunk_budget_fraction * limit;
+    static constexpr double cost(double e) noexcept {
+        return fit_cost<net_type, loss_type, optimiser_type, batch_size, samples>(e);
+    }
+    // The most epochs one chunk may hold (0: not even one fits).
+    static constexpr std::size_t largest_chunk = [] {
+        const double one = cost(1) - cost(0);
+        if (cost(1) > budget) return std::size_t(0);
+        const double fit = (budget - cost(0)) / one;
+        std::size_t e = fit >= double(epochs) ? epochs : std::size_t(fit);
+        return e < 1 ? std::size_t(1) : e;
+    }();
+    static constexpr std::size_t chunk = [] {
+        if constexpr (requires { std::size_t{Plan::chunk_epochs}; }) return std::size_t{Plan::chunk_epochs};
+        else return largest_chunk == 0 ? std::size_t(1) : largest_chunk;
+    }();
+    static constexpr std::size_t chunks = chunk == 0 ? 0 : (epochs + chunk - 1) / chunk;
+    static constexpr std::size_t largest_loop = [] {
+        std::size_t m = net_type::parameter_count > samples ? net_type::parameter_count : samples;
+        return m;
+    }();
+};
+
+template <class Epochs>
+struct check_epochs_not_zero {
+    static_assert(Epochs::value > 0, "ctnn::fit_in_chunks<Plan>: Plan::epochs must be at least 1");
+    static constexpr bool value = Epochs::value > 0;
+};
+
+template <class ChunkEpochs, class LargestChunkEpochs>
+struct check_chunk_within_limit {
+    static_assert(ChunkEpochs::value <= LargestChunkEpochs::value,
+                  "ctnn::fit_in_chunks<Plan>: Plan::chunk_epochs is more than one constant evaluation can train on "
+                  "this compiler at its default limit (predicted by ctnn::fit_cost, within 80 % of the limit): "
+                  "use fewer epochs per chunk, or leave chunk_epochs out and let ctnn::fit_in_chunks choose");
+    static constexpr bool value = ChunkEpochs::value <= LargestChunkEpochs::value;
+};
+
+template <class Samples, class Parameters>
+struct check_one_epoch_within_limit {
+    static_assert(Samples::value == 0,
+                  "ctnn::fit_in_chunks<Plan>: one epoch of this plan costs more than one constant evaluation may "
+                  "(80 % of the compiler's default limit; chunks are whole epochs): train on fewer samples, or "
+                  "raise the limit (Clang -fconstexpr-steps=, GCC -fconstexpr-ops-limit=) and give the plan "
+                  "`static constexpr double constexpr_limit` with the new value");
+    static constexpr bool value = Samples::value == 0;
+};
+
+template <class Iterations>
+struct check_loops_within_gcc_limit {
+    static_assert(Iterations::value <= std::size_t(default_constexpr_limits.loop_iterations) ||
+                      default_constexpr_limits.loop_iterations == 0,
+                  "ctnn::fit_in_chunks<Plan>: a loop over the parameters or the samples would run more iterations "
+                  "than GCC's -fconstexpr-loop-limit (262,144) allows in constant evaluation; chunks do not "
+                  "shorten it: compile with a larger -fconstexpr-loop-limit=");
+    static constexpr bool value = true;
+};
+
+template <class Plan>
+constexpr bool check_chunking() {
+    using t = plan_traits<Plan>;
+    static_assert(check_epochs_not_zero<size::epochs<t::epochs>>::value);
+    if constexpr (t::largest_chunk == 0) {
+        static_assert(check_one_epoch_within_limit<size::samples<t::samples>,
+                                                   size::parameters<t::net_type::parameter_count>>::value);
+        return false;
+    } else {
+        static_assert(check_chunk_within_limit<size::chunk_epochs<t::chunk>,
+                                               size::largest_chunk_epochs<t::largest_chunk>>::value);
+        static_assert(check_loops_within_gcc_limit<size::loop_iterations<t::largest_loop>>::value);
+        return t::chunk <= t::largest_chunk;
+    }
+}
+
+// Chunk K (1-based): the epochs after chunk K − 1.
+template <class Plan, std::size_t K, class Run>
+constexpr Run next_chunk(Run run) {
+    using t = plan_traits<Plan>;
+    constexpr std::size_t done = (K - 1) * t::chunk;
+    constexpr std::size_t count = t::epochs - done < t::chunk ? t::epochs - done : t::chunk;
+    if constexpr (check_chunking<Plan>() && count > 0) {
+        fit<count, t::batch_size>(run, Plan::loss, Plan::inputs, Plan::targets, plan_schedule<Plan>());
+    }
+    return run;
+}
+
+} // namespace detail
+
+// The run after chunk K of the plan (chunk 0: Plan::start()).
+template <class Plan, std::size_t K>
+inline constexpr typename detail::plan_traits<Plan>::run_type fit_chunk =
+    detail::next_chunk<Plan, K>(fit_chunk<Plan, K - 1>);
+
+template <class Plan>
+inline constexpr typename detail::plan_traits<Plan>::run_type fit_chunk<Plan, 0> = Plan::start();
+
+// How a plan is cut: epochs per chunk and chunks.
+template <class Plan>
+inline constexpr std::size_t chunk_epochs = detail::plan_traits<Plan>::chunk;
+template <class Plan>
+inline constexpr std::size_t chunk_count = detail::plan_traits<Plan>::chunks;
+
+// The run after all of the plan's epochs. On GCC prefer CTNN_FIT_IN_CHUNKS
+// (above): this one declaration evaluates every chunk inside it.
+template <class Plan>
+inline constexpr const auto& fit_in_chunks = fit_chunk<Plan, chunk_count<Plan>>;
+
+namespace detail {
+// Chunk min(K, the plan's chunk count): slots past the last chunk are the last.
+template <class Plan, std::size_t K>
+inline constexpr const auto& fit_chunk_slot = fit_chunk<Plan, (K < chunk_count<Plan> ? K : chunk_count<Plan>)>;
+} // namespace detail
+
+} // namespace ctnn
+
+// CTNN_FIT_IN_CHUNKS(name, Plan): declares `name`, a reference to the run
+// after all of the plan's epochs, evaluating chunk 1, 2, ... each in its own
+// declaration followed by an empty inline function, where GCC collects the
+// garbage of the chunk before (see above). At namespace scope.
+#define CTNN_DETAIL_FIT_SLOT(name, Plan, a, j)                                                                       \
+    [[maybe_unused]] inline constexpr const auto& name##_ctnn_chunk_##a##_##j =                                      \
+        ::ctnn::detail::fit_chunk_slot<Plan, 8 * a + j>;                                                              \
+    [[maybe_unused]] inline void name##_ctnn_collect_##a##_##j() noexcept {}
+#define CTNN_DETAIL_FIT_SLOTS8(name, Plan, a)                                                                        \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 1)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 2)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 3)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 4)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 5)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 6)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 7)                                                                            \
+    CTNN_DETAIL_FIT_SLOT(name, Plan, a, 8)
+#define CTNN_FIT_IN_CHUNKS(name, Plan)                                                                               \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 0)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 1)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 2)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 3)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 4)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 5)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 6)                                                                             \
+    CTNN_DETAIL_FIT_SLOTS8(name, Plan, 7)                                                                             \
+    inline constexpr const auto& name = ::ctnn::fit_in_chunks<Plan>
+// ---- end <ctnn/train/chunking.hpp> ----
