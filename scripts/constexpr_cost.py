@@ -99,17 +99,17 @@ COEFFS = ["per_sample", "per_layer", "per_weight", "per_input_gradient", "per_un
           "per_batch", "per_parameter_batch", "per_parameter_state", "per_parameter_root", "per_epoch",
           "per_sample_epoch", "per_chunk", "per_state_value"]
 OPT_SHAPE = {"sgd": (0, False), "momentum": (1, False), "adagrad": (1, True), "rmsprop": (1, True), "adam": (2, True)}
-DEFAULTS = dict(IN=4, HIDDEN=16, HIDDEN2=0, OUT=3, ACT="relu", LOSS="mse", OPT="adam", N=120, BATCH=16, EPOCHS=1)
+DEFAULTS = dict(IN=4, HIDDEN=16, HIDDEN2=0, OUT=3, ACT="relu", LOSS="mse", OPT="adam", SAMPLES=120, BATCH=16, EPOCHS=1)
 
 # Calibration: each varies one thing from the 4-16-3 baseline.
 CALIBRATION = ["EPOCHS=0", "EPOCHS=1", "EPOCHS=2", "OPT=sgd", "OPT=sgd BATCH=1", "OPT=adam BATCH=1",
                "OPT=momentum BATCH=1", "OPT=adagrad BATCH=1", "OPT=rmsprop BATCH=1", "OPT=sgd BATCH=120",
-               "HIDDEN=64", "IN=16", "OUT=10", "HIDDEN2=16", "ACT=tanh", "LOSS=softmax_cross_entropy", "N=240"]
+               "HIDDEN=64", "IN=16", "OUT=10", "HIDDEN2=16", "ACT=tanh", "LOSS=softmax_cross_entropy", "SAMPLES=240"]
 # Checks: shapes the calibration did not see.
-CHECKS = ["IN=13 LOSS=softmax_cross_entropy N=124", "EPOCHS=3",
-          "IN=64 HIDDEN=32 OUT=10 LOSS=softmax_cross_entropy N=50 BATCH=10",
-          "IN=2 HIDDEN=8 OUT=1 ACT=sigmoid N=4 BATCH=4 EPOCHS=20", "IN=8 HIDDEN=24 HIDDEN2=12 OUT=2 OPT=momentum N=60 BATCH=8",
-          "IN=2 HIDDEN=40 OUT=1 ACT=tanh OPT=rmsprop N=100 BATCH=5"]
+CHECKS = ["IN=13 LOSS=softmax_cross_entropy SAMPLES=124", "EPOCHS=3",
+          "IN=64 HIDDEN=32 OUT=10 LOSS=softmax_cross_entropy SAMPLES=50 BATCH=10",
+          "IN=2 HIDDEN=8 OUT=1 ACT=sigmoid SAMPLES=4 BATCH=4 EPOCHS=20", "IN=8 HIDDEN=24 HIDDEN2=12 OUT=2 OPT=momentum SAMPLES=60 BATCH=8",
+          "IN=2 HIDDEN=40 OUT=1 ACT=tanh OPT=rmsprop SAMPLES=100 BATCH=5"]
 
 
 def config(text):
@@ -132,7 +132,7 @@ def features(c):
     P = sum(i * o + o for i, o, dense in layers if dense)
     cheap_act = c["ACT"] in ("relu", "identity")
     f = dict.fromkeys(COEFFS, 0.0)
-    N, B, E = c["N"], c["BATCH"], c["EPOCHS"]
+    N, B, E = c["SAMPLES"], c["BATCH"], c["EPOCHS"]
     nb = (N + B - 1) // B
     states, root = OPT_SHAPE[c["OPT"]]
     f["per_chunk"] = 1

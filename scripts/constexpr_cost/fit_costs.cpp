@@ -4,7 +4,7 @@
 //   ACT                  relu | tanh | sigmoid
 //   LOSS                 mse | softmax_cross_entropy
 //   OPT                  sgd | momentum | adagrad | rmsprop | adam
-//   N, BATCH, EPOCHS     samples, batch size, epochs in the evaluation
+//   SAMPLES, BATCH, EPOCHS  samples, batch size, epochs in the evaluation
 // With PREDICT defined it is instead a program that prints ctnn::fit_cost's
 // prediction of that evaluation's cost for the compiler compiling it.
 #include <ctnn/ctnn.hpp>
@@ -30,8 +30,8 @@
 #ifndef OPT
 #define OPT adam
 #endif
-#ifndef N
-#define N 120
+#ifndef SAMPLES
+#define SAMPLES 120
 #endif
 #ifndef BATCH
 #define BATCH 16
@@ -47,12 +47,12 @@ using net_t = ctnn::network<double, ctnn::dense<IN, HIDDEN>, ctnn::ACT, ctnn::de
 using net_t = ctnn::network<double, ctnn::dense<IN, HIDDEN>, ctnn::ACT, ctnn::dense<HIDDEN, OUT>>;
 #endif
 struct data_t {
-    std::array<std::array<double, IN>, N> x;
-    std::array<std::array<double, OUT>, N> d;
+    std::array<std::array<double, IN>, SAMPLES> x;
+    std::array<std::array<double, OUT>, SAMPLES> d;
 };
 constexpr data_t data = [] {
     data_t r{};
-    for (std::size_t n = 0; n < N; ++n) {
+    for (std::size_t n = 0; n < SAMPLES; ++n) {
         for (std::size_t i = 0; i < IN; ++i) r.x[n][i] = double((n * 7 + i * 3) % 11) / 11.0 - 0.5;
         r.d[n][n % OUT] = 1.0;
     }
@@ -74,7 +74,7 @@ constexpr auto chunk(auto run) {
 } // namespace
 #include <cstdio>
 int main() {
-    std::printf("%.0f\n", ctnn::fit_cost<net_t, ctnn::LOSS, decltype(run0.optimiser), BATCH, N>(EPOCHS));
+    std::printf("%.0f\n", ctnn::fit_cost<net_t, ctnn::LOSS, decltype(run0.optimiser), BATCH, SAMPLES>(EPOCHS));
 }
 namespace {
 #else
