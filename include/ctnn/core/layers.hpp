@@ -11,6 +11,9 @@
 #include <ctnn/core/dense.hpp>
 #include <ctnn/core/shape.hpp>
 #include <ctnn/core/softmax.hpp>
+#include <ctnn/core/conv.hpp>
+#include <ctnn/core/pool.hpp>
+#include <ctnn/core/flatten.hpp>
 #include <ctnn/core/recurrent.hpp>
 
 #include <cstddef>
