@@ -27,6 +27,7 @@
 #include <ctnn/train/batch.hpp>
 #include <ctnn/train/fit.hpp>
 #include <ctnn/data/dataset.hpp>
+#include <ctnn/data/csv.hpp>
 #include <ctnn/data/metrics.hpp>
 #include <ctnn/io/load.hpp>
 #include <ctnn/io/chars.hpp>
@@ -39,3 +40,4 @@
 #include <ctnn/verify/bounds.hpp>
 #include <ctnn/verify/robustness.hpp>
 #include <ctnn/verify/lipschitz.hpp>
+#include <ctnn/quant/header.hpp>

@@ -57,23 +57,14 @@ TEST_CASE("math: helpers are constexpr", "[math][static]") {
     STATIC_REQUIRE(cm::isnan(qnan<double>));
     STATIC_REQUIRE(cm::isnan(qnan<float>));
     STATIC_REQUIRE(!cm::isnan(pinf<double>));
-    STATIC_REQUIRE(cm::isinf(-pinf<double>));
-    STATIC_REQUIRE(cm::isinf(pinf<float>));
-    STATIC_REQUIRE(!cm::isinf(qnan<double>));
-    STATIC_REQUIRE(!cm::isinf(1.0));
     STATIC_REQUIRE(cm::isfinite(std::numeric_limits<double>::max()));
     STATIC_REQUIRE(cm::isfinite(tiny<float>));
     STATIC_REQUIRE(!cm::isfinite(pinf<double>));
     STATIC_REQUIRE(!cm::isfinite(qnan<float>));
-    STATIC_REQUIRE(cm::signbit(nz<double>));
-    STATIC_REQUIRE(!cm::signbit(pz<float>));
     STATIC_REQUIRE(same_bits(cm::abs(nz<double>), 0.0));
     STATIC_REQUIRE(cm::abs(-2.5f) == 2.5f);
     STATIC_REQUIRE(cm::abs(-pinf<double>) == pinf<double>);
     STATIC_REQUIRE(cm::isnan(cm::abs(qnan<double>)));
-    STATIC_REQUIRE(cm::copysign(3.0, -0.0) == -3.0);
-    STATIC_REQUIRE(cm::copysign(-3.0f, 1.0f) == 3.0f);
-    STATIC_REQUIRE(same_bits(cm::copysign(0.0, -1.0), -0.0));
 
     STATIC_REQUIRE(cm::ldexp(1.0, -1074) == tiny<double>);
     STATIC_REQUIRE(cm::ldexp(1.0, -1075) == 0.0);                 // tie -> even (0)

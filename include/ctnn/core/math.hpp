@@ -92,15 +92,6 @@
 #include <limits>
 #include <type_traits>
 
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_bit_cast)
-#define CTNN_MATH_BIT_CAST(To, from) __builtin_bit_cast(To, from)
-#endif
-#endif
-#ifndef CTNN_MATH_BIT_CAST
-#define CTNN_MATH_BIT_CAST(To, from) ::std::bit_cast<To>(from)
-#endif
-
 // Keep a*b+c unfused in this header's function bodies (see above).
 #if defined(__clang__)
 #pragma float_control(push)
@@ -154,8 +145,8 @@ inline constexpr double kLg7 = 0x1.2f112df3e5244p-3;
 // The first multiply is exact (stays normal), only the second one rounds.
 constexpr double scale2(double y, int k) noexcept {
     const int h = k / 2;
-    return y * CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(h + 1023) << 52) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
+    return y * std::bit_cast<double>(static_cast<std::uint64_t>(h + 1023) << 52) *
+           std::bit_cast<double>(static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
 // Statements are merged into few declarations on purpose: Clang charges one
@@ -168,8 +159,8 @@ constexpr double exp_d(double x) noexcept {
                  t = r * r, c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5))));
     // e^r * 2^h * 2^(k-h): the first product is exact, the second rounds once.
     return (1.0 - ((lo - (r * c) / (2.0 - c)) - hi)) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(h + 1023) << 52) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
+           std::bit_cast<double>(static_cast<std::uint64_t>(h + 1023) << 52) *
+           std::bit_cast<double>(static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
 constexpr double expm1_d(double x) noexcept {
@@ -185,14 +176,14 @@ constexpr double expm1_d(double x) noexcept {
     if (k == 0) return e;
     if (k > 52) return scale2(1.0 + e, k) - 1.0;
     // 2^k - 1 is exact for -58 <= k <= 52.
-    return scale2(e, k) + (CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k + 1023) << 52) - 1.0);
+    return scale2(e, k) + (std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52) - 1.0);
 }
 
 // log(u + cu*u) for positive normal u, plus kadj*ln2 (kadj: pre-scaling exponent).
 constexpr double log_core(double u, double cu, int kadj) noexcept {
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, u), frac = b & kFracMask,
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(u), frac = b & kFracMask,
                         i = (frac + 0x95F619980C433ull) >> 52;  // 1 iff 1.frac >= sqrt(2)
-    const double f = CTNN_MATH_BIT_CAST(double, frac | ((0x3FFull - i) << 52)) - 1.0,
+    const double f = std::bit_cast<double>(frac | ((0x3FFull - i) << 52)) - 1.0,
                  dk = static_cast<double>(static_cast<int>(b >> 52) - 1023 + static_cast<int>(i) + kadj),
                  hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z,
                  R = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7))) + w * (kLg2 + w * (kLg4 + w * kLg6));
@@ -216,10 +207,10 @@ constexpr double sqrt_d(double x) noexcept {
     if (!(x > 0.0 && x < kInf)) return (x == 0.0 || x == kInf) ? x : kNaN;
     if (x < 0x1p-1022) return sqrt_d(x * 0x1p108) * 0x1p-54;
     // x = m * 2^(e - odd), m in [1, 4); sqrt(x) = sqrt(m) * 2^((e - odd) / 2).
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, x);
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
     const int e = static_cast<int>(b >> 52) - 1023, odd = e & 1;
     // Cubic seed (rel. error 2.3e-3), then Newton: 2.5e-6, 3.2e-12, < 1 ulp.
-    const double m = CTNN_MATH_BIT_CAST(double, (b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52)),
+    const double m = std::bit_cast<double>((b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52)),
                  y0 = 0.45015557286410973 +
                       m * (0.6371288193468073 + m * (-0.09258526521320799 + m * 0.007555691922606166)),
                  y1 = 0.5 * (y0 + m / y0), y2 = 0.5 * (y1 + m / y1), y3 = 0.5 * (y2 + m / y2);
@@ -230,7 +221,7 @@ constexpr double sqrt_d(double x) noexcept {
                R = static_cast<std::int64_t>((((b & kFracMask) | (1ull << 52)) << (52 + odd)) -
                                              static_cast<std::uint64_t>(Y) * static_cast<std::uint64_t>(Y));
     return static_cast<double>(R > Y ? Y + 1 : (R <= -Y ? Y - 1 : Y)) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>((e - odd) / 2 - 52 + 1023) << 52);
+           std::bit_cast<double>(static_cast<std::uint64_t>((e - odd) / 2 - 52 + 1023) << 52);
 }
 
 constexpr double tanh_d(double x) noexcept {
@@ -256,8 +247,8 @@ struct frexp_result {
 
 constexpr frexp_result frexp_d(double x) noexcept {
     const bool sub = x < 0x1p-1022 && x > -0x1p-1022;
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, sub ? x * 0x1p54 : x);
-    return {CTNN_MATH_BIT_CAST(double, (b & (kSignMask | kFracMask)) | (0x3FEull << 52)),
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(sub ? x * 0x1p54 : x);
+    return {std::bit_cast<double>((b & (kSignMask | kFracMask)) | (0x3FEull << 52)),
             static_cast<int>((b >> 52) & 0x7FF) - 1022 - (sub ? 54 : 0)};
 }
 
@@ -308,40 +299,17 @@ template <class T>
 }
 
 template <class T>
-[[nodiscard]] constexpr bool isinf(T x) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & ~B::sign) == B::exp;
-}
-
-template <class T>
 [[nodiscard]] constexpr bool isfinite(T x) noexcept {
     CTNN_MATH_REQUIRE_FP(T);
     using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & B::exp) != B::exp;
-}
-
-template <class T>
-[[nodiscard]] constexpr bool signbit(T x) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & B::sign) != 0;
+    return (std::bit_cast<typename B::type>(x) & B::exp) != B::exp;
 }
 
 template <class T>
 [[nodiscard]] constexpr T abs(T x) noexcept {
     CTNN_MATH_REQUIRE_FP(T);
     using B = detail::bits_of<T>;
-    return CTNN_MATH_BIT_CAST(T, static_cast<typename B::type>(CTNN_MATH_BIT_CAST(typename B::type, x) & ~B::sign));
-}
-
-template <class T>
-[[nodiscard]] constexpr T copysign(T mag, T sgn) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    using U = typename B::type;
-    return CTNN_MATH_BIT_CAST(
-        T, static_cast<U>((CTNN_MATH_BIT_CAST(U, mag) & ~B::sign) | (CTNN_MATH_BIT_CAST(U, sgn) & B::sign)));
+    return std::bit_cast<T>(static_cast<typename B::type>(std::bit_cast<typename B::type>(x) & ~B::sign));
 }
 
 // x * 2^n, correctly rounded (gradual underflow), +-inf on overflow.
@@ -428,6 +396,27 @@ template <class T>
     else return x;
 }
 
+// cos x for x in [0, π] (what a cosine schedule needs), to a few ulp:
+// cos x = −cos(π − x) folds the range to [0, π/2], where the Taylor series to
+// x²⁰/20! is accurate to 1e-16. Outside [0, π]: NaN.
+[[nodiscard]] constexpr double cos_0_pi(double x) noexcept {
+    constexpr double pi = 3.14159265358979323846;
+    if (!(x >= 0.0 && x <= pi)) return std::numeric_limits<double>::quiet_NaN();
+    bool negate = false;
+    if (x > pi / 2) {
+        x = pi - x;
+        negate = true;
+    }
+    const double x2 = x * x;
+    double term = 1.0;
+    double sum = 1.0;
+    for (int n = 1; n <= 10; ++n) {
+        term *= -x2 / static_cast<double>((2 * n - 1) * (2 * n));
+        sum += term;
+    }
+    return negate ? -sum : sum;
+}
+
 #undef CTNN_MATH_REQUIRE_FP
 
 }  // namespace ctnn::math
@@ -436,6 +425,5 @@ template <class T>
 #pragma float_control(pop)
 #endif
 
-#undef CTNN_MATH_BIT_CAST
 
 #endif  // CTNN_MATH_HPP

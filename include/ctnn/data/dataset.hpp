@@ -57,23 +57,6 @@ constexpr std::array<std::size_t, N> shuffled_indices(splitmix64& gen) noexcept 
     return order;
 }
 
-// The rows of `a` in the order given by `order` (order[i] is the source row of row i).
-template <class E, std::size_t N, std::size_t M>
-constexpr std::array<E, M> gather(const std::array<E, N>& a, const std::array<std::size_t, M>& order) noexcept {
-    std::array<E, M> out{};
-    for (std::size_t i = 0; i < M; ++i) out[i] = a[order[i]];
-    return out;
-}
-
-// Rows [First, First + Count) of `a`.
-template <std::size_t First, std::size_t Count, class E, std::size_t N>
-constexpr std::array<E, Count> slice(const std::array<E, N>& a) noexcept {
-    static_assert(First + Count <= N, "ctnn::slice<First, Count>: the slice runs past the end of the array");
-    std::array<E, Count> out{};
-    for (std::size_t i = 0; i < Count; ++i) out[i] = a[First + i];
-    return out;
-}
-
 // A dataset split in two: the first Train rows and the rest.
 template <class X, class D, std::size_t Train, std::size_t Test>
 struct split_dataset {

@@ -8,8 +8,10 @@
 // into a dataset (how ctnn::fit walks a shuffled dataset without copying it).
 #pragma once
 
+#include <ctnn/data/dataset.hpp>
 #include <ctnn/grad/backprop.hpp>
 #include <ctnn/core/network.hpp>
+#include <ctnn/train/step.hpp>
 
 #include <boost/hana/at.hpp>
 
@@ -83,6 +85,34 @@ constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser
     const auto result = batch_backprop(net, loss, xs, ds);
     optimiser.update(net.parameters, result.gradient);
     return result.loss;
+}
+
+// The same step, also saying how it went in `status`, as train_step's
+// overload does (loss_not_finite, gradient_not_finite, parameters_not_finite).
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
+                                           const std::array<std::array<X, NX>, B>& xs,
+                                           const std::array<std::array<D, ND>, B>& ds,
+                                           training_status& status) noexcept {
+    const auto result = batch_backprop(net, loss, xs, ds);
+    optimiser.update(net.parameters, result.gradient);
+    status = detail::step_status(result.loss, &result.gradient, net.parameters);
+    return result.loss;
+}
+
+// Integer labels where target rows belong: a compile error naming one_hot.
+template <class Net, class Loss, class Optimiser, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr typename Net::scalar train_batch(Net&, const Loss&, Optimiser&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return {};
+}
+
+template <class Net, class Loss, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr loss_and_gradient<Net> batch_backprop(const Net&, const Loss&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return {};
 }
 
 } // namespace ctnn

@@ -9,34 +9,12 @@
 // optimiser's initial rate).
 #pragma once
 
+#include <ctnn/core/math.hpp>
+
 #include <cstddef>
 
 namespace ctnn::schedule {
 
-namespace detail {
-
-inline constexpr double pi = 3.14159265358979323846;
-
-// cos x for x in [0, π], to a few ulp: cos x = −cos(π − x) folds the range to
-// [0, π/2], where the Taylor series to x²⁰/20! is accurate to 1e-16.
-// (ctnn::math has no cosine; a schedule is the only user.)
-constexpr double cos_0_pi(double x) noexcept {
-    bool negate = false;
-    if (x > pi / 2) {
-        x = pi - x;
-        negate = true;
-    }
-    const double x2 = x * x;
-    double term = 1.0;
-    double sum = 1.0;
-    for (int n = 1; n <= 10; ++n) {
-        term *= -x2 / static_cast<double>((2 * n - 1) * (2 * n));
-        sum += term;
-    }
-    return negate ? -sum : sum;
-}
-
-} // namespace detail
 
 // The base learning rate in every epoch.
 struct constant {
@@ -66,8 +44,8 @@ struct cosine {
 
     constexpr double factor(std::size_t epoch) const noexcept {
         if (epochs == 0 || epoch >= epochs) return minimum;
-        const double angle = detail::pi * static_cast<double>(epoch) / static_cast<double>(epochs);
-        return minimum + (1.0 - minimum) * (1.0 + detail::cos_0_pi(angle)) / 2.0;
+        const double angle = 3.14159265358979323846 * static_cast<double>(epoch) / static_cast<double>(epochs);
+        return minimum + (1.0 - minimum) * (1.0 + math::cos_0_pi(angle)) / 2.0;
     }
 };
 
