@@ -15,9 +15,11 @@
 // (Clang: 1,048,576 steps each), so the sets are taken in chunks, each its
 // own constexpr variable: calibration ranges merge, correct counts add.
 #include "digits_float_model.hpp"
+#include "digits_int8_model.hpp" // the build step's int8 network, written by ctnn::write_quantised_header
 #include "digits_split.hpp"
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/quant/header.hpp>
 
 #include <array>
 #include <cstddef>
@@ -65,6 +67,19 @@ constexpr auto ranges = []<std::size_t... C>(std::index_sequence<C...>) {
 constexpr auto int8_net = ctnn::quantise(float_net, ranges);
 static_assert(ranges.samples == calibration_chunks * chunk);
 static_assert(int8_net.accumulators_fit(), "digits_int8: an int8 input could overflow an int32 accumulator");
+
+// The header the build step wrote (quantised at runtime, through
+// write_quantised_header) holds this very network: the runtime quantisation
+// and the header round trip are bit for bit.
+constexpr bool same_layer(const auto& a, const auto& b) {
+    return a.weights == b.weights && a.bias == b.bias && a.multiplier == b.multiplier && a.shift == b.shift &&
+           a.input == b.input && a.output == b.output && a.activation_min == b.activation_min &&
+           a.activation_max == b.activation_max;
+}
+static_assert(std::is_same_v<digits_int8::model_type, std::remove_cvref_t<decltype(int8_net)>>);
+static_assert(same_layer(digits_int8::model.layer<0>(), int8_net.layer<0>()) &&
+                  same_layer(digits_int8::model.layer<1>(), int8_net.layer<1>()),
+              "digits_int8: the written int8 header differs from the network quantised at compile time");
 
 // Float and int8 side by side, chunk by chunk: on the calibration set (the
 // worst output difference) and on the held-out set (accuracy).

@@ -3,16 +3,21 @@
 // same 1437/360 split) and writes its parameters as a self-verifying header
 // (ctnn::write_header with 4 reference inputs from the held-out set), so the
 // int8 example and the firmware quantise a trained network at compile time
-// without training it there.
+// without training it there. It also quantises the network (at runtime, as
+// main.cpp does at compile time: calibrated on the first 120 training images)
+// and writes the int8 network as a self-verifying header
+// (ctnn::write_quantised_header); main.cpp checks it equals its own.
 //
-//   train_float <output.hpp>
+//   train_float <float output.hpp> <int8 output.hpp>
 #include "../digits/digits_data.hpp"
 #include "digits_split.hpp"
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/quant/header.hpp>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 
 namespace {
@@ -30,8 +35,8 @@ std::array<std::array<float, 10>, digits_split::test_count> test_targets;
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: train_float <output.hpp>\n");
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: train_float <float output.hpp> <int8 output.hpp>\n");
         return 2;
     }
     for (std::size_t n = 0; n < digits_split::train_count; ++n) {
@@ -63,7 +68,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "train_float: writing %s failed: %s\n", argv[1], ctnn::describe(status));
         return 1;
     }
-    std::printf("train_float: float test accuracy %.4f, written to %s\n",
-                ctnn::accuracy(net, test_inputs, test_targets), argv[1]);
+    static std::array<std::array<float, 64>, 120> calibration;
+    for (std::size_t n = 0; n < calibration.size(); ++n) calibration[n] = train_inputs[n];
+    const auto q = ctnn::quantise(net, calibration);
+    std::array<std::array<std::int8_t, 64>, 4> codes{};
+    for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = q.quantise_input(references[k]);
+    f = std::fopen(argv[2], "w");
+    if (!f) {
+        std::fprintf(stderr, "train_float: cannot write %s\n", argv[2]);
+        return 1;
+    }
+    const auto int8_status = ctnn::write_quantised_header(q, [&](char c) { std::fputc(c, f); }, "digits_int8", codes);
+    if (std::fclose(f) != 0 || int8_status != ctnn::write_status::ok) {
+        std::fprintf(stderr, "train_float: writing %s failed: %s\n", argv[2], ctnn::describe(int8_status));
+        return 1;
+    }
+    std::printf("train_float: float test accuracy %.4f, written to %s; int8 network to %s\n",
+                ctnn::accuracy(net, test_inputs, test_targets), argv[1], argv[2]);
     return 0;
 }

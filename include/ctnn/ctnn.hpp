@@ -41,3 +41,4 @@
 #include <ctnn/verify/robustness.hpp>
 #include <ctnn/verify/lipschitz.hpp>
 #include <ctnn/quant/header.hpp>
+#include <ctnn/quant/header.hpp>

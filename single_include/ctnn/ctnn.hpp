@@ -31,8 +31,9 @@
 //   <ctnn/train/schedule.hpp>
 //   <ctnn/train/step.hpp>
 //   <ctnn/train/batch.hpp>
-//   <ctnn/train/fit.hpp>
 //   <ctnn/data/dataset.hpp>
+//   <ctnn/train/fit.hpp>
+//   <ctnn/data/csv.hpp>
 //   <ctnn/data/metrics.hpp>
 //   <ctnn/io/load.hpp>
 //   <ctnn/io/chars.hpp>
@@ -46,7 +47,7 @@
 //   <ctnn/verify/bounds.hpp>
 //   <ctnn/verify/robustness.hpp>
 //   <ctnn/verify/lipschitz.hpp>
-//   <ctnn/data/csv.hpp>
+//   <ctnn/quant/header.hpp>
 //   <ctnn/train/chunking.hpp>
 
 #pragma once
@@ -413,15 +414,6 @@ struct check_char_sink {
 #include <limits>
 #include <type_traits>
 
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_bit_cast)
-#define CTNN_MATH_BIT_CAST(To, from) __builtin_bit_cast(To, from)
-#endif
-#endif
-#ifndef CTNN_MATH_BIT_CAST
-#define CTNN_MATH_BIT_CAST(To, from) ::std::bit_cast<To>(from)
-#endif
-
 // Keep a*b+c unfused in this header's function bodies (see above).
 #if defined(__clang__)
 #pragma float_control(push)
@@ -475,8 +467,8 @@ inline constexpr double kLg7 = 0x1.2f112df3e5244p-3;
 // The first multiply is exact (stays normal), only the second one rounds.
 constexpr double scale2(double y, int k) noexcept {
     const int h = k / 2;
-    return y * CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(h + 1023) << 52) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
+    return y * std::bit_cast<double>(static_cast<std::uint64_t>(h + 1023) << 52) *
+           std::bit_cast<double>(static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
 // Statements are merged into few declarations on purpose: Clang charges one
@@ -489,8 +481,8 @@ constexpr double exp_d(double x) noexcept {
                  t = r * r, c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5))));
     // e^r * 2^h * 2^(k-h): the first product is exact, the second rounds once.
     return (1.0 - ((lo - (r * c) / (2.0 - c)) - hi)) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(h + 1023) << 52) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k - h + 1023) << 52);
+           std::bit_cast<double>(static_cast<std::uint64_t>(h + 1023) << 52) *
+           std::bit_cast<double>(static_cast<std::uint64_t>(k - h + 1023) << 52);
 }
 
 constexpr double expm1_d(double x) noexcept {
@@ -506,14 +498,14 @@ constexpr double expm1_d(double x) noexcept {
     if (k == 0) return e;
     if (k > 52) return scale2(1.0 + e, k) - 1.0;
     // 2^k - 1 is exact for -58 <= k <= 52.
-    return scale2(e, k) + (CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>(k + 1023) << 52) - 1.0);
+    return scale2(e, k) + (std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52) - 1.0);
 }
 
 // log(u + cu*u) for positive normal u, plus kadj*ln2 (kadj: pre-scaling exponent).
 constexpr double log_core(double u, double cu, int kadj) noexcept {
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, u), frac = b & kFracMask,
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(u), frac = b & kFracMask,
                         i = (frac + 0x95F619980C433ull) >> 52;  // 1 iff 1.frac >= sqrt(2)
-    const double f = CTNN_MATH_BIT_CAST(double, frac | ((0x3FFull - i) << 52)) - 1.0,
+    const double f = std::bit_cast<double>(frac | ((0x3FFull - i) << 52)) - 1.0,
                  dk = static_cast<double>(static_cast<int>(b >> 52) - 1023 + static_cast<int>(i) + kadj),
                  hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z,
                  R = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7))) + w * (kLg2 + w * (kLg4 + w * kLg6));
@@ -537,10 +529,10 @@ constexpr double sqrt_d(double x) noexcept {
     if (!(x > 0.0 && x < kInf)) return (x == 0.0 || x == kInf) ? x : kNaN;
     if (x < 0x1p-1022) return sqrt_d(x * 0x1p108) * 0x1p-54;
     // x = m * 2^(e - odd), m in [1, 4); sqrt(x) = sqrt(m) * 2^((e - odd) / 2).
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, x);
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(x);
     const int e = static_cast<int>(b >> 52) - 1023, odd = e & 1;
     // Cubic seed (rel. error 2.3e-3), then Newton: 2.5e-6, 3.2e-12, < 1 ulp.
-    const double m = CTNN_MATH_BIT_CAST(double, (b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52)),
+    const double m = std::bit_cast<double>((b & kFracMask) | (static_cast<std::uint64_t>(0x3FF + odd) << 52)),
                  y0 = 0.45015557286410973 +
                       m * (0.6371288193468073 + m * (-0.09258526521320799 + m * 0.007555691922606166)),
                  y1 = 0.5 * (y0 + m / y0), y2 = 0.5 * (y1 + m / y1), y3 = 0.5 * (y2 + m / y2);
@@ -551,7 +543,7 @@ constexpr double sqrt_d(double x) noexcept {
                R = static_cast<std::int64_t>((((b & kFracMask) | (1ull << 52)) << (52 + odd)) -
                                              static_cast<std::uint64_t>(Y) * static_cast<std::uint64_t>(Y));
     return static_cast<double>(R > Y ? Y + 1 : (R <= -Y ? Y - 1 : Y)) *
-           CTNN_MATH_BIT_CAST(double, static_cast<std::uint64_t>((e - odd) / 2 - 52 + 1023) << 52);
+           std::bit_cast<double>(static_cast<std::uint64_t>((e - odd) / 2 - 52 + 1023) << 52);
 }
 
 constexpr double tanh_d(double x) noexcept {
@@ -577,8 +569,8 @@ struct frexp_result {
 
 constexpr frexp_result frexp_d(double x) noexcept {
     const bool sub = x < 0x1p-1022 && x > -0x1p-1022;
-    const std::uint64_t b = CTNN_MATH_BIT_CAST(std::uint64_t, sub ? x * 0x1p54 : x);
-    return {CTNN_MATH_BIT_CAST(double, (b & (kSignMask | kFracMask)) | (0x3FEull << 52)),
+    const std::uint64_t b = std::bit_cast<std::uint64_t>(sub ? x * 0x1p54 : x);
+    return {std::bit_cast<double>((b & (kSignMask | kFracMask)) | (0x3FEull << 52)),
             static_cast<int>((b >> 52) & 0x7FF) - 1022 - (sub ? 54 : 0)};
 }
 
@@ -629,40 +621,17 @@ template <class T>
 }
 
 template <class T>
-[[nodiscard]] constexpr bool isinf(T x) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & ~B::sign) == B::exp;
-}
-
-template <class T>
 [[nodiscard]] constexpr bool isfinite(T x) noexcept {
     CTNN_MATH_REQUIRE_FP(T);
     using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & B::exp) != B::exp;
-}
-
-template <class T>
-[[nodiscard]] constexpr bool signbit(T x) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    return (CTNN_MATH_BIT_CAST(typename B::type, x) & B::sign) != 0;
+    return (std::bit_cast<typename B::type>(x) & B::exp) != B::exp;
 }
 
 template <class T>
 [[nodiscard]] constexpr T abs(T x) noexcept {
     CTNN_MATH_REQUIRE_FP(T);
     using B = detail::bits_of<T>;
-    return CTNN_MATH_BIT_CAST(T, static_cast<typename B::type>(CTNN_MATH_BIT_CAST(typename B::type, x) & ~B::sign));
-}
-
-template <class T>
-[[nodiscard]] constexpr T copysign(T mag, T sgn) noexcept {
-    CTNN_MATH_REQUIRE_FP(T);
-    using B = detail::bits_of<T>;
-    using U = typename B::type;
-    return CTNN_MATH_BIT_CAST(
-        T, static_cast<U>((CTNN_MATH_BIT_CAST(U, mag) & ~B::sign) | (CTNN_MATH_BIT_CAST(U, sgn) & B::sign)));
+    return std::bit_cast<T>(static_cast<typename B::type>(std::bit_cast<typename B::type>(x) & ~B::sign));
 }
 
 // x * 2^n, correctly rounded (gradual underflow), +-inf on overflow.
@@ -749,6 +718,27 @@ template <class T>
     else return x;
 }
 
+// cos x for x in [0, π] (what a cosine schedule needs), to a few ulp:
+// cos x = −cos(π − x) folds the range to [0, π/2], where the Taylor series to
+// x²⁰/20! is accurate to 1e-16. Outside [0, π]: NaN.
+[[nodiscard]] constexpr double cos_0_pi(double x) noexcept {
+    constexpr double pi = 3.14159265358979323846;
+    if (!(x >= 0.0 && x <= pi)) return std::numeric_limits<double>::quiet_NaN();
+    bool negate = false;
+    if (x > pi / 2) {
+        x = pi - x;
+        negate = true;
+    }
+    const double x2 = x * x;
+    double term = 1.0;
+    double sum = 1.0;
+    for (int n = 1; n <= 10; ++n) {
+        term *= -x2 / static_cast<double>((2 * n - 1) * (2 * n));
+        sum += term;
+    }
+    return negate ? -sum : sum;
+}
+
 #undef CTNN_MATH_REQUIRE_FP
 
 }  // namespace ctnn::math
@@ -757,7 +747,6 @@ template <class T>
 #pragma float_control(pop)
 #endif
 
-#undef CTNN_MATH_BIT_CAST
 
 #endif  // CTNN_MATH_HPP
 // ---- end <ctnn/core/math.hpp> ----
@@ -4257,34 +4246,11 @@ using adam_for = adam<typename Net::scalar, Net::parameter_count>;
 // rate (as torch.optim.lr_scheduler's StepLR and CosineAnnealingLR scale the
 // optimiser's initial rate).
 
+
 #include <cstddef>
 
 namespace ctnn::schedule {
 
-namespace detail {
-
-inline constexpr double pi = 3.14159265358979323846;
-
-// cos x for x in [0, π], to a few ulp: cos x = −cos(π − x) folds the range to
-// [0, π/2], where the Taylor series to x²⁰/20! is accurate to 1e-16.
-// (ctnn::math has no cosine; a schedule is the only user.)
-constexpr double cos_0_pi(double x) noexcept {
-    bool negate = false;
-    if (x > pi / 2) {
-        x = pi - x;
-        negate = true;
-    }
-    const double x2 = x * x;
-    double term = 1.0;
-    double sum = 1.0;
-    for (int n = 1; n <= 10; ++n) {
-        term *= -x2 / static_cast<double>((2 * n - 1) * (2 * n));
-        sum += term;
-    }
-    return negate ? -sum : sum;
-}
-
-} // namespace detail
 
 // The base learning rate in every epoch.
 struct constant {
@@ -4314,8 +4280,8 @@ struct cosine {
 
     constexpr double factor(std::size_t epoch) const noexcept {
         if (epochs == 0 || epoch >= epochs) return minimum;
-        const double angle = detail::pi * static_cast<double>(epoch) / static_cast<double>(epochs);
-        return minimum + (1.0 - minimum) * (1.0 + detail::cos_0_pi(angle)) / 2.0;
+        const double angle = 3.14159265358979323846 * static_cast<double>(epoch) / static_cast<double>(epochs);
+        return minimum + (1.0 - minimum) * (1.0 + math::cos_0_pi(angle)) / 2.0;
     }
 };
 
@@ -4530,111 +4496,6 @@ inline constexpr auto trained_in_chunks<Plan, 0> = Plan::start();
 // A batch is either an array of B samples, or B entries of an index order
 // into a dataset (how ctnn::fit walks a shuffled dataset without copying it).
 
-
-#include <boost/hana/at.hpp>
-
-#include <array>
-#include <cstddef>
-
-namespace ctnn {
-
-namespace detail {
-
-template <std::size_t BatchSize>
-struct check_batch_size {
-    static_assert(BatchSize > 0, "ctnn: the batch size must be at least 1");
-    static constexpr bool value = true;
-};
-
-// Adds sample (x, d)'s gradient to `gradient`; returns its loss.
-template <class Net, class Loss>
-constexpr typename Net::scalar accumulate_sample(const Net& net, const typename Net::input_type& x,
-                                                 const typename Net::output_type& d,
-                                                 typename Net::gradient_type& gradient) noexcept {
-    return forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
-        net.accumulate_gradient(trace, dy, gradient);
-    });
-}
-
-} // namespace detail
-
-// Mean loss and mean gradient over the samples order[first], ...,
-// order[first + count − 1] of the dataset (xs, ds); count <= BatchSize (a last,
-// shorter batch), count >= 1.
-template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
-          std::size_t N>
-constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
-                                                const std::array<std::array<X, NX>, N>& xs,
-                                                const std::array<std::array<D, ND>, N>& ds,
-                                                const std::array<std::size_t, N>& order, std::size_t first,
-                                                std::size_t count = BatchSize) noexcept {
-    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
-    using T = typename Net::scalar;
-    loss_and_gradient<Net> result{T(0), {}};
-    if (count > BatchSize) count = BatchSize;
-    if (first + count > N) count = first < N ? N - first : 0;
-    if (count == 0) return result;
-    for (std::size_t b = 0; b < count; ++b) {
-        const std::size_t n = order[first + b];
-        result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
-    }
-    const T scale = T(1) / static_cast<T>(count);
-    result.loss *= scale;
-    for (auto& g : result.gradient) g *= scale;
-    return result;
-}
-
-// Mean loss and mean gradient over a batch given as arrays of B samples.
-template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
-constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss& loss,
-                                                const std::array<std::array<X, NX>, B>& xs,
-                                                const std::array<std::array<D, ND>, B>& ds) noexcept {
-    std::array<std::size_t, B> order{};
-    for (std::size_t i = 0; i < B; ++i) order[i] = i;
-    return batch_backprop<B>(net, loss, xs, ds, order, 0, B);
-}
-
-// One optimiser step on a batch of B samples. Returns the batch's mean loss
-// before the update.
-template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
-constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
-                                           const std::array<std::array<X, NX>, B>& xs,
-                                           const std::array<std::array<D, ND>, B>& ds) noexcept {
-    const auto result = batch_backprop(net, loss, xs, ds);
-    optimiser.update(net.parameters, result.gradient);
-    return result.loss;
-}
-
-} // namespace ctnn
-// ---- end <ctnn/train/batch.hpp> ----
-// ---- begin <ctnn/train/fit.hpp> ----
-// ctnn/train/fit.hpp - a training loop over epochs of shuffled mini-batches.
-//
-//   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
-//   const auto history = ctnn::fit<200, 16>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds,
-//                                           {.seed = 7}, ctnn::schedule::cosine{.epochs = 200},
-//                                           [](const auto& epoch) { std::printf(...); });
-//   if (history.status != ctnn::training_status::ok) ...
-//
-// A run that continues where it stopped is a ctnn::fit_run: it carries
-// everything the loop changes (parameters, optimiser state, the shuffling
-// generator, the current sample order, the epoch count that drives the
-// schedule), so fit<a> then fit<b> on one run gives the same bits as fit<a + b>,
-// whatever a and b are:
-//
-//   auto run = ctnn::start_fit(net, opt, xs, {.seed = 7});
-//   ctnn::fit<50, 16>(run, loss, xs, ds, schedule);   // epochs 0..49
-//   ctnn::fit<150, 16>(run, loss, xs, ds, schedule);  // epochs 50..199: as one fit<200, 16>
-//
-// (ctnn::fit_in_chunks, ctnn/train/chunking.hpp, cuts a compile-time run into
-// such pieces by itself.)
-//
-// Epochs and BatchSize are template parameters, so the history is a
-// std::array<T, Epochs> and the loop is as usable in constant evaluation as at
-// runtime. The callback, called after every epoch with a ctnn::epoch_report, is
-// how a runtime program shows progress while the loop itself does no I/O; a
-// constant-evaluated fit simply passes none.
-
 // ---- begin <ctnn/data/dataset.hpp> ----
 // ctnn/data/dataset.hpp - datasets in std::array: shuffling, splitting, labels,
 // standardising. All constexpr, no heap.
@@ -4690,23 +4551,6 @@ constexpr std::array<std::size_t, N> shuffled_indices(splitmix64& gen) noexcept 
     auto order = iota_indices<N>();
     shuffle(order, gen);
     return order;
-}
-
-// The rows of `a` in the order given by `order` (order[i] is the source row of row i).
-template <class E, std::size_t N, std::size_t M>
-constexpr std::array<E, M> gather(const std::array<E, N>& a, const std::array<std::size_t, M>& order) noexcept {
-    std::array<E, M> out{};
-    for (std::size_t i = 0; i < M; ++i) out[i] = a[order[i]];
-    return out;
-}
-
-// Rows [First, First + Count) of `a`.
-template <std::size_t First, std::size_t Count, class E, std::size_t N>
-constexpr std::array<E, Count> slice(const std::array<E, N>& a) noexcept {
-    static_assert(First + Count <= N, "ctnn::slice<First, Count>: the slice runs past the end of the array");
-    std::array<E, Count> out{};
-    for (std::size_t i = 0; i < Count; ++i) out[i] = a[First + i];
-    return out;
 }
 
 // A dataset split in two: the first Train rows and the rest.
@@ -5052,6 +4896,139 @@ constexpr std::uint64_t checksum(const Arrays&... arrays) noexcept {
 } // namespace ctnn
 // ---- end <ctnn/data/dataset.hpp> ----
 
+#include <boost/hana/at.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+namespace detail {
+
+template <std::size_t BatchSize>
+struct check_batch_size {
+    static_assert(BatchSize > 0, "ctnn: the batch size must be at least 1");
+    static constexpr bool value = true;
+};
+
+// Adds sample (x, d)'s gradient to `gradient`; returns its loss.
+template <class Net, class Loss>
+constexpr typename Net::scalar accumulate_sample(const Net& net, const typename Net::input_type& x,
+                                                 const typename Net::output_type& d,
+                                                 typename Net::gradient_type& gradient) noexcept {
+    return forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+        net.accumulate_gradient(trace, dy, gradient);
+    });
+}
+
+} // namespace detail
+
+// Mean loss and mean gradient over the samples order[first], ...,
+// order[first + count − 1] of the dataset (xs, ds); count <= BatchSize (a last,
+// shorter batch), count >= 1.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
+                                                const std::array<std::array<X, NX>, N>& xs,
+                                                const std::array<std::array<D, ND>, N>& ds,
+                                                const std::array<std::size_t, N>& order, std::size_t first,
+                                                std::size_t count = BatchSize) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
+    using T = typename Net::scalar;
+    loss_and_gradient<Net> result{T(0), {}};
+    if (count > BatchSize) count = BatchSize;
+    if (first + count > N) count = first < N ? N - first : 0;
+    if (count == 0) return result;
+    for (std::size_t b = 0; b < count; ++b) {
+        const std::size_t n = order[first + b];
+        result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+    }
+    const T scale = T(1) / static_cast<T>(count);
+    result.loss *= scale;
+    for (auto& g : result.gradient) g *= scale;
+    return result;
+}
+
+// Mean loss and mean gradient over a batch given as arrays of B samples.
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss& loss,
+                                                const std::array<std::array<X, NX>, B>& xs,
+                                                const std::array<std::array<D, ND>, B>& ds) noexcept {
+    std::array<std::size_t, B> order{};
+    for (std::size_t i = 0; i < B; ++i) order[i] = i;
+    return batch_backprop<B>(net, loss, xs, ds, order, 0, B);
+}
+
+// One optimiser step on a batch of B samples. Returns the batch's mean loss
+// before the update.
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
+                                           const std::array<std::array<X, NX>, B>& xs,
+                                           const std::array<std::array<D, ND>, B>& ds) noexcept {
+    const auto result = batch_backprop(net, loss, xs, ds);
+    optimiser.update(net.parameters, result.gradient);
+    return result.loss;
+}
+
+// The same step, also saying how it went in `status`, as train_step's
+// overload does (loss_not_finite, gradient_not_finite, parameters_not_finite).
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
+                                           const std::array<std::array<X, NX>, B>& xs,
+                                           const std::array<std::array<D, ND>, B>& ds,
+                                           training_status& status) noexcept {
+    const auto result = batch_backprop(net, loss, xs, ds);
+    optimiser.update(net.parameters, result.gradient);
+    status = detail::step_status(result.loss, &result.gradient, net.parameters);
+    return result.loss;
+}
+
+// Integer labels where target rows belong: a compile error naming one_hot.
+template <class Net, class Loss, class Optimiser, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr typename Net::scalar train_batch(Net&, const Loss&, Optimiser&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return {};
+}
+
+template <class Net, class Loss, class Xs, class Labels>
+    requires detail::is_label_array_v<Labels>
+constexpr loss_and_gradient<Net> batch_backprop(const Net&, const Loss&, const Xs&, const Labels&) noexcept {
+    static_assert(detail::check_targets_are_arrays<Labels>::value);
+    return {};
+}
+
+} // namespace ctnn
+// ---- end <ctnn/train/batch.hpp> ----
+// ---- begin <ctnn/train/fit.hpp> ----
+// ctnn/train/fit.hpp - a training loop over epochs of shuffled mini-batches.
+//
+//   ctnn::adam_for<net_t> opt{.learning_rate = 0.01};
+//   const auto history = ctnn::fit<200, 16>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds,
+//                                           {.seed = 7}, ctnn::schedule::cosine{.epochs = 200},
+//                                           [](const auto& epoch) { std::printf(...); });
+//   if (history.status != ctnn::training_status::ok) ...
+//
+// A run that continues where it stopped is a ctnn::fit_run: it carries
+// everything the loop changes (parameters, optimiser state, the shuffling
+// generator, the current sample order, the epoch count that drives the
+// schedule), so fit<a> then fit<b> on one run gives the same bits as fit<a + b>,
+// whatever a and b are:
+//
+//   auto run = ctnn::start_fit(net, opt, xs, {.seed = 7});
+//   ctnn::fit<50, 16>(run, loss, xs, ds, schedule);   // epochs 0..49
+//   ctnn::fit<150, 16>(run, loss, xs, ds, schedule);  // epochs 50..199: as one fit<200, 16>
+//
+// (ctnn::fit_in_chunks, ctnn/train/chunking.hpp, cuts a compile-time run into
+// such pieces by itself.)
+//
+// Epochs and BatchSize are template parameters, so the history is a
+// std::array<T, Epochs> and the loop is as usable in constant evaluation as at
+// runtime. The callback, called after every epoch with a ctnn::epoch_report, is
+// how a runtime program shows progress while the loop itself does no I/O; a
+// constant-evaluated fit simply passes none.
+
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -5278,6 +5255,671 @@ constexpr void fit(Net&, const Loss&, Optimiser&, const std::array<std::array<X,
 
 } // namespace ctnn
 // ---- end <ctnn/train/fit.hpp> ----
+// ---- begin <ctnn/data/csv.hpp> ----
+// ctnn/data/csv.hpp - reading a CSV file's numbers into fixed-size arrays, at
+// run time or in a constant expression. No heap, no exceptions: a status and
+// the line it stopped on, like read_text's.
+//
+//   std::array<std::array<double, 4>, 150> xs;   // N rows known at compile time
+//   std::array<int, 150> labels;
+//   const auto r = ctnn::read_csv(text, xs, labels, {.label_column = 4});
+//   if (!r) std::printf("line %zu: %s\n", r.line, ctnn::describe(r.status));
+//
+//   ctnn::read_csv(text, rows)                   every column a number: rows[N][Columns]
+//   ctnn::read_csv(text, xs, labels, options)    one label column, the others features
+//
+// The format (RFC 4180 and what spreadsheets write):
+// - records end with "\n", "\r\n" or "\r"; blank lines are skipped;
+// - cells are separated by options.delimiter (',' by default; '\0' detects
+//   ',', ';', '\t' or '|' from the first line: the one that occurs most often
+//   outside quotes); spaces and tabs around a cell are ignored;
+// - a cell may be quoted, "like this", with "" for a quote inside;
+// - numbers are decimal: [+-]digits[.digits][(e|E)[+-]digits], also ".5" and
+//   "5.", correctly rounded to T (float or double); inf, nan, hexadecimal and
+//   numbers that overflow T or underflow to zero are errors, not values;
+// - the first line is a header when options.header says so; by default
+//   (csv_header::detect) when one of its feature cells is not a number;
+// - labels: the label column holds integers (2 and 2.0 both read as 2) for an
+//   integer Label, numbers for a floating Label, or, with options.classes,
+//   class names: the label is the name's index in options.classes.
+//
+// Every data row must have the same number of cells: Columns for read_csv(text,
+// rows), NX + 1 for read_csv(text, xs, labels). N is the number of rows the file
+// must have (csv_status::too_few_rows otherwise), or, with
+// options.fewer_rows_ok, an upper bound: the result's `rows` says how many
+// were read. Rows from `rows` on are set to zero, also after an error (rows
+// before the error keep what was read).
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+namespace ctnn {
+
+enum class csv_status {
+    ok,
+    empty,                // no data row: the text is empty, blank, or only a header
+    wrong_column_count,   // a row has another number of cells than the arrays need (ragged rows, wrong delimiter)
+    bad_number,           // a cell that must be a number is not a decimal number (text, inf, nan, empty)
+    out_of_range,         // a number overflows the scalar type, or underflows to zero
+    bad_label,            // a label cell is not a number that the label type holds (an integer in range)
+    unknown_class,        // a label cell is none of options.classes
+    missing_label_column, // options.label_name is not in the header (or there is no header), or label_column >= cells
+    too_many_rows,        // the text has more data rows than the array holds
+    too_few_rows,         // the text has fewer data rows than the array holds (and fewer_rows_ok is false)
+    unterminated_quote,   // a quoted cell never ends
+};
+
+constexpr const char* describe(csv_status s) noexcept {
+    switch (s) {
+    case csv_status::ok: return "ok";
+    case csv_status::empty: return "no data rows: the text is empty or holds only a header";
+    case csv_status::wrong_column_count:
+        return "this row has another number of cells than expected (a ragged row, or another delimiter?)";
+    case csv_status::bad_number: return "this cell is not a decimal number";
+    case csv_status::out_of_range: return "this number is too large or too small for the scalar type";
+    case csv_status::bad_label: return "this label is not an integer that the label type holds";
+    case csv_status::unknown_class: return "this label is not one of the class names given";
+    case csv_status::missing_label_column: return "the label column is not in the header, or beyond the last cell";
+    case csv_status::too_many_rows: return "more data rows than the array holds";
+    case csv_status::too_few_rows: return "fewer data rows than the array holds";
+    case csv_status::unterminated_quote: return "a quoted cell has no closing quote";
+    }
+    return "unknown status";
+}
+
+struct csv_result {
+    csv_status status = csv_status::ok;
+    std::size_t line = 0;   // 1-based line of the problem (for ok: of the last line read)
+    std::size_t column = 0; // 1-based cell of the problem, 0 when it is not about one cell
+    std::size_t cells = 0;  // wrong_column_count: the cells on that row (expected: see `expected`)
+    std::size_t expected = 0;
+    std::size_t rows = 0; // data rows read into the arrays
+    constexpr explicit operator bool() const noexcept { return status == csv_status::ok; }
+};
+
+enum class csv_header { detect, yes, no };
+
+inline constexpr std::size_t last_column = static_cast<std::size_t>(-1);
+
+struct csv_options {
+    char delimiter = ',';                 // '\0': detect from the first line
+    csv_header header = csv_header::detect;
+    std::size_t label_column = last_column; // 0-based; last_column: the last cell
+    std::string_view label_name = {};       // if not empty: the label column is the header's cell of that name
+    std::span<const std::string_view> classes = {}; // if not empty: label cells are names, label = index in classes
+    bool fewer_rows_ok = false;                      // N is an upper bound, not the exact row count
+};
+
+namespace detail::csv {
+
+// ---------------------------------------------------------------------------
+// Decimal to binary, correctly rounded (round to nearest, ties to even)
+// ---------------------------------------------------------------------------
+
+// Unsigned integers of up to 4096 bits: enough for every decimal number of at
+// most max_digits significant digits whose value is within float's or
+// double's range (10^1131 < 2^3760, plus the quotient's 56 bits).
+struct big {
+    static constexpr std::size_t limbs = 128;
+    std::array<std::uint32_t, limbs> d{};
+    std::size_t n = 0; // limbs in use; d[n - 1] != 0 unless n == 0
+
+    constexpr void trim() noexcept {
+        while (n > 0 && d[n - 1] == 0) --n;
+    }
+    constexpr void mul_add(std::uint32_t m, std::uint32_t a) noexcept {
+        std::uint64_t carry = a;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t t = std::uint64_t{d[i]} * m + carry;
+            d[i] = static_cast<std::uint32_t>(t);
+            carry = t >> 32;
+        }
+        if (carry != 0 && n < limbs) d[n++] = static_cast<std::uint32_t>(carry);
+    }
+    constexpr void mul_pow10(long long e) noexcept {
+        for (; e >= 9; e -= 9) mul_add(1000000000u, 0);
+        std::uint32_t m = 1;
+        for (; e > 0; --e) m *= 10;
+        if (m != 1) mul_add(m, 0);
+    }
+    constexpr std::size_t bit_length() const noexcept {
+        if (n == 0) return 0;
+        std::size_t b = 32 * (n - 1);
+        for (std::uint32_t top = d[n - 1]; top != 0; top >>= 1) ++b;
+        return b;
+    }
+    constexpr void shift_left(std::size_t s) noexcept {
+        if (n == 0 || s == 0) return;
+        const std::size_t words = s / 32, bits = s % 32;
+        std::size_t m = n + words + (bits != 0 ? 1 : 0);
+        if (m > limbs) m = limbs; // never reached within the documented ranges
+        for (std::size_t i = m; i-- > 0;) { // from the top: reads only words not yet written
+            std::uint64_t v = 0;
+            if (i >= words) {
+                const std::size_t j = i - words;
+                const std::uint64_t hi = j < n ? d[j] : 0;
+                const std::uint64_t lo = (bits != 0 && j >= 1 && j - 1 < n) ? d[j - 1] : 0;
+                v = bits != 0 ? ((hi << bits) | (lo >> (32 - bits))) : hi;
+            }
+            d[i] = static_cast<std::uint32_t>(v);
+        }
+        n = m;
+        trim();
+    }
+    constexpr void shift_right_one() noexcept {
+        for (std::size_t i = 0; i < n; ++i) d[i] = (d[i] >> 1) | (i + 1 < n ? (d[i + 1] << 31) : 0u);
+        trim();
+    }
+    constexpr int compare(const big& o) const noexcept {
+        if (n != o.n) return n < o.n ? -1 : 1;
+        for (std::size_t i = n; i-- > 0;)
+            if (d[i] != o.d[i]) return d[i] < o.d[i] ? -1 : 1;
+        return 0;
+    }
+    constexpr void subtract(const big& o) noexcept { // *this >= o
+        std::int64_t borrow = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            std::int64_t t = std::int64_t{d[i]} - (i < o.n ? std::int64_t{o.d[i]} : 0) - borrow;
+            borrow = t < 0 ? 1 : 0;
+            if (t < 0) t += std::int64_t{1} << 32;
+            d[i] = static_cast<std::uint32_t>(t);
+        }
+        trim();
+    }
+};
+
+template <class T>
+struct float_format;
+template <>
+struct float_format<double> {
+    static constexpr int precision = 53, min_lsb_exponent = -1074, max_exponent = 1024;
+    static constexpr long long max_decimal = 310, min_decimal = -330; // 10^(digits+e) bounds
+    static constexpr int fast_power = 22;
+};
+template <>
+struct float_format<float> {
+    static constexpr int precision = 24, min_lsb_exponent = -149, max_exponent = 128;
+    static constexpr long long max_decimal = 40, min_decimal = -50;
+    static constexpr int fast_power = 10;
+};
+
+inline constexpr std::size_t max_digits = 800; // > 767, the most a halfway point between doubles needs
+
+enum class number_status { ok, bad, out_of_range };
+
+template <class T>
+struct parsed {
+    number_status status;
+    T value;
+};
+
+// The nearest T to (digits) * 10^e, where digits holds `count` decimal digits
+// (most significant first, the first not zero).
+template <class T>
+constexpr parsed<T> to_binary(const std::array<std::uint8_t, max_digits + 1>& digits, std::size_t count, long long e,
+                              bool negative) noexcept {
+    using F = float_format<T>;
+    const long long magnitude = static_cast<long long>(count) + e; // value in [10^(m-1), 10^m)
+    if (magnitude > F::max_decimal) return {number_status::out_of_range, T(0)};
+    if (magnitude < F::min_decimal) return {number_status::out_of_range, T(0)};
+    const T sign = negative ? T(-1) : T(1);
+
+    // Fast path (Clinger): both the digits and the power of ten are exact in T,
+    // so one multiplication or division rounds correctly.
+    if (count <= 19) {
+        std::uint64_t m = 0;
+        for (std::size_t i = 0; i < count; ++i) m = m * 10 + digits[i];
+        if (m < (std::uint64_t{1} << F::precision) && e >= -F::fast_power && e <= F::fast_power) {
+            T p = T(1);
+            for (long long i = 0; i < (e < 0 ? -e : e); ++i) p *= T(10);
+            const T x = static_cast<T>(m);
+            return {number_status::ok, sign * (e < 0 ? x / p : x * p)};
+        }
+    }
+
+    // Exact: q = floor(num / den) with num / den = value * 2^-s, then round.
+    big num{}, den{};
+    den.d[0] = 1;
+    den.n = 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (num.n == 0 && digits[i] != 0) {
+            num.d[0] = digits[i];
+            num.n = 1;
+        } else {
+            num.mul_add(10, digits[i]);
+        }
+    }
+    if (e >= 0) num.mul_pow10(e);
+    else den.mul_pow10(-e);
+    const long long s = static_cast<long long>(num.bit_length()) - static_cast<long long>(den.bit_length()) -
+                        (F::precision + 1); // num / den / 2^s in [2^P, 2^(P+2))
+    if (s > 0) den.shift_left(static_cast<std::size_t>(s));
+    else num.shift_left(static_cast<std::size_t>(-s));
+    constexpr int qbits = F::precision + 2;
+    big divisor = den;
+    divisor.shift_left(qbits);
+    std::uint64_t q = 0;
+    for (int i = qbits; i >= 0; --i) {
+        if (num.compare(divisor) >= 0) {
+            num.subtract(divisor);
+            q |= std::uint64_t{1} << i;
+        }
+        divisor.shift_right_one();
+    }
+    const bool sticky = num.n != 0;
+    int qlen = 0;
+    for (std::uint64_t t = q; t != 0; t >>= 1) ++qlen;
+    long long shift = qlen - F::precision; // bits of q below the mantissa
+    if (s + shift < F::min_lsb_exponent) shift = F::min_lsb_exponent - s; // subnormal: fewer bits
+    std::uint64_t mantissa = 0;
+    if (shift <= 62) {
+        mantissa = q >> shift;
+        const std::uint64_t rest = q & ((std::uint64_t{1} << shift) - 1);
+        const std::uint64_t half = std::uint64_t{1} << (shift - 1);
+        if (rest > half || (rest == half && (sticky || (mantissa & 1) != 0))) ++mantissa;
+    } // else: below half the smallest subnormal, rounds to zero
+    if (mantissa == 0) return {number_status::out_of_range, T(0)}; // underflow: a non-zero number read as 0
+    const long long exponent = s + shift;
+    const double v = math::ldexp(static_cast<double>(mantissa), static_cast<int>(exponent)); // exact
+    if (!(v < math::ldexp(1.0, F::max_exponent))) return {number_status::out_of_range, T(0)}; // rounds to inf
+    return {number_status::ok, sign * static_cast<T>(v)};
+}
+
+// A decimal number, the whole of `s`.
+template <class T>
+constexpr parsed<T> parse_number(std::string_view s) noexcept {
+    std::size_t k = 0;
+    bool negative = false;
+    if (k < s.size() && (s[k] == '+' || s[k] == '-')) negative = s[k++] == '-';
+    std::array<std::uint8_t, max_digits + 1> digits{};
+    std::size_t count = 0;
+    long long e = 0; // value = digits * 10^e
+    bool any_digit = false, dropped_nonzero = false, point = false;
+    for (; k < s.size(); ++k) {
+        const char c = s[k];
+        if (c == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (c < '0' || c > '9') break;
+        any_digit = true;
+        const auto digit = static_cast<std::uint8_t>(c - '0');
+        if (count == 0 && digit == 0) {
+            if (point) --e; // a leading zero after the point
+            continue;
+        }
+        if (count < max_digits) {
+            digits[count++] = digit;
+            if (point) --e;
+        } else {
+            if (digit != 0) dropped_nonzero = true;
+            if (!point) ++e;
+        }
+    }
+    if (!any_digit) return {number_status::bad, T(0)};
+    if (k < s.size()) {
+        if (s[k] != 'e' && s[k] != 'E') return {number_status::bad, T(0)};
+        ++k;
+        bool exponent_negative = false;
+        if (k < s.size() && (s[k] == '+' || s[k] == '-')) exponent_negative = s[k++] == '-';
+        if (k == s.size()) return {number_status::bad, T(0)};
+        long long x = 0;
+        for (; k < s.size(); ++k) {
+            if (s[k] < '0' || s[k] > '9') return {number_status::bad, T(0)};
+            if (x < 1000000) x = x * 10 + (s[k] - '0'); // beyond: out of range anyway
+        }
+        e += exponent_negative ? -x : x;
+    }
+    if (count == 0) return {number_status::ok, negative ? T(-0.0) : T(0)};
+    if (dropped_nonzero) { // a digit 1 past the kept ones stands for all the dropped ones
+        digits[count++] = 1;
+        --e;
+    }
+    return to_binary<T>(digits, count, e, negative);
+}
+
+// ---------------------------------------------------------------------------
+// Records and cells
+// ---------------------------------------------------------------------------
+
+struct cell {
+    std::string_view text; // without surrounding quotes and blanks
+    bool quoted = false;
+};
+
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// Reads one record at a time; cells beyond MaxCells are counted, not kept.
+template <std::size_t MaxCells>
+struct record_reader {
+    std::string_view text;
+    char delimiter;
+    std::size_t position = 0;
+    std::size_t line = 1; // line of the next record's start
+
+    std::array<cell, MaxCells> cells{};
+    std::size_t count = 0;
+    std::size_t record_line = 0;
+    bool unterminated = false;
+
+    constexpr bool at_line_end(std::size_t p) const noexcept {
+        return p >= text.size() || text[p] == '\n' || text[p] == '\r';
+    }
+    constexpr void skip_line_end() noexcept { // at "\n", "\r\n" or "\r"
+        if (text[position] == '\r') {
+            ++position;
+            if (position < text.size() && text[position] == '\n') ++position;
+        } else {
+            ++position;
+        }
+        ++line;
+    }
+    constexpr void skip_blank_lines() noexcept {
+        for (;;) {
+            std::size_t p = position;
+            while (p < text.size() && (is_blank(text[p]) && text[p] != delimiter)) ++p;
+            if (p < text.size() && (text[p] == '\n' || text[p] == '\r')) {
+                position = p;
+                skip_line_end();
+                continue;
+            }
+            if (p >= text.size()) position = text.size();
+            return;
+        }
+    }
+    // false at the end of the text.
+    constexpr bool next() noexcept {
+        skip_blank_lines();
+        count = 0;
+        if (position >= text.size()) return false;
+        record_line = line;
+        for (;;) {
+            while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
+            cell c{};
+            if (position < text.size() && text[position] == '"') {
+                c.quoted = true;
+                const std::size_t start = ++position;
+                for (;;) {
+                    if (position >= text.size()) {
+                        unterminated = true;
+                        return true;
+                    }
+                    const char ch = text[position];
+                    if (ch == '"') {
+                        if (position + 1 < text.size() && text[position + 1] == '"') {
+                            position += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if (ch == '\n' || (ch == '\r' && !(position + 1 < text.size() && text[position + 1] == '\n')))
+                        ++line;
+                    ++position;
+                }
+                c.text = text.substr(start, position - start);
+                ++position; // the closing quote
+                while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
+                // Text after the closing quote makes the cell malformed: keep it all, unquoted.
+                if (!(at_line_end(position) || text[position] == delimiter)) {
+                    c.quoted = false;
+                    const std::size_t from = start - 1;
+                    while (!at_line_end(position) && text[position] != delimiter) ++position;
+                    c.text = text.substr(from, position - from);
+                }
+            } else {
+                const std::size_t start = position;
+                while (!at_line_end(position) && text[position] != delimiter) ++position;
+                std::size_t end = position;
+                while (end > start && is_blank(text[end - 1])) --end;
+                c.text = text.substr(start, end - start);
+            }
+            if (count < MaxCells) cells[count] = c;
+            ++count;
+            if (position < text.size() && text[position] == delimiter) {
+                ++position;
+                continue;
+            }
+            if (position < text.size()) skip_line_end();
+            return true;
+        }
+    }
+};
+
+// The delimiter of the first non-blank line: the most frequent of , ; \t | outside quotes (',' if none).
+constexpr char detect_delimiter(std::string_view text) noexcept {
+    constexpr std::array<char, 4> candidates{',', ';', '\t', '|'};
+    std::array<std::size_t, 4> counts{};
+    std::size_t p = 0;
+    bool seen = false, quoted = false;
+    for (; p < text.size(); ++p) {
+        const char c = text[p];
+        if (c == '"') quoted = !quoted;
+        if (!quoted && (c == '\n' || c == '\r')) {
+            if (seen) break;
+            continue;
+        }
+        if (c != ' ' && c != '\t') seen = true;
+        for (std::size_t i = 0; i < candidates.size(); ++i)
+            if (!quoted && c == candidates[i]) ++counts[i];
+    }
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < candidates.size(); ++i)
+        if (counts[i] > counts[best]) best = i;
+    return counts[best] == 0 ? ',' : candidates[best];
+}
+
+template <class T>
+constexpr bool is_number(std::string_view s) noexcept {
+    return parse_number<T>(s).status != number_status::bad;
+}
+
+constexpr bool same_text(const cell& c, std::string_view name) noexcept {
+    if (!c.quoted) return c.text == name;
+    // Compare with "" read as one quote.
+    std::size_t i = 0, j = 0;
+    while (i < c.text.size() && j < name.size()) {
+        if (c.text[i] != name[j]) return false;
+        i += (c.text[i] == '"' && i + 1 < c.text.size() && c.text[i + 1] == '"') ? 2 : 1;
+        ++j;
+    }
+    return i == c.text.size() && j == name.size();
+}
+
+template <class Label>
+constexpr parsed<Label> parse_label(const cell& c, const csv_options& options) noexcept {
+    if (!options.classes.empty()) {
+        for (std::size_t i = 0; i < options.classes.size(); ++i)
+            if (same_text(c, options.classes[i])) {
+                if constexpr (std::is_integral_v<Label>) {
+                    if (i > static_cast<std::size_t>(std::numeric_limits<Label>::max()))
+                        return {number_status::out_of_range, Label{}};
+                }
+                return {number_status::ok, static_cast<Label>(i)};
+            }
+        return {number_status::bad, Label{}};
+    }
+    if constexpr (std::is_floating_point_v<Label>) {
+        return parse_number<Label>(c.text);
+    } else {
+        const parsed<double> v = parse_number<double>(c.text);
+        if (v.status == number_status::bad) return {number_status::bad, Label{}};
+        if (v.status == number_status::out_of_range || v.value != static_cast<double>(static_cast<long long>(v.value)))
+            return {number_status::out_of_range, Label{}};
+        const long long i = static_cast<long long>(v.value);
+        if (i < 0 && !std::is_signed_v<Label>) return {number_status::out_of_range, Label{}};
+        if constexpr (std::is_signed_v<Label>) {
+            if (i < static_cast<long long>(std::numeric_limits<Label>::min()) ||
+                i > static_cast<long long>(std::numeric_limits<Label>::max()))
+                return {number_status::out_of_range, Label{}};
+        } else {
+            if (static_cast<unsigned long long>(i) > static_cast<unsigned long long>(std::numeric_limits<Label>::max()))
+                return {number_status::out_of_range, Label{}};
+        }
+        return {number_status::ok, static_cast<Label>(i)};
+    }
+}
+
+// The loop shared by both readers: Cells cells per data row; on_row(reader,
+// label column) returns a csv_result (ok to go on).
+template <class T, std::size_t Cells, std::size_t N, bool HasLabel, class OnRow>
+constexpr csv_result read_rows(std::string_view text, const csv_options& options, OnRow on_row) noexcept {
+    record_reader<Cells + 1> in{text, options.delimiter == '\0' ? detect_delimiter(text) : options.delimiter};
+    csv_result result{};
+    const auto fail = [&](csv_status s, std::size_t column = 0) {
+        result.status = s;
+        result.line = in.record_line;
+        result.column = column;
+        return result;
+    };
+    std::size_t label = options.label_column;
+    bool first = true;
+    while (in.next()) {
+        if (in.unterminated) return fail(csv_status::unterminated_quote);
+        if (first) {
+            first = false;
+            const std::size_t last = in.count == 0 ? 0 : in.count - 1;
+            std::size_t wanted_label = label == last_column ? last : label;
+            bool header = options.header == csv_header::yes || (HasLabel && !options.label_name.empty());
+            if (options.header == csv_header::detect && !header) {
+                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
+                    if ((!HasLabel || i != wanted_label) && !is_number<T>(in.cells[i].text)) header = true;
+            }
+            if (options.header == csv_header::no) header = false;
+            if (HasLabel && !options.label_name.empty()) {
+                if (!header) return fail(csv_status::missing_label_column);
+                wanted_label = last_column;
+                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
+                    if (same_text(in.cells[i], options.label_name)) wanted_label = i;
+                if (wanted_label == last_column) return fail(csv_status::missing_label_column);
+            }
+            if (HasLabel && wanted_label >= in.count) return fail(csv_status::missing_label_column);
+            label = wanted_label;
+            if (header) {
+                if (in.count != Cells) {
+                    result.cells = in.count;
+                    result.expected = Cells;
+                    return fail(csv_status::wrong_column_count);
+                }
+                continue;
+            }
+        }
+        if (in.count != Cells) {
+            result.cells = in.count;
+            result.expected = Cells;
+            return fail(csv_status::wrong_column_count);
+        }
+        if (result.rows == N) return fail(csv_status::too_many_rows);
+        const csv_result r = on_row(in, label, result.rows);
+        if (!r) {
+            result.status = r.status;
+            result.column = r.column;
+            result.line = in.record_line;
+            return result;
+        }
+        ++result.rows;
+        result.line = in.record_line;
+    }
+    if (in.unterminated) return fail(csv_status::unterminated_quote);
+    result.line = in.line > 1 ? in.line - 1 : 1;
+    if (result.rows == 0) {
+        result.status = csv_status::empty;
+        return result;
+    }
+    if (result.rows < N && !options.fewer_rows_ok) result.status = csv_status::too_few_rows;
+    return result;
+}
+
+template <class T>
+constexpr csv_status status_of(number_status s) noexcept {
+    return s == number_status::bad ? csv_status::bad_number : csv_status::out_of_range;
+}
+
+template <class T>
+struct check_scalar {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnn::read_csv: the values are read as float or double");
+    static constexpr bool value = true;
+};
+
+} // namespace detail::csv
+
+// Every cell a number: N rows of Columns.
+template <class T, std::size_t Columns, std::size_t N>
+constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, Columns>, N>& rows,
+                              const csv_options& options = {}) noexcept {
+    static_assert(detail::csv::check_scalar<T>::value);
+    static_assert(Columns > 0 && N > 0, "ctnn::read_csv: the array must have at least one row and one column");
+    csv_options o = options;
+    o.label_name = {};
+    const csv_result r = detail::csv::read_rows<T, Columns, N, false>(
+        text, o, [&](const auto& in, std::size_t, std::size_t row) {
+            csv_result c{};
+            for (std::size_t i = 0; i < Columns; ++i) {
+                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
+                if (v.status != detail::csv::number_status::ok) {
+                    c.status = detail::csv::status_of<T>(v.status);
+                    c.column = i + 1;
+                    return c;
+                }
+                rows[row][i] = v.value;
+            }
+            return c;
+        });
+    for (std::size_t n = r.rows; n < N; ++n) rows[n] = {};
+    return r;
+}
+
+// Features and one label column (options.label_column or options.label_name;
+// the last column by default): N rows of NX features, N labels.
+template <class T, std::size_t NX, std::size_t N, class Label>
+constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, NX>, N>& xs,
+                              std::array<Label, N>& labels, const csv_options& options = {}) noexcept {
+    static_assert(detail::csv::check_scalar<T>::value);
+    static_assert(std::is_arithmetic_v<Label> && !std::is_same_v<Label, bool>,
+                  "ctnn::read_csv: labels are read as integers (class indices) or floating-point numbers");
+    static_assert(NX > 0 && N > 0, "ctnn::read_csv: the arrays must have at least one row and one feature");
+    const csv_result r = detail::csv::read_rows<T, NX + 1, N, true>(
+        text, options, [&](const auto& in, std::size_t label, std::size_t row) {
+            csv_result c{};
+            std::size_t feature = 0;
+            for (std::size_t i = 0; i < NX + 1; ++i) {
+                if (i == label) {
+                    const auto v = detail::csv::parse_label<Label>(in.cells[i], options);
+                    if (v.status != detail::csv::number_status::ok) {
+                        c.status = !options.classes.empty() && v.status == detail::csv::number_status::bad
+                                       ? csv_status::unknown_class
+                                       : csv_status::bad_label;
+                        c.column = i + 1;
+                        return c;
+                    }
+                    labels[row] = v.value;
+                    continue;
+                }
+                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
+                if (v.status != detail::csv::number_status::ok) {
+                    c.status = detail::csv::status_of<T>(v.status);
+                    c.column = i + 1;
+                    return c;
+                }
+                xs[row][feature++] = v.value;
+            }
+            return c;
+        });
+    for (std::size_t n = r.rows; n < N; ++n) {
+        xs[n] = {};
+        labels[n] = Label{};
+    }
+    return r;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/data/csv.hpp> ----
 // ---- begin <ctnn/data/metrics.hpp> ----
 // ctnn/data/metrics.hpp - how well a trained network does on a dataset.
 //
@@ -6721,8 +7363,10 @@ constexpr auto make_plan() {
                 return make_plan_append<Net, I + 2, quantised_dense<in, out, next == 1>, I + 1>(
                     Blocks{}, std::index_sequence<Ends...>{});
             } else {
+                // Reported once; planning goes on past it so no error follows from this one.
                 static_assert(check_layer_is_quantisable<size::layer_index<I + 1>, false>::value);
-                return plan<Blocks, Ends...>{};
+                return make_plan_append<Net, I + 2, quantised_dense<in, out, false>, I + 1>(
+                    Blocks{}, std::index_sequence<Ends...>{});
             }
         }
     }
@@ -8413,672 +9057,177 @@ constexpr lipschitz_bound<typename Net::scalar> local_lipschitz(const Net& net, 
 
 } // namespace ctnn
 // ---- end <ctnn/verify/lipschitz.hpp> ----
-// ---- end <ctnn/ctnn.hpp> ----
-// ---- begin <ctnn/data/csv.hpp> ----
-// ctnn/data/csv.hpp - reading a CSV file's numbers into fixed-size arrays, at
-// run time or in a constant expression. No heap, no exceptions: a status and
-// the line it stopped on, like read_text's.
+// ---- begin <ctnn/quant/header.hpp> ----
+// ctnn/quant/header.hpp - an int8 network as a C++ header: integer weights
+// compiled into firmware, verified by the compiler.
 //
-//   std::array<std::array<double, 4>, 150> xs;   // N rows known at compile time
-//   std::array<int, 150> labels;
-//   const auto r = ctnn::read_csv(text, xs, labels, {.label_column = 4});
-//   if (!r) std::printf("line %zu: %s\n", r.line, ctnn::describe(r.status));
+//   write_quantised_header(q, put, "ns")       a header declaring ns::model_type and a
+//   write_quantised_header(q, put, "ns", xs)   constexpr ns::model holding q exactly; with
+//                                              int8 reference inputs xs it also holds q's
+//                                              outputs for them and static_asserts that the
+//                                              compiled model reproduces them
 //
-//   ctnn::read_csv(text, rows)                   every column a number: rows[N][Columns]
-//   ctnn::read_csv(text, xs, labels, options)    one label column, the others features
-//
-// The format (RFC 4180 and what spreadsheets write):
-// - records end with "\n", "\r\n" or "\r"; blank lines are skipped;
-// - cells are separated by options.delimiter (',' by default; '\0' detects
-//   ',', ';', '\t' or '|' from the first line: the one that occurs most often
-//   outside quotes); spaces and tabs around a cell are ignored;
-// - a cell may be quoted, "like this", with "" for a quote inside;
-// - numbers are decimal: [+-]digits[.digits][(e|E)[+-]digits], also ".5" and
-//   "5.", correctly rounded to T (float or double); inf, nan, hexadecimal and
-//   numbers that overflow T or underflow to zero are errors, not values;
-// - the first line is a header when options.header says so; by default
-//   (csv_header::detect) when one of its feature cells is not a number;
-// - labels: the label column holds integers (2 and 2.0 both read as 2) for an
-//   integer Label, numbers for a floating Label, or, with options.classes,
-//   class names: the label is the name's index in options.classes.
-//
-// Every data row must have the same number of cells: Columns for read_csv(text,
-// rows), NX + 1 for read_csv(text, xs, labels). N is the number of rows the file
-// must have (csv_status::too_few_rows otherwise), or, with
-// options.fewer_rows_ok, an upper bound: the result's `rows` says how many
-// were read. Rows from `rows` on are set to zero, also after an error (rows
-// before the error keep what was read).
+// As ctnn::write_header (ctnn/io/header.hpp) for float networks. The scales
+// are written as hexadecimal floating point (exact), the codes as integers.
 
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <span>
 #include <string_view>
 #include <type_traits>
 
 namespace ctnn {
 
-enum class csv_status {
-    ok,
-    empty,                // no data row: the text is empty, blank, or only a header
-    wrong_column_count,   // a row has another number of cells than the arrays need (ragged rows, wrong delimiter)
-    bad_number,           // a cell that must be a number is not a decimal number (text, inf, nan, empty)
-    out_of_range,         // a number overflows the scalar type, or underflows to zero
-    bad_label,            // a label cell is not a number that the label type holds (an integer in range)
-    unknown_class,        // a label cell is none of options.classes
-    missing_label_column, // options.label_name is not in the header (or there is no header), or label_column >= cells
-    too_many_rows,        // the text has more data rows than the array holds
-    too_few_rows,         // the text has fewer data rows than the array holds (and fewer_rows_ok is false)
-    unterminated_quote,   // a quoted cell never ends
-};
+namespace detail::quant {
 
-constexpr const char* describe(csv_status s) noexcept {
-    switch (s) {
-    case csv_status::ok: return "ok";
-    case csv_status::empty: return "no data rows: the text is empty or holds only a header";
-    case csv_status::wrong_column_count:
-        return "this row has another number of cells than expected (a ragged row, or another delimiter?)";
-    case csv_status::bad_number: return "this cell is not a decimal number";
-    case csv_status::out_of_range: return "this number is too large or too small for the scalar type";
-    case csv_status::bad_label: return "this label is not an integer that the label type holds";
-    case csv_status::unknown_class: return "this label is not one of the class names given";
-    case csv_status::missing_label_column: return "the label column is not in the header, or beyond the last cell";
-    case csv_status::too_many_rows: return "more data rows than the array holds";
-    case csv_status::too_few_rows: return "fewer data rows than the array holds";
-    case csv_status::unterminated_quote: return "a quoted cell has no closing quote";
-    }
-    return "unknown status";
-}
-
-struct csv_result {
-    csv_status status = csv_status::ok;
-    std::size_t line = 0;   // 1-based line of the problem (for ok: of the last line read)
-    std::size_t column = 0; // 1-based cell of the problem, 0 when it is not about one cell
-    std::size_t cells = 0;  // wrong_column_count: the cells on that row (expected: see `expected`)
-    std::size_t expected = 0;
-    std::size_t rows = 0; // data rows read into the arrays
-    constexpr explicit operator bool() const noexcept { return status == csv_status::ok; }
-};
-
-enum class csv_header { detect, yes, no };
-
-inline constexpr std::size_t last_column = static_cast<std::size_t>(-1);
-
-struct csv_options {
-    char delimiter = ',';                 // '\0': detect from the first line
-    csv_header header = csv_header::detect;
-    std::size_t label_column = last_column; // 0-based; last_column: the last cell
-    std::string_view label_name = {};       // if not empty: the label column is the header's cell of that name
-    std::span<const std::string_view> classes = {}; // if not empty: label cells are names, label = index in classes
-    bool fewer_rows_ok = false;                      // N is an upper bound, not the exact row count
-};
-
-namespace detail::csv {
-
-// ---------------------------------------------------------------------------
-// Decimal to binary, correctly rounded (round to nearest, ties to even)
-// ---------------------------------------------------------------------------
-
-// Unsigned integers of up to 4096 bits: enough for every decimal number of at
-// most max_digits significant digits whose value is within float's or
-// double's range (10^1131 < 2^3760, plus the quotient's 56 bits).
-struct big {
-    static constexpr std::size_t limbs = 128;
-    std::array<std::uint32_t, limbs> d{};
-    std::size_t n = 0; // limbs in use; d[n - 1] != 0 unless n == 0
-
-    constexpr void trim() noexcept {
-        while (n > 0 && d[n - 1] == 0) --n;
-    }
-    constexpr void mul_add(std::uint32_t m, std::uint32_t a) noexcept {
-        std::uint64_t carry = a;
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint64_t t = std::uint64_t{d[i]} * m + carry;
-            d[i] = static_cast<std::uint32_t>(t);
-            carry = t >> 32;
-        }
-        if (carry != 0 && n < limbs) d[n++] = static_cast<std::uint32_t>(carry);
-    }
-    constexpr void mul_pow10(long long e) noexcept {
-        for (; e >= 9; e -= 9) mul_add(1000000000u, 0);
-        std::uint32_t m = 1;
-        for (; e > 0; --e) m *= 10;
-        if (m != 1) mul_add(m, 0);
-    }
-    constexpr std::size_t bit_length() const noexcept {
-        if (n == 0) return 0;
-        std::size_t b = 32 * (n - 1);
-        for (std::uint32_t top = d[n - 1]; top != 0; top >>= 1) ++b;
-        return b;
-    }
-    constexpr void shift_left(std::size_t s) noexcept {
-        if (n == 0 || s == 0) return;
-        const std::size_t words = s / 32, bits = s % 32;
-        std::size_t m = n + words + (bits != 0 ? 1 : 0);
-        if (m > limbs) m = limbs; // never reached within the documented ranges
-        for (std::size_t i = m; i-- > 0;) { // from the top: reads only words not yet written
-            std::uint64_t v = 0;
-            if (i >= words) {
-                const std::size_t j = i - words;
-                const std::uint64_t hi = j < n ? d[j] : 0;
-                const std::uint64_t lo = (bits != 0 && j >= 1 && j - 1 < n) ? d[j - 1] : 0;
-                v = bits != 0 ? ((hi << bits) | (lo >> (32 - bits))) : hi;
-            }
-            d[i] = static_cast<std::uint32_t>(v);
-        }
-        n = m;
-        trim();
-    }
-    constexpr void shift_right_one() noexcept {
-        for (std::size_t i = 0; i < n; ++i) d[i] = (d[i] >> 1) | (i + 1 < n ? (d[i + 1] << 31) : 0u);
-        trim();
-    }
-    constexpr int compare(const big& o) const noexcept {
-        if (n != o.n) return n < o.n ? -1 : 1;
-        for (std::size_t i = n; i-- > 0;)
-            if (d[i] != o.d[i]) return d[i] < o.d[i] ? -1 : 1;
-        return 0;
-    }
-    constexpr void subtract(const big& o) noexcept { // *this >= o
-        std::int64_t borrow = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            std::int64_t t = std::int64_t{d[i]} - (i < o.n ? std::int64_t{o.d[i]} : 0) - borrow;
-            borrow = t < 0 ? 1 : 0;
-            if (t < 0) t += std::int64_t{1} << 32;
-            d[i] = static_cast<std::uint32_t>(t);
-        }
-        trim();
-    }
-};
-
-template <class T>
-struct float_format;
-template <>
-struct float_format<double> {
-    static constexpr int precision = 53, min_lsb_exponent = -1074, max_exponent = 1024;
-    static constexpr long long max_decimal = 310, min_decimal = -330; // 10^(digits+e) bounds
-    static constexpr int fast_power = 22;
-};
-template <>
-struct float_format<float> {
-    static constexpr int precision = 24, min_lsb_exponent = -149, max_exponent = 128;
-    static constexpr long long max_decimal = 40, min_decimal = -50;
-    static constexpr int fast_power = 10;
-};
-
-inline constexpr std::size_t max_digits = 800; // > 767, the most a halfway point between doubles needs
-
-enum class number_status { ok, bad, out_of_range };
-
-template <class T>
-struct parsed {
-    number_status status;
-    T value;
-};
-
-// The nearest T to (digits) * 10^e, where digits holds `count` decimal digits
-// (most significant first, the first not zero).
-template <class T>
-constexpr parsed<T> to_binary(const std::array<std::uint8_t, max_digits + 1>& digits, std::size_t count, long long e,
-                              bool negative) noexcept {
-    using F = float_format<T>;
-    const long long magnitude = static_cast<long long>(count) + e; // value in [10^(m-1), 10^m)
-    if (magnitude > F::max_decimal) return {number_status::out_of_range, T(0)};
-    if (magnitude < F::min_decimal) return {number_status::out_of_range, T(0)};
-    const T sign = negative ? T(-1) : T(1);
-
-    // Fast path (Clinger): both the digits and the power of ten are exact in T,
-    // so one multiplication or division rounds correctly.
-    if (count <= 19) {
-        std::uint64_t m = 0;
-        for (std::size_t i = 0; i < count; ++i) m = m * 10 + digits[i];
-        if (m < (std::uint64_t{1} << F::precision) && e >= -F::fast_power && e <= F::fast_power) {
-            T p = T(1);
-            for (long long i = 0; i < (e < 0 ? -e : e); ++i) p *= T(10);
-            const T x = static_cast<T>(m);
-            return {number_status::ok, sign * (e < 0 ? x / p : x * p)};
-        }
-    }
-
-    // Exact: q = floor(num / den) with num / den = value * 2^-s, then round.
-    big num{}, den{};
-    den.d[0] = 1;
-    den.n = 1;
-    for (std::size_t i = 0; i < count; ++i) {
-        if (num.n == 0 && digits[i] != 0) {
-            num.d[0] = digits[i];
-            num.n = 1;
+template <class Put, class T, std::size_t N>
+constexpr void put_integer_array(Put& put, std::string_view indent, const std::array<T, N>& values) {
+    put('{');
+    for (std::size_t k = 0; k < N; ++k) {
+        if (k % 16 == 0) {
+            put('\n');
+            io::put_string(put, indent);
         } else {
-            num.mul_add(10, digits[i]);
+            put(' ');
         }
+        io::put_signed(put, static_cast<long long>(values[k]));
+        put(',');
     }
-    if (e >= 0) num.mul_pow10(e);
-    else den.mul_pow10(-e);
-    const long long s = static_cast<long long>(num.bit_length()) - static_cast<long long>(den.bit_length()) -
-                        (F::precision + 1); // num / den / 2^s in [2^P, 2^(P+2))
-    if (s > 0) den.shift_left(static_cast<std::size_t>(s));
-    else num.shift_left(static_cast<std::size_t>(-s));
-    constexpr int qbits = F::precision + 2;
-    big divisor = den;
-    divisor.shift_left(qbits);
-    std::uint64_t q = 0;
-    for (int i = qbits; i >= 0; --i) {
-        if (num.compare(divisor) >= 0) {
-            num.subtract(divisor);
-            q |= std::uint64_t{1} << i;
-        }
-        divisor.shift_right_one();
-    }
-    const bool sticky = num.n != 0;
-    int qlen = 0;
-    for (std::uint64_t t = q; t != 0; t >>= 1) ++qlen;
-    long long shift = qlen - F::precision; // bits of q below the mantissa
-    if (s + shift < F::min_lsb_exponent) shift = F::min_lsb_exponent - s; // subnormal: fewer bits
-    std::uint64_t mantissa = 0;
-    if (shift <= 62) {
-        mantissa = q >> shift;
-        const std::uint64_t rest = q & ((std::uint64_t{1} << shift) - 1);
-        const std::uint64_t half = std::uint64_t{1} << (shift - 1);
-        if (rest > half || (rest == half && (sticky || (mantissa & 1) != 0))) ++mantissa;
-    } // else: below half the smallest subnormal, rounds to zero
-    if (mantissa == 0) return {number_status::out_of_range, T(0)}; // underflow: a non-zero number read as 0
-    const long long exponent = s + shift;
-    const double v = math::ldexp(static_cast<double>(mantissa), static_cast<int>(exponent)); // exact
-    if (!(v < math::ldexp(1.0, F::max_exponent))) return {number_status::out_of_range, T(0)}; // rounds to inf
-    return {number_status::ok, sign * static_cast<T>(v)};
+    put('\n');
+    io::put_string(put, indent.substr(0, indent.size() >= 4 ? indent.size() - 4 : 0));
+    put('}');
 }
 
-// A decimal number, the whole of `s`.
-template <class T>
-constexpr parsed<T> parse_number(std::string_view s) noexcept {
-    std::size_t k = 0;
-    bool negative = false;
-    if (k < s.size() && (s[k] == '+' || s[k] == '-')) negative = s[k++] == '-';
-    std::array<std::uint8_t, max_digits + 1> digits{};
-    std::size_t count = 0;
-    long long e = 0; // value = digits * 10^e
-    bool any_digit = false, dropped_nonzero = false, point = false;
-    for (; k < s.size(); ++k) {
-        const char c = s[k];
-        if (c == '.' && !point) {
-            point = true;
-            continue;
-        }
-        if (c < '0' || c > '9') break;
-        any_digit = true;
-        const auto digit = static_cast<std::uint8_t>(c - '0');
-        if (count == 0 && digit == 0) {
-            if (point) --e; // a leading zero after the point
-            continue;
-        }
-        if (count < max_digits) {
-            digits[count++] = digit;
-            if (point) --e;
-        } else {
-            if (digit != 0) dropped_nonzero = true;
-            if (!point) ++e;
-        }
-    }
-    if (!any_digit) return {number_status::bad, T(0)};
-    if (k < s.size()) {
-        if (s[k] != 'e' && s[k] != 'E') return {number_status::bad, T(0)};
-        ++k;
-        bool exponent_negative = false;
-        if (k < s.size() && (s[k] == '+' || s[k] == '-')) exponent_negative = s[k++] == '-';
-        if (k == s.size()) return {number_status::bad, T(0)};
-        long long x = 0;
-        for (; k < s.size(); ++k) {
-            if (s[k] < '0' || s[k] > '9') return {number_status::bad, T(0)};
-            if (x < 1000000) x = x * 10 + (s[k] - '0'); // beyond: out of range anyway
-        }
-        e += exponent_negative ? -x : x;
-    }
-    if (count == 0) return {number_status::ok, negative ? T(-0.0) : T(0)};
-    if (dropped_nonzero) { // a digit 1 past the kept ones stands for all the dropped ones
-        digits[count++] = 1;
-        --e;
-    }
-    return to_binary<T>(digits, count, e, negative);
+template <class Put>
+constexpr void put_quantisation(Put& put, const quantisation& q) {
+    put('{');
+    io::put_hex(put, q.scale);
+    io::put_string(put, ", ");
+    io::put_signed(put, q.zero_point);
+    put('}');
 }
 
-// ---------------------------------------------------------------------------
-// Records and cells
-// ---------------------------------------------------------------------------
-
-struct cell {
-    std::string_view text; // without surrounding quotes and blanks
-    bool quoted = false;
-};
-
-constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
-
-// Reads one record at a time; cells beyond MaxCells are counted, not kept.
-template <std::size_t MaxCells>
-struct record_reader {
-    std::string_view text;
-    char delimiter;
-    std::size_t position = 0;
-    std::size_t line = 1; // line of the next record's start
-
-    std::array<cell, MaxCells> cells{};
-    std::size_t count = 0;
-    std::size_t record_line = 0;
-    bool unterminated = false;
-
-    constexpr bool at_line_end(std::size_t p) const noexcept {
-        return p >= text.size() || text[p] == '\n' || text[p] == '\r';
-    }
-    constexpr void skip_line_end() noexcept { // at "\n", "\r\n" or "\r"
-        if (text[position] == '\r') {
-            ++position;
-            if (position < text.size() && text[position] == '\n') ++position;
-        } else {
-            ++position;
+template <class Q, class Put, std::size_t K>
+constexpr write_status write_quantised_header(const Q& q, Put& put, std::string_view namespace_name,
+                                              const std::array<typename Q::input_type, K>* references) {
+    if (!io::is_namespace_name(namespace_name)) return write_status::invalid_namespace;
+    io::put_string(put, "// Written by ctnn::write_quantised_header (ctnn ");
+    io::put_version(put);
+    io::put_string(put, "). Do not edit.\n// An int8 network (ctnn/quant/quantise.hpp): per layer int8 weights [out][in], "
+                        "int32 biases (input\n// zero point folded in), requantisation multipliers and shifts, "
+                        "scales and zero points.\n");
+    if (K > 0)
+        io::put_string(put, "// Self-verifying: static_asserts that the compiled model reproduces the outputs it gave "
+                            "when written.\n");
+    io::put_string(put, "#pragma once\n\n#include <ctnn/quant/quantise.hpp>\n\n#include <array>\n#include "
+                        "<cstddef>\n#include <cstdint>\n\nnamespace ");
+    io::put_string(put, namespace_name);
+    io::put_string(put, " {\n\nusing model_type = ctnn::quantised_network<");
+    [&]<std::size_t... B>(std::index_sequence<B...>) {
+        (
+            [&] {
+                using L = typename Q::template layer_type<B>;
+                if (B != 0) io::put_string(put, ", ");
+                io::put_string(put, "ctnn::quantised_dense<");
+                io::put_unsigned(put, L::inputs);
+                io::put_string(put, ", ");
+                io::put_unsigned(put, L::outputs);
+                io::put_string(put, L::fused_relu ? ", true>" : ", false>");
+            }(),
+            ...);
+    }(std::make_index_sequence<Q::layer_count>{});
+    io::put_string(put, ">;\n\ninline constexpr model_type model = [] {\n    model_type m{};\n");
+    [&]<std::size_t... B>(std::index_sequence<B...>) {
+        (
+            [&] {
+                const auto& l = q.template layer<B>();
+                io::put_string(put, "    {\n        auto& l = m.layer<");
+                io::put_unsigned(put, B);
+                io::put_string(put, ">();\n        l.weights = ");
+                put_integer_array(put, "            ", l.weights);
+                io::put_string(put, ";\n        l.bias = ");
+                put_integer_array(put, "            ", l.bias);
+                io::put_string(put, ";\n        l.multiplier = ");
+                put_integer_array(put, "            ", l.multiplier);
+                io::put_string(put, ";\n        l.shift = ");
+                put_integer_array(put, "            ", l.shift);
+                io::put_string(put, ";\n        l.input = ");
+                put_quantisation(put, l.input);
+                io::put_string(put, ";\n        l.output = ");
+                put_quantisation(put, l.output);
+                io::put_string(put, ";\n        l.activation_min = ");
+                io::put_signed(put, l.activation_min);
+                io::put_string(put, ";\n        l.activation_max = ");
+                io::put_signed(put, l.activation_max);
+                io::put_string(put, ";\n    }\n");
+            }(),
+            ...);
+    }(std::make_index_sequence<Q::layer_count>{});
+    io::put_string(put, "    return m;\n}();\n");
+    if constexpr (K > 0) {
+        io::put_string(put, "\ninline constexpr std::size_t reference_count = ");
+        io::put_unsigned(put, K);
+        io::put_string(put, ";\ninline constexpr std::array<model_type::input_type, reference_count> reference_inputs{{\n");
+        for (const auto& x : *references) {
+            io::put_string(put, "    ");
+            put_integer_array(put, "        ", x);
+            io::put_string(put, ",\n");
         }
-        ++line;
-    }
-    constexpr void skip_blank_lines() noexcept {
-        for (;;) {
-            std::size_t p = position;
-            while (p < text.size() && (is_blank(text[p]) && text[p] != delimiter)) ++p;
-            if (p < text.size() && (text[p] == '\n' || text[p] == '\r')) {
-                position = p;
-                skip_line_end();
-                continue;
-            }
-            if (p >= text.size()) position = text.size();
-            return;
+        io::put_string(put, "}};\n// The network's outputs for them when it was written.\n"
+                            "inline constexpr std::array<model_type::output_type, reference_count> reference_outputs{{\n");
+        for (const auto& x : *references) {
+            io::put_string(put, "    ");
+            put_integer_array(put, "        ", q.forward(x));
+            io::put_string(put, ",\n");
         }
-    }
-    // false at the end of the text.
-    constexpr bool next() noexcept {
-        skip_blank_lines();
-        count = 0;
-        if (position >= text.size()) return false;
-        record_line = line;
-        for (;;) {
-            while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
-            cell c{};
-            if (position < text.size() && text[position] == '"') {
-                c.quoted = true;
-                const std::size_t start = ++position;
-                for (;;) {
-                    if (position >= text.size()) {
-                        unterminated = true;
-                        return true;
-                    }
-                    const char ch = text[position];
-                    if (ch == '"') {
-                        if (position + 1 < text.size() && text[position + 1] == '"') {
-                            position += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    if (ch == '\n' || (ch == '\r' && !(position + 1 < text.size() && text[position + 1] == '\n')))
-                        ++line;
-                    ++position;
-                }
-                c.text = text.substr(start, position - start);
-                ++position; // the closing quote
-                while (position < text.size() && is_blank(text[position]) && text[position] != delimiter) ++position;
-                // Text after the closing quote makes the cell malformed: keep it all, unquoted.
-                if (!(at_line_end(position) || text[position] == delimiter)) {
-                    c.quoted = false;
-                    const std::size_t from = start - 1;
-                    while (!at_line_end(position) && text[position] != delimiter) ++position;
-                    c.text = text.substr(from, position - from);
-                }
-            } else {
-                const std::size_t start = position;
-                while (!at_line_end(position) && text[position] != delimiter) ++position;
-                std::size_t end = position;
-                while (end > start && is_blank(text[end - 1])) --end;
-                c.text = text.substr(start, end - start);
-            }
-            if (count < MaxCells) cells[count] = c;
-            ++count;
-            if (position < text.size() && text[position] == delimiter) {
-                ++position;
-                continue;
-            }
-            if (position < text.size()) skip_line_end();
-            return true;
+        io::put_string(put, "}};\n\n");
+        for (std::size_t k = 0; k < K; ++k) {
+            io::put_string(put, "static_assert(model.forward(reference_inputs[");
+            io::put_unsigned(put, k);
+            io::put_string(put, "]) == reference_outputs[");
+            io::put_unsigned(put, k);
+            io::put_string(put, "], \"");
+            io::put_string(put, namespace_name);
+            io::put_string(put, ": the compiled model does not reproduce the written int8 network on reference input ");
+            io::put_unsigned(put, k);
+            io::put_string(put, "\");\n");
         }
     }
-};
-
-// The delimiter of the first non-blank line: the most frequent of , ; \t | outside quotes (',' if none).
-constexpr char detect_delimiter(std::string_view text) noexcept {
-    constexpr std::array<char, 4> candidates{',', ';', '\t', '|'};
-    std::array<std::size_t, 4> counts{};
-    std::size_t p = 0;
-    bool seen = false, quoted = false;
-    for (; p < text.size(); ++p) {
-        const char c = text[p];
-        if (c == '"') quoted = !quoted;
-        if (!quoted && (c == '\n' || c == '\r')) {
-            if (seen) break;
-            continue;
-        }
-        if (c != ' ' && c != '\t') seen = true;
-        for (std::size_t i = 0; i < candidates.size(); ++i)
-            if (!quoted && c == candidates[i]) ++counts[i];
-    }
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < candidates.size(); ++i)
-        if (counts[i] > counts[best]) best = i;
-    return counts[best] == 0 ? ',' : candidates[best];
+    io::put_string(put, "\n} // namespace ");
+    io::put_string(put, namespace_name);
+    put('\n');
+    return write_status::ok;
 }
 
-template <class T>
-constexpr bool is_number(std::string_view s) noexcept {
-    return parse_number<T>(s).status != number_status::bad;
+} // namespace detail::quant
+
+// Writes a C++ header declaring `namespace_name::model_type` (the int8
+// network's type) and `inline constexpr model_type namespace_name::model`
+// holding q exactly. Writes nothing and returns the reason if the namespace
+// name is not a plain identifier.
+template <class Q, class Put>
+constexpr write_status write_quantised_header(const Q& q, Put&& put, std::string_view namespace_name = "model") {
+    static_assert(detail::quant::check_is_quantised_network<Q>::value &&
+                  detail::check_char_sink<std::remove_cvref_t<Put>>::value);
+    return detail::quant::write_quantised_header<Q, std::remove_reference_t<Put>, 0>(q, put, namespace_name, nullptr);
 }
 
-constexpr bool same_text(const cell& c, std::string_view name) noexcept {
-    if (!c.quoted) return c.text == name;
-    // Compare with "" read as one quote.
-    std::size_t i = 0, j = 0;
-    while (i < c.text.size() && j < name.size()) {
-        if (c.text[i] != name[j]) return false;
-        i += (c.text[i] == '"' && i + 1 < c.text.size() && c.text[i + 1] == '"') ? 2 : 1;
-        ++j;
-    }
-    return i == c.text.size() && j == name.size();
-}
-
-template <class Label>
-constexpr parsed<Label> parse_label(const cell& c, const csv_options& options) noexcept {
-    if (!options.classes.empty()) {
-        for (std::size_t i = 0; i < options.classes.size(); ++i)
-            if (same_text(c, options.classes[i])) {
-                if constexpr (std::is_integral_v<Label>) {
-                    if (i > static_cast<std::size_t>(std::numeric_limits<Label>::max()))
-                        return {number_status::out_of_range, Label{}};
-                }
-                return {number_status::ok, static_cast<Label>(i)};
-            }
-        return {number_status::bad, Label{}};
-    }
-    if constexpr (std::is_floating_point_v<Label>) {
-        return parse_number<Label>(c.text);
-    } else {
-        const parsed<double> v = parse_number<double>(c.text);
-        if (v.status == number_status::bad) return {number_status::bad, Label{}};
-        if (v.status == number_status::out_of_range || v.value != static_cast<double>(static_cast<long long>(v.value)))
-            return {number_status::out_of_range, Label{}};
-        const long long i = static_cast<long long>(v.value);
-        if (i < 0 && !std::is_signed_v<Label>) return {number_status::out_of_range, Label{}};
-        if constexpr (std::is_signed_v<Label>) {
-            if (i < static_cast<long long>(std::numeric_limits<Label>::min()) ||
-                i > static_cast<long long>(std::numeric_limits<Label>::max()))
-                return {number_status::out_of_range, Label{}};
-        } else {
-            if (static_cast<unsigned long long>(i) > static_cast<unsigned long long>(std::numeric_limits<Label>::max()))
-                return {number_status::out_of_range, Label{}};
-        }
-        return {number_status::ok, static_cast<Label>(i)};
-    }
-}
-
-// The loop shared by both readers: Cells cells per data row; on_row(reader,
-// label column) returns a csv_result (ok to go on).
-template <class T, std::size_t Cells, std::size_t N, bool HasLabel, class OnRow>
-constexpr csv_result read_rows(std::string_view text, const csv_options& options, OnRow on_row) noexcept {
-    record_reader<Cells + 1> in{text, options.delimiter == '\0' ? detect_delimiter(text) : options.delimiter};
-    csv_result result{};
-    const auto fail = [&](csv_status s, std::size_t column = 0) {
-        result.status = s;
-        result.line = in.record_line;
-        result.column = column;
-        return result;
-    };
-    std::size_t label = options.label_column;
-    bool first = true;
-    while (in.next()) {
-        if (in.unterminated) return fail(csv_status::unterminated_quote);
-        if (first) {
-            first = false;
-            const std::size_t last = in.count == 0 ? 0 : in.count - 1;
-            std::size_t wanted_label = label == last_column ? last : label;
-            bool header = options.header == csv_header::yes || (HasLabel && !options.label_name.empty());
-            if (options.header == csv_header::detect && !header) {
-                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
-                    if ((!HasLabel || i != wanted_label) && !is_number<T>(in.cells[i].text)) header = true;
-            }
-            if (options.header == csv_header::no) header = false;
-            if (HasLabel && !options.label_name.empty()) {
-                if (!header) return fail(csv_status::missing_label_column);
-                wanted_label = last_column;
-                for (std::size_t i = 0; i < in.count && i < Cells + 1; ++i)
-                    if (same_text(in.cells[i], options.label_name)) wanted_label = i;
-                if (wanted_label == last_column) return fail(csv_status::missing_label_column);
-            }
-            if (HasLabel && wanted_label >= in.count) return fail(csv_status::missing_label_column);
-            label = wanted_label;
-            if (header) {
-                if (in.count != Cells) {
-                    result.cells = in.count;
-                    result.expected = Cells;
-                    return fail(csv_status::wrong_column_count);
-                }
-                continue;
-            }
-        }
-        if (in.count != Cells) {
-            result.cells = in.count;
-            result.expected = Cells;
-            return fail(csv_status::wrong_column_count);
-        }
-        if (result.rows == N) return fail(csv_status::too_many_rows);
-        const csv_result r = on_row(in, label, result.rows);
-        if (!r) {
-            result.status = r.status;
-            result.column = r.column;
-            result.line = in.record_line;
-            return result;
-        }
-        ++result.rows;
-        result.line = in.record_line;
-    }
-    if (in.unterminated) return fail(csv_status::unterminated_quote);
-    result.line = in.line > 1 ? in.line - 1 : 1;
-    if (result.rows == 0) {
-        result.status = csv_status::empty;
-        return result;
-    }
-    if (result.rows < N && !options.fewer_rows_ok) result.status = csv_status::too_few_rows;
-    return result;
-}
-
-template <class T>
-constexpr csv_status status_of(number_status s) noexcept {
-    return s == number_status::bad ? csv_status::bad_number : csv_status::out_of_range;
-}
-
-template <class T>
-struct check_scalar {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                  "ctnn::read_csv: the values are read as float or double");
-    static constexpr bool value = true;
-};
-
-} // namespace detail::csv
-
-// Every cell a number: N rows of Columns.
-template <class T, std::size_t Columns, std::size_t N>
-constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, Columns>, N>& rows,
-                              const csv_options& options = {}) noexcept {
-    static_assert(detail::csv::check_scalar<T>::value);
-    static_assert(Columns > 0 && N > 0, "ctnn::read_csv: the array must have at least one row and one column");
-    csv_options o = options;
-    o.label_name = {};
-    const csv_result r = detail::csv::read_rows<T, Columns, N, false>(
-        text, o, [&](const auto& in, std::size_t, std::size_t row) {
-            csv_result c{};
-            for (std::size_t i = 0; i < Columns; ++i) {
-                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
-                if (v.status != detail::csv::number_status::ok) {
-                    c.status = detail::csv::status_of<T>(v.status);
-                    c.column = i + 1;
-                    return c;
-                }
-                rows[row][i] = v.value;
-            }
-            return c;
-        });
-    for (std::size_t n = r.rows; n < N; ++n) rows[n] = {};
-    return r;
-}
-
-// Features and one label column (options.label_column or options.label_name;
-// the last column by default): N rows of NX features, N labels.
-template <class T, std::size_t NX, std::size_t N, class Label>
-constexpr csv_result read_csv(std::string_view text, std::array<std::array<T, NX>, N>& xs,
-                              std::array<Label, N>& labels, const csv_options& options = {}) noexcept {
-    static_assert(detail::csv::check_scalar<T>::value);
-    static_assert(std::is_arithmetic_v<Label> && !std::is_same_v<Label, bool>,
-                  "ctnn::read_csv: labels are read as integers (class indices) or floating-point numbers");
-    static_assert(NX > 0 && N > 0, "ctnn::read_csv: the arrays must have at least one row and one feature");
-    const csv_result r = detail::csv::read_rows<T, NX + 1, N, true>(
-        text, options, [&](const auto& in, std::size_t label, std::size_t row) {
-            csv_result c{};
-            std::size_t feature = 0;
-            for (std::size_t i = 0; i < NX + 1; ++i) {
-                if (i == label) {
-                    const auto v = detail::csv::parse_label<Label>(in.cells[i], options);
-                    if (v.status != detail::csv::number_status::ok) {
-                        c.status = !options.classes.empty() && v.status == detail::csv::number_status::bad
-                                       ? csv_status::unknown_class
-                                       : csv_status::bad_label;
-                        c.column = i + 1;
-                        return c;
-                    }
-                    labels[row] = v.value;
-                    continue;
-                }
-                const auto v = detail::csv::parse_number<T>(in.cells[i].text);
-                if (v.status != detail::csv::number_status::ok) {
-                    c.status = detail::csv::status_of<T>(v.status);
-                    c.column = i + 1;
-                    return c;
-                }
-                xs[row][feature++] = v.value;
-            }
-            return c;
-        });
-    for (std::size_t n = r.rows; n < N; ++n) {
-        xs[n] = {};
-        labels[n] = Label{};
-    }
-    return r;
+// As above, and the header also holds q's outputs for the int8
+// `reference_inputs` and static_asserts that the compiled model reproduces
+// them exactly.
+template <class Q, class Put, std::size_t K>
+constexpr write_status write_quantised_header(const Q& q, Put&& put, std::string_view namespace_name,
+                                              const std::array<typename Q::input_type, K>& reference_inputs) {
+    static_assert(detail::quant::check_is_quantised_network<Q>::value &&
+                  detail::check_char_sink<std::remove_cvref_t<Put>>::value);
+    return detail::quant::write_quantised_header<Q, std::remove_reference_t<Put>, K>(q, put, namespace_name,
+                                                                                     &reference_inputs);
 }
 
 } // namespace ctnn
-// ---- end <ctnn/data/csv.hpp> ----
+// ---- end <ctnn/quant/header.hpp> ----
+// ---- end <ctnn/ctnn.hpp> ----
 // ---- begin <ctnn/train/chunking.hpp> ----
 // ctnn/train/chunking.hpp - compile-time training cut into chunks that fit the
 // compiler's constexpr limits, chosen by a cost model.
