@@ -2473,7 +2473,12 @@ namespace detail {
 // (activations), or not at all.
 template <class L>
 struct stepper {
-    static constexpr bool available = false;
+    static constexpr bool available = false; // reported by check_layer_can_stream; the rest keeps it quiet
+    static constexpr std::size_t step_inputs = 0, step_outputs = 0, state_size = 0;
+    template <class T>
+    static constexpr void prepare(const T*, T*) noexcept {}
+    template <class T>
+    static constexpr void step(const T*, T*, const T*, T*) noexcept {}
 };
 
 template <class L>
