@@ -3,9 +3,11 @@
 //
 //   core/   math, random numbers, layers, the network, initialisers
 //   grad/   losses, backpropagation, central differences, gradient checks
-//   train/  optimisers, schedules, training steps, mini-batches, fit
-//   data/   datasets and metrics
+//   train/  optimisers, schedules, training steps, mini-batches, fit, chunking
+//   data/   datasets, CSV and metrics
 //   io/     loading weights, the text format, C++ header generation
+//   verify/ output bounds, robustness certificates, Lipschitz bounds
+//   quant/  int8 quantisation and integer-only inference
 //   quant/  int8 post-training quantisation and integer-only inference
 #pragma once
 
@@ -26,6 +28,7 @@
 #include <ctnn/train/step.hpp>
 #include <ctnn/train/batch.hpp>
 #include <ctnn/train/fit.hpp>
+#include <ctnn/train/chunking.hpp>
 #include <ctnn/data/dataset.hpp>
 #include <ctnn/data/csv.hpp>
 #include <ctnn/data/metrics.hpp>
@@ -40,5 +43,4 @@
 #include <ctnn/verify/bounds.hpp>
 #include <ctnn/verify/robustness.hpp>
 #include <ctnn/verify/lipschitz.hpp>
-#include <ctnn/quant/header.hpp>
 #include <ctnn/quant/header.hpp>
