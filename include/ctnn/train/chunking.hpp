@@ -23,7 +23,7 @@
 // GCC "operations" (-fconstexpr-ops-limit, default 33,554,432) per constant
 // evaluation; ctnn::fit_cost<...> predicts what one epoch costs the compiler
 // in use from the network's shape, the loss, the optimiser, the batch size and
-// the number of samples (coefficients measured by scripts/constexpr_cost.py),
+// the number of samples (coefficients measured by bench/constexpr_cost.py),
 // and the chunk is the largest whole number of epochs within 80 % of the
 // default limit. Measured error: within 19 % on the shapes it was not fitted
 // to, except a 2-40-1 tanh network with RMSProp, which it underestimates by
@@ -87,7 +87,7 @@ template <std::size_t N> struct loop_iterations : std::integral_constant<std::si
 
 namespace cost {
 
-// What one unit of work costs the compiler in use (scripts/constexpr_cost.py
+// What one unit of work costs the compiler in use (bench/constexpr_cost.py
 // fits these to measured costs; see docs/compile_time.md).
 struct coefficients {
     double per_sample;          // fixed cost of one sample's forward and backward pass

@@ -13,17 +13,17 @@ installed) it reports
   * compile seconds and peak memory of each file in tests/static/.
 With --model it instead checks ctnn::fit_cost (include/ctnn/train/chunking.hpp)
 against measured costs of one compile-time chunk of ctnn::fit
-(scripts/constexpr_cost/fit_costs.cpp): for the calibration shapes and for
+(bench/constexpr_cost/fit_costs.cpp): for the calibration shapes and for
 shapes the calibration never saw, it prints measured and predicted cost and
 fails (exit 1) when a check shape is off by more than 25 %. --fit-model also
 prints the coefficients fitted to the calibration shapes (least squares on
 relative error, no negative coefficient), ready for chunking.hpp.
-Usage: scripts/constexpr_cost.py [--compilers g++ clang++-19] [--markdown FILE] [--model | --fit-model]
+Usage: bench/constexpr_cost.py [--compilers g++ clang++-19] [--markdown FILE] [--model | --fit-model]
 """
 import argparse, os, resource, shutil, subprocess, sys, time, glob
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SNIPPET = os.path.join(ROOT, "scripts", "constexpr_cost", "note_costs.cpp")
+SNIPPET = os.path.join(ROOT, "bench", "constexpr_cost", "note_costs.cpp")
 INCLUDES = ["-I" + os.path.join(ROOT, "include"), "-I" + os.path.join(ROOT, "examples", "common"),
             "-I" + os.path.join(ROOT, "tests", "common")]
 
@@ -93,7 +93,7 @@ def compile_cost(cxx, source):
 
 
 # ---- the cost model of ctnn::fit_in_chunks -------------------------------
-FIT_SNIPPET = os.path.join(ROOT, "scripts", "constexpr_cost", "fit_costs.cpp")
+FIT_SNIPPET = os.path.join(ROOT, "bench", "constexpr_cost", "fit_costs.cpp")
 
 COEFFS = ["per_sample", "per_layer", "per_weight", "per_input_gradient", "per_unit", "per_transcendental",
           "per_batch", "per_parameter_batch", "per_parameter_state", "per_parameter_root", "per_epoch",

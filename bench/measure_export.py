@@ -3,7 +3,7 @@
 Softmax at the end) and compiles the header with each compiler, reporting user CPU time and peak
 memory. Not run by the tests (it takes minutes); the figures are in docs/interop.md.
 
-    tools/measure_export.py 784 256 128 10 [--scalar float] [--references N] [--compilers g++ clang++-19]
+    bench/measure_export.py 784 256 128 10 [--scalar float] [--references N] [--compilers g++ clang++-19]
 """
 import argparse
 import os
@@ -13,7 +13,7 @@ import tempfile
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, here)
+sys.path.insert(0, os.path.join(os.path.dirname(here), "tools"))
 import ctnn_export  # noqa: E402
 import torch  # noqa: E402
 

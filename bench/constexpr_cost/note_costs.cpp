@@ -1,4 +1,4 @@
-// One constant evaluation whose cost scripts/constexpr_cost.py measures.
+// One constant evaluation whose cost bench/constexpr_cost.py measures.
 //   WHAT=setup      initialise the note's network and data, mean loss
 //   WHAT=check      setup + gradient_check of the network at one sample
 //   WHAT=backprop   setup + STEPS backprop SGD steps

@@ -1,5 +1,5 @@
 // One constant evaluation: EPOCHS epochs of ctnn::fit on a fit_run (a chunk),
-// for scripts/constexpr_cost.py's cost-model calibration and check.
+// for bench/constexpr_cost.py's cost-model calibration and check.
 //   IN, HIDDEN, OUT      sizes of the IN-HIDDEN-(HIDDEN2-)OUT network (HIDDEN2 0: two dense layers)
 //   ACT                  relu | tanh | sigmoid
 //   LOSS                 mse | softmax_cross_entropy
