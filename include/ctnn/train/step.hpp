@@ -17,9 +17,13 @@ namespace ctnn {
 enum class training_status {
     ok,              // every step's loss was finite
     loss_not_finite, // a loss became NaN or infinite: training stopped there
-    loss_diverged    // a loss exceeded the run's divergence limit: stopped there,
+    loss_diverged,   // a loss exceeded the run's divergence limit: stopped there,
                      // before any arithmetic could overflow (which no compiler
                      // accepts in a constant expression)
+    gradient_not_finite,  // the loss was finite but a gradient entry was NaN or
+                          // infinite (e.g. a NaN input behind a ReLU): stopped there
+    parameters_not_finite // finite loss and gradient, but the update made a
+                          // parameter NaN or infinite: stopped there
 };
 
 constexpr const char* describe(training_status s) noexcept {
@@ -27,6 +31,8 @@ constexpr const char* describe(training_status s) noexcept {
     case training_status::ok: return "ok";
     case training_status::loss_not_finite: return "diverged: the loss became NaN or infinite";
     case training_status::loss_diverged: return "diverged: the loss grew beyond the divergence limit";
+    case training_status::gradient_not_finite: return "diverged: a gradient became NaN or infinite";
+    case training_status::parameters_not_finite: return "diverged: the update made a parameter NaN or infinite";
     }
     return "unknown";
 }
@@ -40,6 +46,10 @@ constexpr bool training_succeeded() noexcept {
     static_assert(Status != training_status::loss_diverged,
                   "ctnn: training diverged: the loss grew beyond the run's divergence limit "
                   "(lower the learning rate?)");
+    static_assert(Status != training_status::gradient_not_finite,
+                  "ctnn: training diverged: a gradient became NaN or infinite (a NaN or infinite input?)");
+    static_assert(Status != training_status::parameters_not_finite,
+                  "ctnn: training diverged: the update made a parameter NaN or infinite (lower the learning rate?)");
     return Status == training_status::ok;
 }
 
@@ -49,20 +59,74 @@ namespace detail {
 // parameter as its gradient is delivered: backward and update in one pass
 // over the weights. The delivered value is added to +0 as an accumulated
 // gradient is (0 + g), so the bits equal backprop-then-update even for −0.
-template <class T, class Step>
+// Checked: also notes the first non-finite gradient or updated parameter
+// (one comparison per parameter, paid only by the status-returning steps).
+template <class T, class Step, bool Checked = false>
 struct update_sink {
     T* p;
     Step step;
-    constexpr void operator()(std::size_t k, T g) noexcept { step(p[k], g + T(0), k); }
+    training_status status = training_status::ok;
+    constexpr void put(T& w, T g, std::size_t k) noexcept {
+        step(w, g, k);
+        if constexpr (Checked)
+            if (!math::isfinite(w) && status == training_status::ok)
+                status = math::isfinite(g) ? training_status::parameters_not_finite
+                                           : training_status::gradient_not_finite;
+    }
+    constexpr void operator()(std::size_t k, T g) noexcept { put(p[k], g + T(0), k); }
     constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
         T* w = p + k;
-        for (std::size_t j = 0; j < n; ++j) step(w[j], a * v[j] + T(0), k + j);
+        for (std::size_t j = 0; j < n; ++j) put(w[j], a * v[j] + T(0), k + j);
     }
     constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
         T* w = p + k;
-        for (std::size_t j = 0; j < n; ++j) step(w[j], v[j] + T(0), k + j);
+        for (std::size_t j = 0; j < n; ++j) put(w[j], v[j] + T(0), k + j);
     }
 };
+
+// The status of a step whose loss was `loss`, gradient `g` (null: already
+// judged) and parameters `w` after the update.
+template <class T, std::size_t P>
+constexpr training_status step_status(T loss, const std::array<T, P>* g, const std::array<T, P>& w) noexcept {
+    if (!math::isfinite(loss)) return training_status::loss_not_finite;
+    if (g)
+        for (const T& v : *g)
+            if (!math::isfinite(v)) return training_status::gradient_not_finite;
+    for (const T& v : w)
+        if (!math::isfinite(v)) return training_status::parameters_not_finite;
+    return training_status::ok;
+}
+
+} // namespace detail
+
+namespace detail {
+
+template <bool Checked, class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::scalar training_step(Net& net, const Loss& loss, Optimiser& optimiser,
+                                             const std::array<X, NX>& x, const std::array<D, ND>& d,
+                                             training_status* status) noexcept {
+    using T = typename Net::scalar;
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
+                  detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
+    if constexpr (fused_optimiser<Optimiser, T>) {
+        if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
+            detail::update_sink<T, decltype(optimiser.template begin_step<T>()), Checked> sink{
+                net.parameters.data(), optimiser.template begin_step<T>()};
+            const T value = detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
+                net.template backward_into<false>(trace, dy, sink);
+            });
+            if constexpr (Checked) *status = math::isfinite(value) ? sink.status : training_status::loss_not_finite;
+            return value;
+        } else {
+            return T(0);
+        }
+    } else {
+        auto result = backprop(net, loss, x, d);
+        optimiser.update(net.parameters, result.gradient);
+        if constexpr (Checked) *status = detail::step_status(result.loss, &result.gradient, net.parameters);
+        return result.loss;
+    }
+}
 
 } // namespace detail
 
@@ -73,24 +137,19 @@ struct update_sink {
 template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
                                           const std::array<D, ND>& d) noexcept {
-    using T = typename Net::scalar;
-    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
-                  detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
-    if constexpr (fused_optimiser<Optimiser, T>) {
-        if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
-            detail::update_sink<T, decltype(optimiser.template begin_step<T>())> sink{
-                net.parameters.data(), optimiser.template begin_step<T>()};
-            return detail::forward_then_backward<Loss>(net, x, d, [&](const auto& trace, const auto& dy) {
-                net.template backward_into<false>(trace, dy, sink);
-            });
-        } else {
-            return T(0);
-        }
-    } else {
-        auto result = backprop(net, loss, x, d);
-        optimiser.update(net.parameters, result.gradient);
-        return result.loss;
-    }
+    return detail::training_step<false>(net, loss, optimiser, x, d, nullptr);
+}
+
+// The same step (same bits), also saying how it went in `status`: ok,
+// loss_not_finite, gradient_not_finite (finite loss, a NaN or infinite
+// gradient entry) or parameters_not_finite (finite loss and gradient, a
+// parameter not finite after the update). The update is applied either way:
+// a run stops at the first status other than ok (train_random_samples, fit).
+// Costs one comparison per parameter over the plain train_step.
+template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
+constexpr typename Net::scalar train_step(Net& net, const Loss& loss, Optimiser& optimiser, const std::array<X, NX>& x,
+                                          const std::array<D, ND>& d, training_status& status) noexcept {
+    return detail::training_step<true>(net, loss, optimiser, x, d, &status);
 }
 
 // The same step with the gradient from central differences (2P forward
@@ -142,7 +201,9 @@ struct no_callback {
 
 // `steps` SGD steps, each on one sample drawn uniformly with replacement
 // (draws.below(N)), as in the study note. on_step(step, loss) sees each
-// sample's loss before its update. Stops early, with a status, on divergence.
+// sample's loss before its update. Stops early, with a status, on divergence:
+// a loss that is not finite or beyond the limit, a gradient or (after the
+// update) a parameter that is not finite.
 template <class Net, class Optimiser, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t N,
           class Method, class OnStep = no_callback>
 constexpr training_status train_random_samples(training_run<Net, Optimiser>& run, const Loss& loss,
@@ -156,14 +217,18 @@ constexpr training_status train_random_samples(training_run<Net, Optimiser>& run
     for (std::size_t i = 0; i < steps && run.status == training_status::ok; ++i) {
         const std::size_t n = run.draws.below(N);
         T value;
+        training_status status = training_status::ok;
         if constexpr (std::is_same_v<Method, backprop_method>) {
-            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n]);
+            value = train_step(run.net, loss, run.optimiser, xs[n], ds[n], status);
         } else {
-            value = train_step_numerical(run.net, loss, run.optimiser, xs[n], ds[n], static_cast<T>(method.step));
+            const auto gradient = numerical_gradient(run.net, loss, xs[n], ds[n], static_cast<T>(method.step));
+            value = loss_value(run.net, loss, xs[n], ds[n]);
+            run.optimiser.update(run.net.parameters, gradient);
+            status = detail::step_status(value, &gradient, run.net.parameters);
         }
         on_step(run.steps_done, value);
         ++run.steps_done;
-        if (!math::isfinite(value)) run.status = training_status::loss_not_finite;
+        if (status != training_status::ok) run.status = status;
         else if (value > run.divergence_limit) run.status = training_status::loss_diverged;
     }
     return run.status;
