@@ -121,3 +121,98 @@ TEST_CASE("a compile-time run in chunks equals the runtime fit, bit for bit", "[
     CHECK(same_bits(opt.second_moment, compiled.optimiser.second_moment));
     CHECK(compiled.epoch == epochs);
 }
+
+// fit's behaviour on small problems, at run time: the same bits as in
+// constant evaluation, divergence stopped with a status, float training.
+namespace training_runtime {
+
+// Seeds reach the runtime side through a volatile: the compiler can neither
+// fold the runtime runs nor try to constant-evaluate them.
+volatile std::uint64_t runtime_seed_source = 11;
+
+
+using xor_net = ctnn::network<double, ctnn::dense<2, 4>, ctnn::tanh, ctnn::dense<4, 1>>;
+constexpr std::array<std::array<double, 2>, 4> xor_x{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}};
+constexpr std::array<std::array<double, 1>, 4> xor_d{{{0}, {1}, {1}, {0}}};
+
+struct xor_run {
+    xor_net net;
+    ctnn::fit_history<double, 20> history;
+};
+
+// Shuffled batches of 2, momentum with Nesterov, a cosine schedule: every part of fit.
+constexpr xor_run train_xor(std::uint64_t seed) {
+    xor_run r{ctnn::make_network<xor_net>(seed, ctnn::init::xavier_uniform{}), {}};
+    ctnn::momentum_sgd_for<xor_net> opt{.learning_rate = 0.2, .momentum = 0.9, .nesterov = true, .weight_decay = 1e-4};
+    r.history = ctnn::fit<20, 2>(r.net, ctnn::binary_cross_entropy_with_logits{}, opt, xor_x, xor_d, {.seed = seed},
+                                 ctnn::schedule::cosine{.epochs = 20});
+    return r;
+}
+
+template <class T, std::size_t N>
+bool same_bits(const std::array<T, N>& a, const std::array<T, N>& b) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
+    return true;
+}
+
+
+TEST_CASE("fit gives the same network at runtime as in constant evaluation", "[runtime][fit]") {
+    constexpr auto at_compile_time = train_xor(11);
+    const auto at_runtime = train_xor(runtime_seed_source);
+    CHECK(at_runtime.history.status == ctnn::training_status::ok);
+    CHECK(same_bits(at_runtime.net.parameters, at_compile_time.net.parameters));
+    CHECK(same_bits(at_runtime.history.loss, at_compile_time.history.loss));
+    CHECK(at_runtime.history.loss[19] < at_runtime.history.loss[0]);
+}
+
+TEST_CASE("fit stops a diverging run with loss_not_finite, parameters still finite", "[runtime][fit]") {
+    // One weight, x = 1000, learning rate 1: each step multiplies the error by ~1e6.
+    ctnn::network<double, ctnn::dense<1, 1>> net{};
+    net.parameters = {0.5, 0.0};
+    ctnn::sgd opt{static_cast<double>(runtime_seed_source) / 11.0};
+    const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
+    const std::array<std::array<double, 1>, 1> d{{{1.0}}};
+    std::size_t callbacks = 0;
+    // No divergence limit: the loss runs all the way to infinity.
+    const auto history = ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d,
+                                           {.divergence_limit = std::numeric_limits<double>::infinity()},
+                                           ctnn::schedule::constant{},
+                                           [&callbacks](const ctnn::epoch_report<double>&) { ++callbacks; });
+    CHECK(history.status == ctnn::training_status::loss_not_finite);
+    CHECK(history.epochs > 10);
+    CHECK(history.epochs < 200);
+    CHECK(callbacks == history.epochs);
+    CHECK(!ctnn::math::isfinite(history.loss[history.epochs]));
+    CHECK(ctnn::math::isfinite(history.final_loss()));
+    CHECK(ctnn::math::isfinite(net.parameters[0]));
+    CHECK(ctnn::math::isfinite(net.parameters[1]));
+    CHECK(std::string(ctnn::describe(history.status)).find("NaN") != std::string::npos);
+}
+
+TEST_CASE("fit stops a diverging run at the divergence limit, before overflow", "[runtime][fit]") {
+    ctnn::network<double, ctnn::dense<1, 1>> net{};
+    net.parameters = {0.5, 0.0};
+    ctnn::sgd opt{static_cast<double>(runtime_seed_source) / 11.0};
+    const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
+    const std::array<std::array<double, 1>, 1> d{{{1.0}}};
+    const auto history = ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d);
+    CHECK(history.status == ctnn::training_status::loss_diverged);
+    CHECK(history.loss[history.epochs] > ctnn::default_divergence_limit<double>);
+    CHECK(ctnn::math::isfinite(history.loss[history.epochs]));
+    CHECK(ctnn::math::isfinite(net.parameters[0]));
+}
+
+TEST_CASE("a float network trains with fit and Adam", "[runtime][fit][float]") {
+    using net_t = ctnn::network<float, ctnn::dense<2, 8>, ctnn::leaky_relu<>, ctnn::dense<8, 1>>;
+    const std::array<std::array<float, 2>, 4> x{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}};
+    const std::array<std::array<float, 1>, 4> d{{{0}, {1}, {1}, {0}}};
+    auto net = ctnn::make_network<net_t>(runtime_seed_source, ctnn::init::he_normal{});
+    ctnn::adam_for<net_t> opt{.learning_rate = 0.05};
+    const auto history = ctnn::fit<300, 4>(net, ctnn::binary_cross_entropy_with_logits{}, opt, x, d);
+    CHECK(history.status == ctnn::training_status::ok);
+    CHECK(ctnn::binary_accuracy(net, x, d, 0.0f) == 1.0);
+    CHECK(history.final_loss() < 0.1f);
+}
+
+} // namespace training_runtime

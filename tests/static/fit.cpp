@@ -152,3 +152,100 @@ TEST_CASE("the cost model grows with the work", "[fit][chunks]") {
 }
 
 } // namespace fit_test
+
+// The loop's behaviour on a small dataset (moved here from the old training tests).
+#include "training_fixture.hpp"
+
+namespace training_test {
+
+
+struct full_batch_run {
+    ctnn::fit_history<double, 6> history;
+    std::array<double, 6> loss_before_each_epoch;
+    net_t by_fit;
+    net_t by_hand;
+};
+
+// fit with one batch of all samples and no shuffling is plain gradient descent.
+constexpr full_batch_run full_batch() {
+    full_batch_run r{};
+    r.by_fit = start();
+    ctnn::sgd opt{0.3};
+    r.history = ctnn::fit<6, 5>(r.by_fit, ctnn::softmax_cross_entropy{}, opt, xs, ds, {.shuffle = false});
+    r.by_hand = start();
+    for (std::size_t e = 0; e < 6; ++e) {
+        r.loss_before_each_epoch[e] = ctnn::mean_loss(r.by_hand, ctnn::softmax_cross_entropy{}, xs, ds);
+        ctnn::train_batch(r.by_hand, ctnn::softmax_cross_entropy{}, opt, xs, ds);
+    }
+    return r;
+}
+
+
+TEST_CASE("fit: full batch, no shuffling, equals gradient descent by hand", "[static][fit]") {
+    constexpr auto r = full_batch();
+    STATIC_REQUIRE(r.history.status == ctnn::training_status::ok);
+    STATIC_REQUIRE(r.history.epochs == 6);
+    STATIC_REQUIRE(r.by_fit.parameters == r.by_hand.parameters);
+    STATIC_REQUIRE([&r] {
+        for (std::size_t e = 0; e < 6; ++e)
+            if (ctnn::math::abs(r.history.loss[e] - r.loss_before_each_epoch[e]) > 1e-15 ||
+                r.history.learning_rate[e] != 0.3)
+                return false;
+        return true;
+    }());
+    STATIC_REQUIRE(r.history.loss[5] < r.history.loss[0]);
+    STATIC_REQUIRE(r.history.final_loss() == r.history.loss[5]);
+}
+
+
+struct scheduled_run {
+    ctnn::fit_history<double, 4> history;
+    double rate_after;
+    std::size_t callbacks;
+    double last_reported_loss;
+};
+
+constexpr scheduled_run scheduled() {
+    net_t net = start();
+    ctnn::adam_for<net_t> opt{.learning_rate = 0.02};
+    scheduled_run r{};
+    r.history = ctnn::fit<4, 2>(net, ctnn::softmax_cross_entropy{}, opt, xs, ds, {.seed = 5},
+                                ctnn::schedule::step{.every = 1, .gamma = 0.5},
+                                [&r](const ctnn::epoch_report<double>& e) {
+                                    ++r.callbacks;
+                                    r.last_reported_loss = e.loss;
+                                });
+    r.rate_after = opt.learning_rate;
+    return r;
+}
+
+// A diverging fit ends with a status at compile time too: it stops at the
+// divergence limit, before any arithmetic could overflow (which constant
+// evaluation rejects). The NaN/infinity path is tested at runtime, in
+// tests/runtime/training.cpp.
+constexpr auto diverging_fit() {
+    ctnn::network<double, ctnn::dense<1, 1>> net{};
+    net.parameters = {0.5, 0.0};
+    ctnn::sgd opt{0.1};
+    const std::array<std::array<double, 1>, 1> x{{{1000.0}}};
+    const std::array<std::array<double, 1>, 1> d{{{1.0}}};
+    return ctnn::fit<200, 1>(net, ctnn::mse{}, opt, x, d);
+}
+
+TEST_CASE("fit: a diverging run ends with loss_diverged, also at compile time", "[static][fit]") {
+    constexpr auto history = training_test::diverging_fit();
+    STATIC_REQUIRE(history.status == ctnn::training_status::loss_diverged);
+    STATIC_REQUIRE(history.epochs > 5);
+    STATIC_REQUIRE(history.epochs < 200);
+}
+
+TEST_CASE("fit: schedule, callback, and the optimiser's rate restored", "[static][fit]") {
+    constexpr auto r = scheduled();
+    STATIC_REQUIRE(r.callbacks == 4);
+    STATIC_REQUIRE(r.history.learning_rate == std::array<double, 4>{0.02, 0.01, 0.005, 0.0025});
+    STATIC_REQUIRE(r.rate_after == 0.02);
+    STATIC_REQUIRE(r.last_reported_loss == r.history.loss[3]);
+    STATIC_REQUIRE(r.history.loss[3] < r.history.loss[0]);
+}
+
+} // namespace training_test

@@ -1,4 +1,4 @@
-// Optimisers and learning-rate schedules against update sequences computed
+// Optimisers (ctnn/train/optimiser.hpp) against update sequences computed
 // by hand (values, not "the loss went down"), at compile time.
 //
 // The problem: E(w) = ½·|w|², so the gradient is w itself; w starts at
@@ -109,26 +109,4 @@ TEST_CASE("an optimiser's state is sized for a network", "[static][optimiser]") 
     STATIC_REQUIRE(sizeof(ctnn::adam_for<net_t>::first_moment) == 41 * sizeof(double));
     STATIC_REQUIRE(std::is_same_v<ctnn::momentum_sgd_for<ctnn::network<float, ctnn::dense<3, 2>>>,
                                   ctnn::momentum_sgd<float, 8>>);
-}
-
-TEST_CASE("schedules: step and cosine factors", "[static][schedule]") {
-    constexpr ctnn::schedule::step step{.every = 2, .gamma = 0.5};
-    STATIC_REQUIRE(step.factor(0) == 1.0);
-    STATIC_REQUIRE(step.factor(1) == 1.0);
-    STATIC_REQUIRE(step.factor(2) == 0.5);
-    STATIC_REQUIRE(step.factor(5) == 0.25);
-    constexpr ctnn::schedule::cosine cosine{.epochs = 4};
-    STATIC_REQUIRE(cosine.factor(0) == 1.0);
-    STATIC_REQUIRE(close(cosine.factor(1), 0.8535533905932737)); // (1 + cos(π/4)) / 2
-    STATIC_REQUIRE(close(cosine.factor(2), 0.5));
-    STATIC_REQUIRE(close(cosine.factor(3), 0.14644660940672627));
-    STATIC_REQUIRE(cosine.factor(4) == 0.0);
-    STATIC_REQUIRE(cosine.factor(9) == 0.0);
-    constexpr ctnn::schedule::cosine floor{.epochs = 2, .minimum = 0.1};
-    STATIC_REQUIRE(close(floor.factor(1), 0.55));
-    STATIC_REQUIRE(floor.factor(2) == 0.1);
-    // The series cosine itself, against known values.
-    STATIC_REQUIRE(ctnn::math::abs(ctnn::math::cos_0_pi(3.14159265358979323846 / 3) - 0.5) < 4e-16);
-    STATIC_REQUIRE(ctnn::math::cos_0_pi(3.14159265358979323846) == -1.0);
-    STATIC_REQUIRE(ctnn::math::abs(ctnn::math::cos_0_pi(2.0) - -0.4161468365471424) < 4e-16);
 }
