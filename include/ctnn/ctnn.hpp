@@ -8,7 +8,6 @@
 //   io/     loading weights, the text format, C++ header generation
 //   verify/ output bounds, robustness certificates, Lipschitz bounds
 //   quant/  int8 quantisation and integer-only inference
-//   quant/  int8 post-training quantisation and integer-only inference
 #pragma once
 
 #include <ctnn/version.hpp>
