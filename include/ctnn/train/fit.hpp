@@ -156,13 +156,19 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
             const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
             if (!math::isfinite(batch.loss) || !all_finite(batch.gradient) || batch.loss > limit) {
                 history.loss[e] = batch.loss;
-                history.status = status = math::isfinite(batch.loss) && all_finite(batch.gradient)
-                                              ? training_status::loss_diverged
-                                              : training_status::loss_not_finite;
+                history.status = status = !math::isfinite(batch.loss)    ? training_status::loss_not_finite
+                                          : !all_finite(batch.gradient) ? training_status::gradient_not_finite
+                                                                        : training_status::loss_diverged;
                 optimiser.learning_rate = base_rate;
                 return history;
             }
             optimiser.update(net.parameters, batch.gradient);
+            if (!all_finite(net.parameters)) { // issue 13: an update that overflowed stops here
+                history.loss[e] = batch.loss;
+                history.status = status = training_status::parameters_not_finite;
+                optimiser.learning_rate = base_rate;
+                return history;
+            }
             sum += batch.loss * static_cast<T>(count);
         }
         history.loss[e] = sum / static_cast<T>(N);
@@ -200,7 +206,10 @@ constexpr bool check_fit() {
 // options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
 // runtime; in constant evaluation that arithmetic is already an error); that
 // batch's update is not applied, so the network keeps the last parameters.
-// history.loss[history.epochs] then holds that batch's loss.
+// history.loss[history.epochs] then holds that batch's loss. Likewise
+// gradient_not_finite for a finite loss whose gradient is not (not applied);
+// parameters_not_finite when an update made a parameter NaN or infinite
+// (applied: the run stops right after it).
 //
 // Each call starts afresh from options.seed; to continue a run where it
 // stopped, use a ctnn::fit_run (below).
