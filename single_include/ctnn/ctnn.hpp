@@ -5222,13 +5222,19 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
             const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
             if (!math::isfinite(batch.loss) || !all_finite(batch.gradient) || batch.loss > limit) {
                 history.loss[e] = batch.loss;
-                history.status = status = math::isfinite(batch.loss) && all_finite(batch.gradient)
-                                              ? training_status::loss_diverged
-                                              : training_status::loss_not_finite;
+                history.status = status = !math::isfinite(batch.loss)    ? training_status::loss_not_finite
+                                          : !all_finite(batch.gradient) ? training_status::gradient_not_finite
+                                                                        : training_status::loss_diverged;
                 optimiser.learning_rate = base_rate;
                 return history;
             }
             optimiser.update(net.parameters, batch.gradient);
+            if (!all_finite(net.parameters)) { // issue 13: an update that overflowed stops here
+                history.loss[e] = batch.loss;
+                history.status = status = training_status::parameters_not_finite;
+                optimiser.learning_rate = base_rate;
+                return history;
+            }
             sum += batch.loss * static_cast<T>(count);
         }
         history.loss[e] = sum / static_cast<T>(N);
@@ -5266,7 +5272,10 @@ constexpr bool check_fit() {
 // options.divergence_limit, or loss_not_finite when it is NaN or infinite (at
 // runtime; in constant evaluation that arithmetic is already an error); that
 // batch's update is not applied, so the network keeps the last parameters.
-// history.loss[history.epochs] then holds that batch's loss.
+// history.loss[history.epochs] then holds that batch's loss. Likewise
+// gradient_not_finite for a finite loss whose gradient is not (not applied);
+// parameters_not_finite when an update made a parameter NaN or infinite
+// (applied: the run stops right after it).
 //
 // Each call starts afresh from options.seed; to continue a run where it
 // stopped, use a ctnn::fit_run (below).
@@ -8228,6 +8237,13 @@ inline constexpr T tiny = std::numeric_limits<T>::denorm_min();
 template <class T>
 inline constexpr T infinity = std::numeric_limits<T>::infinity();
 
+// |x| by a comparison: cheaper in constant evaluation than math::abs's bit
+// operations (−0 stays −0, which no sum minds).
+template <class T>
+constexpr T magnitude(T x) noexcept {
+    return x < T(0) ? -x : x;
+}
+
 template <class T>
 constexpr T max_abs(T a, T b) noexcept {
     const T x = math::abs(a), y = math::abs(b);
@@ -8292,7 +8308,7 @@ constexpr interval<T> dot_enclosure(const T* a, std::size_t stride, const T* b, 
     for (std::size_t i = 0; i < n; ++i, a += stride) {
         const T p = *a * b[i];
         s += p;
-        t += math::abs(p);
+        t += magnitude(p);
     }
     const T e = summation_error(t, n + 1);
     return {sane_lower(next_down(s - e)), sane_upper(next_up(s + e))};
@@ -8439,11 +8455,16 @@ struct activation_bounds : detail::verify::check_activation_is_supported<F> {};
 namespace detail::verify {
 
 // An interval holding both the exact f(x) and the computed value v = F(x),
-// given |v − f(x)| <= ulps ulp: 4·ulps representable steps each way.
+// given |v − f(x)| <= ulps ulp: at least 4·ulps representable steps each
+// way. A step near v is at most 2u·|v| (denorm_min below the normal range),
+// so a widening by k·(2u·|v| + denorm_min), k = 4·ulps, rounded outward,
+// covers k steps; one multiply instead of k calls of next_up.
 template <class T>
 constexpr interval<T> around(T v, int ulps) noexcept {
     if (ulps == 0) return {v, v};
-    return {sane_lower(steps_down(v, 4 * ulps)), sane_upper(steps_up(v, 4 * ulps))};
+    const T k = T(4 * ulps);
+    const T w = next_up(k * (T(2) * unit_roundoff<T> * magnitude(v) + tiny<T>));
+    return {sane_lower(next_down(v - w)), sane_upper(next_up(v + w))};
 }
 
 template <class T>
@@ -8666,8 +8687,7 @@ struct activation_bounds<functions::elu<N, D>> {
         // α·eᵐ for m <= 0 (at 0 a subgradient when α <= 1), else 1.
         template <class T> static constexpr interval<T> slope_at(T m) noexcept {
             if (m > T(0)) return {T(1), T(1)};
-            const T e = math::exp(m); // within 1 ulp: 4 steps
-            const interval<T> ex{ctnn::steps_down(e, 4), ctnn::steps_up(e, 4)};
+            const interval<T> ex = detail::verify::around(math::exp(m), 1); // exp: within 1 ulp
             return detail::verify::mul(ex, detail::verify::ratio<T, N, D>());
         }
         // f' on [l, u] with l < 0 < u is min(α·e^l, 1) or more.
@@ -8799,8 +8819,8 @@ constexpr std::array<T, Out> dense_rounding_allowance(const T* p, const box<T, I
     for (std::size_t i = 0; i < In; ++i) reach[i] = max_abs(in.lower[i], in.upper[i]);
     std::array<T, Out> e{};
     for (std::size_t j = 0; j < Out; ++j) {
-        T t = math::abs(b[j]);
-        for (std::size_t i = 0; i < In; ++i) t += reach[i] * math::abs(w[i * Out + j]);
+        T t = magnitude(b[j]);
+        for (std::size_t i = 0; i < In; ++i) t += reach[i] * magnitude(w[i * Out + j]);
         e[j] = summation_error(upper_sum(t, In + 1), In + 1);
     }
     return e;
@@ -8818,15 +8838,15 @@ struct interval_transfer<dense_layer<T, In, Out>> {
         const T* b = p + In * Out;
         const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
         for (std::size_t j = 0; j < Out; ++j) {
-            T slo = b[j], shi = b[j], tlo = math::abs(b[j]), thi = tlo;
+            T slo = b[j], shi = b[j], tlo = magnitude(b[j]), thi = tlo;
             for (std::size_t i = 0; i < In; ++i) {
                 const T wij = w[i * Out + j];
                 const T plo = wij * (wij >= T(0) ? in.lower[i] : in.upper[i]);
                 const T phi = wij * (wij >= T(0) ? in.upper[i] : in.lower[i]);
                 slo += plo;
                 shi += phi;
-                tlo += math::abs(plo);
-                thi += math::abs(phi);
+                tlo += magnitude(plo);
+                thi += magnitude(phi);
             }
             const T lo = next_down(slo - summation_error(tlo, In + 1));
             const T hi = next_up(shi + summation_error(thi, In + 1));
@@ -8880,8 +8900,8 @@ struct interval_transfer<softmax_layer<T, Width>> {
                 // e^(uⱼ − lᵢ) from above, e^(lⱼ − uᵢ) from below; exp is within 1 ulp.
                 const T up_arg = next_up(in.upper[j] - in.lower[i]);
                 const T down_arg = next_down(in.lower[j] - in.upper[i]);
-                sum_hi = add_up(sum_hi, steps_up(math::exp(up_arg), 4));
-                sum_lo = add_down(sum_lo, max_of(steps_down(math::exp(down_arg), 4), T(0)));
+                sum_hi = add_up(sum_hi, around(math::exp(up_arg), 1).upper);
+                sum_lo = add_down(sum_lo, max_of(around(math::exp(down_arg), 1).lower, T(0)));
             }
             T lo = div_down(T(1), sum_hi);
             T hi = div_up(T(1), sum_lo);
@@ -8992,9 +9012,12 @@ constexpr std::array<T, N> reach_of(const box<T, N>& b) noexcept {
 }
 
 // Back through z = v·W + b. The new coefficients A·Wᵀ are computed in
-// round-to-nearest; their error (bounded by the summation error of each
-// entry) times |v| is taken off the constant, as are A·b (enclosed) and the
-// forward pass's own rounding in this layer (|A|·e).
+// round-to-nearest (a row of A at a time, skipping its zeros: ReLUs that are
+// off contribute none); their error, bounded per row by
+// 2·Out·u·max|a|·Σᵢ |vᵢ|·Σ_o |W_io| (the summation bound with Σ_o |a_o||W_io|
+// <= max|a|·Σ_o |W_io|, so the inner loop is one multiply-add), is taken off
+// the constant, as are A·b (enclosed) and the forward pass's own rounding in
+// this layer (|A|·e).
 template <class T, std::size_t In, std::size_t Out, std::size_t M>
 constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>& in,
                                                    const linear_form<T, M, Out>& f) noexcept {
@@ -9002,26 +9025,37 @@ constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>&
     const T* b = p + In * Out;
     const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
     const std::array<T, In> reach = reach_of(in);
+    // Once per layer: Σᵢ |vᵢ|·Σ_o |W_io| and Σᵢ |vᵢ|, bounded above.
+    T weighted_reach = T(0), reach_sum = T(0);
+    for (std::size_t i = 0; i < In; ++i) {
+        T row = T(0);
+        for (std::size_t o = 0; o < Out; ++o) row += magnitude(w[i * Out + o]);
+        weighted_reach += upper_sum(row, Out) * reach[i];
+        reach_sum += reach[i];
+    }
+    weighted_reach = upper_sum(weighted_reach, 2 * In);
+    reach_sum = upper_sum(reach_sum, In);
     linear_form<T, M, In> g{};
     for (std::size_t r = 0; r < M; ++r) {
         for (int side = 0; side < 2; ++side) {
             const T* a = (side == 0 ? f.lower_coefficients.data() : f.upper_coefficients.data()) + r * Out;
             T* na = (side == 0 ? g.lower_coefficients.data() : g.upper_coefficients.data()) + r * In;
-            T coefficient_error = T(0);
-            for (std::size_t i = 0; i < In; ++i) {
-                const T* wi = w + i * Out;
-                T s = T(0), t = T(0);
-                for (std::size_t o = 0; o < Out; ++o) {
-                    const T q = a[o] * wi[o];
-                    s += q;
-                    t += math::abs(q);
-                }
-                na[i] = s;
-                if (t != T(0)) coefficient_error += summation_error(t, Out) * reach[i];
+            T largest = T(0), layer_error = T(0);
+            for (std::size_t o = 0; o < Out; ++o) {
+                const T ao = a[o];
+                if (ao == T(0)) continue;
+                const T m = magnitude(ao);
+                largest = m > largest ? m : largest;
+                layer_error += m * e[o];
+                const T* wo = w + o;
+                for (std::size_t i = 0; i < In; ++i) na[i] += ao * wo[i * Out];
             }
-            T layer_error = T(0);
-            for (std::size_t o = 0; o < Out; ++o) layer_error += math::abs(a[o]) * e[o];
-            const T slack = add_up(upper_sum(coefficient_error, 2 * In), upper_sum(layer_error, Out));
+            T slack = upper_sum(layer_error, Out);
+            if (largest != T(0)) {
+                const T coefficient_error = next_up(summation_factor<T>(Out) * mul_up(largest, weighted_reach)) +
+                                            mul_up(static_cast<T>(Out) * tiny<T>, reach_sum);
+                slack = add_up(slack, next_up(coefficient_error));
+            }
             const interval<T> ab = dot_enclosure(a, 1, b, Out, T(0));
             if (side == 0)
                 g.lower_constant[r] = sane_lower(sub_down(add_down(f.lower_constant[r], ab.lower), slack));
@@ -9062,11 +9096,11 @@ constexpr linear_form<T, M, W> back_through_activation(const box<T, W>& in, cons
                 const T intercept = lower_line ? lines[i].lower_intercept : lines[i].upper_intercept;
                 if (slope != T(0)) {
                     na[i] = a[i] * slope;
-                    coefficient_error += (T(2) * unit_roundoff<T> * math::abs(na[i]) + tiny<T>)*reach[i];
+                    coefficient_error += (T(2) * unit_roundoff<T> * magnitude(na[i]) + tiny<T>) * reach[i];
                 }
                 const T q = a[i] * intercept;
                 s += q;
-                t += math::abs(q);
+                t += magnitude(q);
             }
             const T err = summation_error(t, W);
             const T slack = upper_sum(coefficient_error, 3 * W);
@@ -9095,7 +9129,7 @@ constexpr box<T, M> concretize(const box<T, N>& v, const linear_form<T, M, N>& f
                 const bool low_end = (side == 0) == (a[i] >= T(0));
                 const T q = a[i] * (low_end ? v.lower[i] : v.upper[i]);
                 s += q;
-                t += math::abs(q);
+                t += magnitude(q);
             }
             const T err = summation_error(t, N);
             if (side == 0) out.lower[r] = sane_lower(add_down(f.lower_constant[r], next_down(s - err)));

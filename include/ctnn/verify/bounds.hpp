@@ -93,9 +93,12 @@ constexpr std::array<T, N> reach_of(const box<T, N>& b) noexcept {
 }
 
 // Back through z = v·W + b. The new coefficients A·Wᵀ are computed in
-// round-to-nearest; their error (bounded by the summation error of each
-// entry) times |v| is taken off the constant, as are A·b (enclosed) and the
-// forward pass's own rounding in this layer (|A|·e).
+// round-to-nearest (a row of A at a time, skipping its zeros: ReLUs that are
+// off contribute none); their error, bounded per row by
+// 2·Out·u·max|a|·Σᵢ |vᵢ|·Σ_o |W_io| (the summation bound with Σ_o |a_o||W_io|
+// <= max|a|·Σ_o |W_io|, so the inner loop is one multiply-add), is taken off
+// the constant, as are A·b (enclosed) and the forward pass's own rounding in
+// this layer (|A|·e).
 template <class T, std::size_t In, std::size_t Out, std::size_t M>
 constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>& in,
                                                    const linear_form<T, M, Out>& f) noexcept {
@@ -103,26 +106,37 @@ constexpr linear_form<T, M, In> back_through_dense(const T* p, const box<T, In>&
     const T* b = p + In * Out;
     const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
     const std::array<T, In> reach = reach_of(in);
+    // Once per layer: Σᵢ |vᵢ|·Σ_o |W_io| and Σᵢ |vᵢ|, bounded above.
+    T weighted_reach = T(0), reach_sum = T(0);
+    for (std::size_t i = 0; i < In; ++i) {
+        T row = T(0);
+        for (std::size_t o = 0; o < Out; ++o) row += magnitude(w[i * Out + o]);
+        weighted_reach += upper_sum(row, Out) * reach[i];
+        reach_sum += reach[i];
+    }
+    weighted_reach = upper_sum(weighted_reach, 2 * In);
+    reach_sum = upper_sum(reach_sum, In);
     linear_form<T, M, In> g{};
     for (std::size_t r = 0; r < M; ++r) {
         for (int side = 0; side < 2; ++side) {
             const T* a = (side == 0 ? f.lower_coefficients.data() : f.upper_coefficients.data()) + r * Out;
             T* na = (side == 0 ? g.lower_coefficients.data() : g.upper_coefficients.data()) + r * In;
-            T coefficient_error = T(0);
-            for (std::size_t i = 0; i < In; ++i) {
-                const T* wi = w + i * Out;
-                T s = T(0), t = T(0);
-                for (std::size_t o = 0; o < Out; ++o) {
-                    const T q = a[o] * wi[o];
-                    s += q;
-                    t += math::abs(q);
-                }
-                na[i] = s;
-                if (t != T(0)) coefficient_error += summation_error(t, Out) * reach[i];
+            T largest = T(0), layer_error = T(0);
+            for (std::size_t o = 0; o < Out; ++o) {
+                const T ao = a[o];
+                if (ao == T(0)) continue;
+                const T m = magnitude(ao);
+                largest = m > largest ? m : largest;
+                layer_error += m * e[o];
+                const T* wo = w + o;
+                for (std::size_t i = 0; i < In; ++i) na[i] += ao * wo[i * Out];
             }
-            T layer_error = T(0);
-            for (std::size_t o = 0; o < Out; ++o) layer_error += math::abs(a[o]) * e[o];
-            const T slack = add_up(upper_sum(coefficient_error, 2 * In), upper_sum(layer_error, Out));
+            T slack = upper_sum(layer_error, Out);
+            if (largest != T(0)) {
+                const T coefficient_error = next_up(summation_factor<T>(Out) * mul_up(largest, weighted_reach)) +
+                                            mul_up(static_cast<T>(Out) * tiny<T>, reach_sum);
+                slack = add_up(slack, next_up(coefficient_error));
+            }
             const interval<T> ab = dot_enclosure(a, 1, b, Out, T(0));
             if (side == 0)
                 g.lower_constant[r] = sane_lower(sub_down(add_down(f.lower_constant[r], ab.lower), slack));
@@ -163,11 +177,11 @@ constexpr linear_form<T, M, W> back_through_activation(const box<T, W>& in, cons
                 const T intercept = lower_line ? lines[i].lower_intercept : lines[i].upper_intercept;
                 if (slope != T(0)) {
                     na[i] = a[i] * slope;
-                    coefficient_error += (T(2) * unit_roundoff<T> * math::abs(na[i]) + tiny<T>)*reach[i];
+                    coefficient_error += (T(2) * unit_roundoff<T> * magnitude(na[i]) + tiny<T>) * reach[i];
                 }
                 const T q = a[i] * intercept;
                 s += q;
-                t += math::abs(q);
+                t += magnitude(q);
             }
             const T err = summation_error(t, W);
             const T slack = upper_sum(coefficient_error, 3 * W);
@@ -196,7 +210,7 @@ constexpr box<T, M> concretize(const box<T, N>& v, const linear_form<T, M, N>& f
                 const bool low_end = (side == 0) == (a[i] >= T(0));
                 const T q = a[i] * (low_end ? v.lower[i] : v.upper[i]);
                 s += q;
-                t += math::abs(q);
+                t += magnitude(q);
             }
             const T err = summation_error(t, N);
             if (side == 0) out.lower[r] = sane_lower(add_down(f.lower_constant[r], next_down(s - err)));

@@ -95,11 +95,16 @@ struct activation_bounds : detail::verify::check_activation_is_supported<F> {};
 namespace detail::verify {
 
 // An interval holding both the exact f(x) and the computed value v = F(x),
-// given |v − f(x)| <= ulps ulp: 4·ulps representable steps each way.
+// given |v − f(x)| <= ulps ulp: at least 4·ulps representable steps each
+// way. A step near v is at most 2u·|v| (denorm_min below the normal range),
+// so a widening by k·(2u·|v| + denorm_min), k = 4·ulps, rounded outward,
+// covers k steps; one multiply instead of k calls of next_up.
 template <class T>
 constexpr interval<T> around(T v, int ulps) noexcept {
     if (ulps == 0) return {v, v};
-    return {sane_lower(steps_down(v, 4 * ulps)), sane_upper(steps_up(v, 4 * ulps))};
+    const T k = T(4 * ulps);
+    const T w = next_up(k * (T(2) * unit_roundoff<T> * magnitude(v) + tiny<T>));
+    return {sane_lower(next_down(v - w)), sane_upper(next_up(v + w))};
 }
 
 template <class T>
@@ -322,8 +327,7 @@ struct activation_bounds<functions::elu<N, D>> {
         // α·eᵐ for m <= 0 (at 0 a subgradient when α <= 1), else 1.
         template <class T> static constexpr interval<T> slope_at(T m) noexcept {
             if (m > T(0)) return {T(1), T(1)};
-            const T e = math::exp(m); // within 1 ulp: 4 steps
-            const interval<T> ex{ctnn::steps_down(e, 4), ctnn::steps_up(e, 4)};
+            const interval<T> ex = detail::verify::around(math::exp(m), 1); // exp: within 1 ulp
             return detail::verify::mul(ex, detail::verify::ratio<T, N, D>());
         }
         // f' on [l, u] with l < 0 < u is min(α·e^l, 1) or more.
@@ -455,8 +459,8 @@ constexpr std::array<T, Out> dense_rounding_allowance(const T* p, const box<T, I
     for (std::size_t i = 0; i < In; ++i) reach[i] = max_abs(in.lower[i], in.upper[i]);
     std::array<T, Out> e{};
     for (std::size_t j = 0; j < Out; ++j) {
-        T t = math::abs(b[j]);
-        for (std::size_t i = 0; i < In; ++i) t += reach[i] * math::abs(w[i * Out + j]);
+        T t = magnitude(b[j]);
+        for (std::size_t i = 0; i < In; ++i) t += reach[i] * magnitude(w[i * Out + j]);
         e[j] = summation_error(upper_sum(t, In + 1), In + 1);
     }
     return e;
@@ -474,15 +478,15 @@ struct interval_transfer<dense_layer<T, In, Out>> {
         const T* b = p + In * Out;
         const std::array<T, Out> e = dense_rounding_allowance<T, In, Out>(p, in);
         for (std::size_t j = 0; j < Out; ++j) {
-            T slo = b[j], shi = b[j], tlo = math::abs(b[j]), thi = tlo;
+            T slo = b[j], shi = b[j], tlo = magnitude(b[j]), thi = tlo;
             for (std::size_t i = 0; i < In; ++i) {
                 const T wij = w[i * Out + j];
                 const T plo = wij * (wij >= T(0) ? in.lower[i] : in.upper[i]);
                 const T phi = wij * (wij >= T(0) ? in.upper[i] : in.lower[i]);
                 slo += plo;
                 shi += phi;
-                tlo += math::abs(plo);
-                thi += math::abs(phi);
+                tlo += magnitude(plo);
+                thi += magnitude(phi);
             }
             const T lo = next_down(slo - summation_error(tlo, In + 1));
             const T hi = next_up(shi + summation_error(thi, In + 1));
@@ -536,8 +540,8 @@ struct interval_transfer<softmax_layer<T, Width>> {
                 // e^(uⱼ − lᵢ) from above, e^(lⱼ − uᵢ) from below; exp is within 1 ulp.
                 const T up_arg = next_up(in.upper[j] - in.lower[i]);
                 const T down_arg = next_down(in.lower[j] - in.upper[i]);
-                sum_hi = add_up(sum_hi, steps_up(math::exp(up_arg), 4));
-                sum_lo = add_down(sum_lo, max_of(steps_down(math::exp(down_arg), 4), T(0)));
+                sum_hi = add_up(sum_hi, around(math::exp(up_arg), 1).upper);
+                sum_lo = add_down(sum_lo, max_of(around(math::exp(down_arg), 1).lower, T(0)));
             }
             T lo = div_down(T(1), sum_hi);
             T hi = div_up(T(1), sum_lo);
