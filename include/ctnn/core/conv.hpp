@@ -120,14 +120,17 @@ struct conv_layer {
             for (std::size_t c = 0; c < Cin; ++c) {
                 const T* xc = x.data() + c * plane;
                 for (std::size_t u = 0; u < KH; ++u) {
+                    const std::size_t i0 = rows::first[u], i1 = rows::end[u];
                     for (std::size_t v = 0; v < KW; ++v, ++w) {
                         const T wv = *w;
-                        const std::size_t j0 = columns::first[v], j1 = columns::end[v];
-                        if (j0 == j1) continue;
-                        for (std::size_t i = rows::first[u]; i < rows::end[u]; ++i) {
-                            const T* xr = xc + (i * SH + u - PH) * W + (j0 * SW + v - PW);
-                            T* yr = yo + i * out_width + j0;
-                            for (std::size_t j = 0; j < j1 - j0; ++j) yr[j] += wv * xr[j * SW];
+                        const std::size_t j0 = columns::first[v], n = columns::end[v] - j0;
+                        if (n == 0) continue;
+                        // Offsets, not pointers, step between rows: no pointer leaves the arrays.
+                        std::size_t xo = (i0 * SH + u - PH) * W + (j0 * SW + v - PW), yo_row = i0 * out_width + j0;
+                        for (std::size_t i = i0; i < i1; ++i, xo += SH * W, yo_row += out_width) {
+                            const T* xr = xc + xo;
+                            T* yr = yo + yo_row;
+                            for (std::size_t j = 0; j < n; ++j) yr[j] += wv * xr[j * SW];
                         }
                     }
                 }
@@ -166,21 +169,20 @@ struct conv_layer {
                 const T* xc = x.data() + c * plane;
                 T* dxc = dxp + c * plane;
                 for (std::size_t u = 0; u < KH; ++u) {
+                    const std::size_t i0 = rows::first[u], i1 = rows::end[u];
                     for (std::size_t v = 0; v < KW; ++v, ++k) {
-                        const std::size_t j0 = columns::first[v], j1 = columns::end[v];
-                        const std::size_t n = j1 - j0;
+                        const std::size_t j0 = columns::first[v], n = columns::end[v] - j0;
                         std::array<T, out_width> lane{};
                         T* l = lane.data();
                         const T wv = w[k];
-                        for (std::size_t i = rows::first[u]; i < rows::end[u] && n > 0; ++i) {
-                            const std::size_t at = (i * SH + u - PH) * W + (j0 * SW + v - PW);
-                            const T* xr = xc + at;
-                            const T* dyr = dyo + i * out_width + j0;
+                        std::size_t xo = (i0 * SH + u - PH) * W + (j0 * SW + v - PW), yo_row = i0 * out_width + j0;
+                        for (std::size_t i = i0; i < i1 && n > 0; ++i, xo += SH * W, yo_row += out_width) {
+                            const T* xr = xc + xo;
+                            const T* dyr = dyo + yo_row;
+                            [[maybe_unused]] T* dxr = dxc + xo;
                             for (std::size_t j = 0; j < n; ++j) l[j] += dyr[j] * xr[j * SW];
-                            if constexpr (NeedInputGradient) {
-                                T* dxr = dxc + at;
+                            if constexpr (NeedInputGradient)
                                 for (std::size_t j = 0; j < n; ++j) dxr[j * SW] += wv * dyr[j];
-                            }
                         }
                         T g = T(0);
                         for (std::size_t j = 0; j < n; ++j) g += l[j];
