@@ -14,9 +14,6 @@
 #include <ctnn/core/conv.hpp>
 #include <ctnn/core/pool.hpp>
 #include <ctnn/core/flatten.hpp>
-#include <ctnn/core/conv.hpp>
-#include <ctnn/core/pool.hpp>
-#include <ctnn/core/flatten.hpp>
 #include <ctnn/core/recurrent.hpp>
 
 #include <cstddef>
