@@ -75,6 +75,65 @@ constexpr bool tight_at_corners() {
 using line = ctnn::network<double, dense<1, 1>>;
 constexpr line two_x{{2.0, -1.0}};
 
+// A user layer (y = 2x, written to the layer contract) and a user activation
+// (softsign-like, increasing: x / (1 + |x|)), each made verifiable by
+// specialising a trait.
+template <class T, std::size_t N>
+struct doubling_layer {
+    using scalar = T;
+    static constexpr std::size_t inputs = N, outputs = N, parameter_count = 0;
+    static constexpr void forward(const T*, const std::array<T, N>& x, std::array<T, N>& y) noexcept {
+        for (std::size_t i = 0; i < N; ++i) y[i] = T(2) * x[i];
+    }
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, N>&, const std::array<T, N>&,
+                                   const std::array<T, N>& dy, std::array<T, N>& dx) noexcept {
+        if constexpr (NeedInputGradient)
+            for (std::size_t i = 0; i < N; ++i) dx[i] = T(2) * dy[i];
+    }
+};
+struct doubling {
+    template <class T, std::size_t Inputs>
+    using bind = doubling_layer<T, Inputs>;
+};
+struct softsign {
+    template <class T> static constexpr T value(T x) noexcept { return x / (T(1) + (x < T(0) ? -x : x)); }
+    template <class T> static constexpr T derivative(T x, T, T dy) noexcept {
+        const T d = T(1) + (x < T(0) ? -x : x);
+        return dy / (d * d);
+    }
+};
+
+} // namespace verify_bounds_test
+
+// 2x is exact in floating point (a power of two, barring overflow).
+template <class T, std::size_t N>
+struct ctnn::interval_transfer<verify_bounds_test::doubling_layer<T, N>> {
+    static constexpr void propagate(const T*, const ctnn::box<T, N>& in, ctnn::box<T, N>& out) noexcept {
+        for (std::size_t i = 0; i < N; ++i) {
+            out.lower[i] = T(2) * in.lower[i];
+            out.upper[i] = T(2) * in.upper[i];
+        }
+    }
+};
+// Increasing; the computed value is within 2 ulp (one add, one divide), so
+// the ends move out by 8 steps; one relaxation (the constant lines).
+template <>
+struct ctnn::activation_bounds<verify_bounds_test::softsign> {
+    template <class T> static constexpr ctnn::interval<T> image(ctnn::interval<T> x) noexcept {
+        using F = verify_bounds_test::softsign;
+        return {ctnn::steps_down(F::value(x.lower), 8), ctnn::steps_up(F::value(x.upper), 8)};
+    }
+    template <class T> static constexpr ctnn::linear_relaxation<T> relax(ctnn::interval<T> x) noexcept {
+        const auto y = image(x);
+        return {T(0), y.lower, T(0), y.upper};
+    }
+    template <class T> static constexpr T derivative_bound(ctnn::interval<T>) noexcept { return T(1); }
+    template <class T> static constexpr T lipschitz() noexcept { return T(1); }
+};
+
+namespace verify_bounds_test {
+using user_net = ctnn::network<double, dense<2, 3>, ctnn::activation<softsign>, doubling, dense<3, 1>>;
 } // namespace verify_bounds_test
 
 using namespace verify_bounds_test;
@@ -129,4 +188,10 @@ TEST_CASE("Lipschitz bounds: exact on a line, local <= global", "[static][verify
     constexpr auto global = ctnn::global_lipschitz(net);
     STATIC_REQUIRE(local.linf <= global.linf);
     STATIC_REQUIRE(local.linf > 0.0);
+}
+
+TEST_CASE("a user layer and a user activation take part by specialising the traits", "[static][verify]") {
+    STATIC_REQUIRE(grid_inside<5>(ctnn::make_network<user_net>(6), box_d));
+    constexpr auto net = ctnn::make_network<user_net>(6);
+    STATIC_REQUIRE(ctnn::linear_bounds(net, box_d).upper[0] <= ctnn::output_bounds(net, box_d).upper[0]);
 }
