@@ -15,6 +15,7 @@
 //   <ctnn/core/activation.hpp>
 //   <ctnn/core/shape.hpp>
 //   <ctnn/core/dense.hpp>
+//   <ctnn/core/fma.hpp>
 //   <ctnn/core/size.hpp>
 //   <ctnn/core/softmax.hpp>
 //   <ctnn/core/conv.hpp>
@@ -49,7 +50,6 @@
 //   <ctnn/verify/robustness.hpp>
 //   <ctnn/verify/lipschitz.hpp>
 //   <ctnn/quant/header.hpp>
-//   <ctnn/core/fma.hpp>
 
 #pragma once
 
@@ -1166,6 +1166,312 @@ using elu = activation<functions::elu<Numerator, Denominator>>;
 // row-major, followed by the Outputs biases. Written to the same contract as
 // any user layer (ctnn/concepts.hpp): it sees only its own parameters.
 
+// ---- begin <ctnn/core/fma.hpp> ----
+// ctnn/core/fma.hpp - a fused multiply-add with the same bits at compile time
+// and at run time, and the multiply-add the kernels use.
+//
+//   T ctnn::fma(T a, T b, T c)           a·b + c rounded once (IEEE 754
+//                                        fusedMultiplyAdd, round to nearest even)
+//   T ctnn::multiply_add(T a, T b, T c)  the kernels' a·b + c: ctnn::fma where
+//                                        the FMA path is selected for T, else
+//                                        a·b rounded, then + c rounded
+//   bool ctnn::fma_path<T>               which of the two multiply_add is
+//
+// ctnn::fma in constant evaluation is error-free floating-point transformations
+// with one sum rounded to odd (detail::constexpr_fma) where no intermediate can
+// overflow or be subnormal, else integer arithmetic on the operands' bits
+// (detail::soft_fma: the exact product in 128 bits, aligned with c, rounded
+// once); at run time it is the compiler's __builtin_fma / __builtin_fmaf, the
+// hardware instruction where the target has one (a correctly rounded libm call
+// where it has not). Both are correctly rounded, so they agree bit for bit;
+// tests/runtime/fma.cpp checks it on random triples and the hard cases.
+//
+// The FMA path (selected per scalar type) is taken where the target has a
+// fused multiply-add for that type: __FMA__ (x86 with -mfma, -march=haswell,
+// -march=native on such a machine), or __ARM_FEATURE_FMA with the FPU doing
+// that precision (__ARM_FP bit 0x4 float, 0x8 double: the Cortex-M4F's
+// fpv4-sp-d16 fuses float only). Override with -DCTNN_FMA=0 (never) or
+// -DCTNN_FMA=1 (always, for both types; without hardware the run-time fma is
+// a libm call). Either path gives the same bits at compile time and at run
+// time; the two paths give different bits from each other (one rounding
+// instead of two). Constant evaluation of the FMA path costs more (an integer
+// fma is ~10× the steps of a multiply and an add; docs/compile_time.md).
+//
+// -ffp-contract=off stays required on both paths: the compiler must not fuse
+// the a·b + c that ctnn writes as two operations.
+
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+namespace ctnn {
+
+#if defined(CTNN_FMA)
+template <class T>
+inline constexpr bool fma_path = (CTNN_FMA) != 0;
+#else
+#if defined(__FMA__)
+inline constexpr bool detail_fma_float = true, detail_fma_double = true;
+#elif defined(__ARM_FEATURE_FMA) && defined(__ARM_FP)
+inline constexpr bool detail_fma_float = (__ARM_FP & 0x4) != 0, detail_fma_double = (__ARM_FP & 0x8) != 0;
+#else
+inline constexpr bool detail_fma_float = false, detail_fma_double = false;
+#endif
+template <class T>
+inline constexpr bool fma_path = std::is_same_v<T, float> ? detail_fma_float : detail_fma_double;
+#endif
+
+namespace detail {
+
+// Unsigned 128-bit integers as two 64-bit halves (no __int128: it is not on
+// 32-bit targets such as the Cortex-M).
+struct u128 {
+    std::uint64_t hi = 0, lo = 0;
+};
+
+constexpr u128 mul64(std::uint64_t a, std::uint64_t b) noexcept {
+    const std::uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+    const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const std::uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+    return {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (p00 & 0xFFFFFFFFu)};
+}
+
+// Position of the highest set bit (x != 0).
+constexpr int top_bit(u128 x) noexcept {
+    return x.hi ? 127 - std::countl_zero(x.hi) : 63 - std::countl_zero(x.lo);
+}
+
+constexpr u128 shift_left(u128 x, int n) noexcept {
+    if (n == 0) return x;
+    if (n >= 64) return {x.lo << (n - 64), 0};
+    return {(x.hi << n) | (x.lo >> (64 - n)), x.lo << n};
+}
+
+// x >> n with every bit shifted out ORed into bit 0 ("sticky"), so that
+// rounding far above bit 0 still sees whether anything was lost.
+constexpr u128 shift_right_sticky(u128 x, int n) noexcept {
+    if (n == 0) return x;
+    if (n >= 128) return {0, (x.hi | x.lo) != 0};
+    u128 r;
+    std::uint64_t lost;
+    if (n >= 64) {
+        r = {0, n == 64 ? x.hi : x.hi >> (n - 64)};
+        lost = x.lo | (n == 64 ? 0 : x.hi << (128 - n));
+    } else {
+        r = {x.hi >> n, (x.lo >> n) | (x.hi << (64 - n))};
+        lost = x.lo << (64 - n);
+    }
+    r.lo |= lost != 0;
+    return r;
+}
+
+constexpr u128 shift_right(u128 x, int n) noexcept {
+    if (n == 0) return x;
+    if (n >= 128) return {};
+    if (n >= 64) return {0, x.hi >> (n - 64)};
+    return {x.hi >> n, (x.lo >> n) | (x.hi << (64 - n))};
+}
+
+constexpr bool less(u128 a, u128 b) noexcept { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo); }
+constexpr u128 add(u128 a, u128 b) noexcept {
+    const std::uint64_t lo = a.lo + b.lo;
+    return {a.hi + b.hi + (lo < a.lo), lo};
+}
+constexpr u128 sub(u128 a, u128 b) noexcept { return {a.hi - b.hi - (a.lo < b.lo), a.lo - b.lo}; }
+
+template <class T>
+struct float_format;
+template <>
+struct float_format<double> {
+    using bits = std::uint64_t;
+    static constexpr int mantissa = 52, bias = 1023, max_exponent_field = 0x7FF;
+};
+template <>
+struct float_format<float> {
+    using bits = std::uint32_t;
+    static constexpr int mantissa = 23, bias = 127, max_exponent_field = 0xFF;
+};
+
+// a·b + c correctly rounded (to nearest, ties to even), in integers only.
+template <class T>
+constexpr T soft_fma(T a, T b, T c) noexcept {
+    using F = float_format<T>;
+    using B = typename F::bits;
+    constexpr int M = F::mantissa;
+    constexpr B sign_bit = B(1) << (sizeof(B) * 8 - 1);
+    constexpr B mantissa_mask = (B(1) << M) - 1;
+    const B xa = std::bit_cast<B>(a), xb = std::bit_cast<B>(b), xc = std::bit_cast<B>(c);
+    const int fa = int((xa >> M) & F::max_exponent_field), fb = int((xb >> M) & F::max_exponent_field),
+              fc = int((xc >> M) & F::max_exponent_field);
+    const bool sp = ((xa ^ xb) & sign_bit) != 0, sc = (xc & sign_bit) != 0;
+    const B ma = xa & mantissa_mask, mb = xb & mantissa_mask, mc = xc & mantissa_mask;
+    const bool a_zero = fa == 0 && ma == 0, b_zero = fb == 0 && mb == 0, c_zero = fc == 0 && mc == 0;
+
+    // Infinities and NaN: the IEEE results (a canonical quiet NaN; the
+    // payload of a NaN operand is not kept).
+    if (fa == F::max_exponent_field || fb == F::max_exponent_field || fc == F::max_exponent_field) {
+        const T nan = std::numeric_limits<T>::quiet_NaN();
+        if ((fa == F::max_exponent_field && ma) || (fb == F::max_exponent_field && mb) ||
+            (fc == F::max_exponent_field && mc))
+            return nan;
+        const bool a_inf = fa == F::max_exponent_field, b_inf = fb == F::max_exponent_field;
+        if (a_inf || b_inf) {
+            if (a_zero || b_zero) return nan; // ∞·0
+            if (fc == F::max_exponent_field && sc != sp) return nan; // ∞ − ∞
+            return std::bit_cast<T>(B(sp ? sign_bit : 0) | (B(F::max_exponent_field) << M));
+        }
+        return c; // finite a·b + ±∞
+    }
+    // An exact zero product: the result is c, except ±0 + ±0.
+    if (a_zero || b_zero) {
+        if (!c_zero) return c;
+        return std::bit_cast<T>(B(sp && sc ? sign_bit : 0));
+    }
+
+    // Finite, nonzero a and b: value = m·2^e with integer m.
+    const std::uint64_t ia = fa ? (std::uint64_t(ma) | (std::uint64_t(1) << M)) : std::uint64_t(ma);
+    const std::uint64_t ib = fb ? (std::uint64_t(mb) | (std::uint64_t(1) << M)) : std::uint64_t(mb);
+    const int ea = (fa ? fa : 1) - F::bias - M, eb = (fb ? fb : 1) - F::bias - M;
+    // The exact product, its highest bit moved to bit 125 (room for a carry
+    // and a sign-free subtraction below 2^127).
+    u128 x = mul64(ia, ib);
+    int ex = ea + eb;
+    {
+        const int s = 125 - top_bit(x);
+        x = shift_left(x, s);
+        ex -= s;
+    }
+    bool negative = sp;
+    if (!c_zero) {
+        const std::uint64_t ic = fc ? (std::uint64_t(mc) | (std::uint64_t(1) << M)) : std::uint64_t(mc);
+        u128 y{0, ic};
+        int ey = (fc ? fc : 1) - F::bias - M;
+        const int s = 125 - top_bit(y);
+        y = shift_left(y, s);
+        ey -= s;
+        // Align to the larger scale; the other operand's lost bits go sticky.
+        // When more than two bits are shifted out, the sum keeps its top bit
+        // at 124 or 125, far above bit 0, so rounding stays exact.
+        if (ex >= ey) {
+            y = shift_right_sticky(y, ex - ey > 200 ? 200 : ex - ey);
+        } else {
+            x = shift_right_sticky(x, ey - ex > 200 ? 200 : ey - ex);
+            ex = ey;
+        }
+        if (sp == sc) {
+            x = add(x, y);
+        } else if (less(x, y)) {
+            x = sub(y, x);
+            negative = sc;
+        } else {
+            x = sub(x, y);
+            if (x.hi == 0 && x.lo == 0) return T(0); // exact cancellation: +0 when rounding to nearest
+        }
+    }
+    // Round x·2^ex to M+1 bits (fewer in the subnormal range).
+    const int top = top_bit(x);
+    const int exponent = ex + top;                     // of the leading bit
+    const int min_exponent = 1 - F::bias;              // of the smallest normal
+    int lsb = (exponent < min_exponent ? min_exponent : exponent) - M; // of the result's last bit
+    const int drop = lsb - ex;
+    std::uint64_t q;
+    if (drop <= 0) {
+        q = shift_left(x, -drop).lo; // exact: fewer than M+1 significant bits
+    } else {
+        const u128 kept = shift_right(x, drop);
+        const u128 back = drop >= 128 ? u128{} : shift_left(kept, drop);
+        const u128 rem = sub(x, back);
+        const u128 half = drop > 128 ? u128{~std::uint64_t(0), ~std::uint64_t(0)} : shift_left(u128{0, 1}, drop - 1);
+        q = kept.lo;
+        if (less(half, rem) || (!less(rem, half) && (q & 1))) ++q;
+    }
+    if (q >> (M + 1)) { // rounded up to 2^(M+1)
+        q >>= 1;
+        ++lsb;
+    }
+    const B sign = negative ? sign_bit : 0;
+    if (q == 0) return std::bit_cast<T>(sign);
+    if (q < (std::uint64_t(1) << M)) return std::bit_cast<T>(B(sign | B(q))); // subnormal
+    const int field = lsb + M + F::bias;
+    if (field >= F::max_exponent_field) return std::bit_cast<T>(B(sign | (B(F::max_exponent_field) << M)));
+    return std::bit_cast<T>(B(sign | (B(field) << M) | (B(q) & mantissa_mask)));
+}
+
+// x + y rounded to odd: the nearest double if the sum is exact, else the
+// neighbour of the exact sum whose last mantissa bit is 1. A sum rounded to odd
+// at 53 bits, then to nearest at p <= 51 bits (or once more at 53 bits after
+// an exact step, as below), is the sum rounded to nearest once (Boldo and
+// Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms
+// using rounding to odd", IEEE Trans. Computers 57(4), 2008). Finite sums only.
+constexpr double add_round_to_odd(double x, double y) noexcept {
+    // (Few statements: each costs a step of Clang's constant-evaluation budget.)
+    const double s = x + y, z = s - x, e = (x - (s - z)) + (y - z); // e = x + y − s exactly (Knuth's TwoSum)
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(s);
+    return e == 0 || (bits & 1) ? s : std::bit_cast<double>((e > 0) == (s > 0) ? bits + 1 : bits - 1);
+}
+
+// The fma of constant evaluation: floating-point error-free transformations
+// where the operands keep every intermediate normal and finite (a few dozen
+// operations: what a constant evaluation pays per multiply-add), else the
+// integer soft_fma. Both are correctly rounded, so they agree.
+constexpr float constexpr_fma(float a, float b, float c) noexcept {
+    // The product of two floats is exact in double; the sum rounded to odd in
+    // double, then to float, is rounded once (53 >= 24 + 2).
+    constexpr double max = 0x1.fffffep127;
+    const double da = a, db = b, dc = c;
+    const double s = da >= -max && da <= max && db >= -max && db <= max && dc >= -max && dc <= max
+                         ? add_round_to_odd(da * db, dc)
+                         : 2 * max; // NaN or an infinity: the integer path
+    return s >= -max && s <= max ? static_cast<float>(s) : soft_fma(a, b, c);
+}
+
+constexpr double constexpr_fma(double a, double b, double c) noexcept {
+    const double ma = a < 0 ? -a : a, mb = b < 0 ? -b : b, mc = c < 0 ? -c : c;
+    // |a|, |b| in (2^-450, 2^450), |c| in (2^-900, 2^900): no overflow, and
+    // every value below is a multiple of 2^-1004, so nothing is subnormal.
+    if (ma > 0x1p-450 && ma < 0x1p450 && mb > 0x1p-450 && mb < 0x1p450 && mc > 0x1p-900 && mc < 0x1p900) {
+        // Dekker: a = ah + al and b = bh + bl, 26 bits each; a·b = ph + pl
+        // exactly; c + ph = th + tl exactly; then Boldo and Melquiond's
+        // emulated fma: th + (tl + pl rounded to odd), rounded to nearest.
+        constexpr double split = 0x1p27 + 1;
+        const double ta = split * a, ah = ta - (ta - a), al = a - ah, tb = split * b, bh = tb - (tb - b),
+                     bl = b - bh, ph = a * b, pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl, th = c + ph,
+                     z = th - c, tl = (c - (th - z)) + (ph - z);
+        // add_round_to_odd(tl, pl), written out (a call costs Clang steps):
+        const double s = tl + pl, y = s - tl, e = (tl - (s - y)) + (pl - y);
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(s);
+        return th + (e == 0 || (bits & 1) ? s : std::bit_cast<double>((e > 0) == (s > 0) ? bits + 1 : bits - 1));
+    }
+    return soft_fma(a, b, c);
+}
+
+} // namespace detail
+
+// a·b + c rounded once. Same bits in constant evaluation (software) and at
+// run time (the hardware instruction or libm's correctly rounded fma).
+template <class T>
+constexpr T fma(T a, T b, T c) noexcept {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctnn::fma: float or double only");
+    // (The builtin, not std::is_constant_evaluated(): a call costs Clang steps.)
+    if (__builtin_is_constant_evaluated()) return detail::constexpr_fma(a, b, c);
+    if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
+    else return __builtin_fma(a, b, c);
+}
+
+// The kernels' multiply-add: fused where the FMA path is selected for T.
+template <class T>
+constexpr T multiply_add(T a, T b, T c) noexcept {
+    if constexpr (fma_path<T>) return ctnn::fma(a, b, c);
+    else return a * b + c;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/core/fma.hpp> ----
 // ---- begin <ctnn/core/size.hpp> ----
 // ctnn/core/size.hpp - sizes that read as words in compiler errors (namespace ctnn::size).
 //
@@ -1236,14 +1542,42 @@ struct dense_layer {
     // runtime agree to the bit without -ffast-math, yet the order leaves
     // independent work for the CPU:
     //  * forward: y = b + Σ_i x_i·W[i][·] row by row (axpy form: vectorised
-    //    over the outputs). For a narrow layer (outputs fit in two cache
+    //    over the outputs), in blocks of outputs whose sums stay in registers
+    //    for the whole pass over the inputs. For a narrow layer (outputs fit in two cache
     //    lines) one chain of In dependent additions is latency-bound, so row i
     //    goes to partial sum i % 4 and y = b + ((s0 + s1) + (s2 + s3)).
     //  * backward: dx[i] = Σ_j W[i][j]·dy[j] with output j in lane j % lanes
     //    (a block of lanes is one vector), lanes combined pairwise: a single
     //    accumulator cannot be vectorised without reassociation.
+    // Each multiply-add is ctnn::multiply_add's (ctnn/core/fma.hpp), written
+    // out as `fma_path<T> ? ctnn::fma(a, b, c) : a * b + c` (a function call
+    // per multiply-add would cost Clang steps in constant evaluation): one
+    // rounding on the FMA path, two otherwise; the same at compile time.
     static constexpr std::size_t lanes = 64 / sizeof(T);
     static constexpr std::size_t chains = (In >= 4 && Out * sizeof(T) <= 128) ? 4 : 1;
+
+    // Outputs per register block of the wide forward pass: 256 bytes, four
+    // AVX-512 or eight AVX registers of running sums.
+    static constexpr std::size_t block = 256 / sizeof(T);
+
+    // y[j0 .. j0 + Width) of the axpy form, the running sums in a local array
+    // (the compiler sees they cannot alias the weights, so they stay in
+    // registers for the whole pass over the inputs). The order of each
+    // output's sum is the axpy form's: b_j, then + x_i·W[i][j] for i = 0, 1, ...
+    template <std::size_t Width>
+    static constexpr void forward_block(const T* w, const T* b, const T* xp, T* yp, std::size_t j0) noexcept {
+        std::array<T, Width> acc;
+        T* a = acc.data();
+        for (std::size_t j = 0; j < Width; ++j) a[j] = b[j0 + j];
+        const T* row = w + j0;
+        for (std::size_t i = 0; i < In; ++i, row += Out) {
+            const T xi = xp[i];
+            for (std::size_t j = 0; j < Width; ++j)
+                a[j] =
+                    (fma_path<T> ? ctnn::fma(xi, row[j], a[j]) : xi * row[j] + a[j]);
+        }
+        for (std::size_t j = 0; j < Width; ++j) yp[j0 + j] = a[j];
+    }
 
     static constexpr void forward(const T* p, const std::array<T, In>& x, std::array<T, Out>& y) noexcept {
         const T* w = p;
@@ -1251,11 +1585,9 @@ struct dense_layer {
         const T* xp = x.data();
         T* yp = y.data();
         if constexpr (chains == 1) {
-            for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j];
-            for (std::size_t i = 0; i < In; ++i, w += Out) {
-                const T xi = xp[i];
-                for (std::size_t j = 0; j < Out; ++j) yp[j] += xi * w[j];
-            }
+            constexpr std::size_t full = Out - Out % block;
+            for (std::size_t j0 = 0; j0 < full; j0 += block) forward_block<block>(w, b, xp, yp, j0);
+            if constexpr (Out % block != 0) forward_block<Out % block>(w, b, xp, yp, full);
         } else {
             std::array<T, 4 * Out> partial{};
             T* s0 = partial.data();
@@ -1266,35 +1598,154 @@ struct dense_layer {
             for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
                 const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
                 for (std::size_t j = 0; j < Out; ++j) {
-                    s0[j] += x0 * w[j];
-                    s1[j] += x1 * w[Out + j];
-                    s2[j] += x2 * w[2 * Out + j];
-                    s3[j] += x3 * w[3 * Out + j];
+                    s0[j] = (fma_path<T> ? ctnn::fma(x0, w[j], s0[j]) : x0 * w[j] + s0[j]);
+                    s1[j] = (fma_path<T> ? ctnn::fma(x1, w[Out + j], s1[j]) : x1 * w[Out + j] + s1[j]);
+                    s2[j] = (fma_path<T> ? ctnn::fma(x2, w[2 * Out + j], s2[j]) : x2 * w[2 * Out + j] + s2[j]);
+                    s3[j] = (fma_path<T> ? ctnn::fma(x3, w[3 * Out + j], s3[j]) : x3 * w[3 * Out + j] + s3[j]);
                 }
             }
             T* tails[3] = {s0, s1, s2};
             for (std::size_t k = 0; k < In % 4; ++k, w += Out) {
                 const T xi = xp[full + k];
                 T* sk = tails[k];
-                for (std::size_t j = 0; j < Out; ++j) sk[j] += xi * w[j];
+                for (std::size_t j = 0; j < Out; ++j)
+                    sk[j] =
+                        (fma_path<T> ? ctnn::fma(xi, w[j], sk[j]) : xi * w[j] + sk[j]);
             }
             for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j] + ((s0[j] + s1[j]) + (s2[j] + s3[j]));
         }
+    }
+
+    // ---- Mini-batches (ctnn/train/batch.hpp uses these when a layer has them)
+    // The same values as forward/backward sample by sample, bit for bit: each
+    // output's sum and each parameter's gradient sum run in the same order
+    // (samples in batch order), only the loops are nested so that each weight
+    // is read once per block of samples rather than once per sample.
+    static constexpr bool batch_kernels = true;
+    static constexpr std::size_t batch_block = 128 / sizeof(T); // outputs per block (two AVX-512 registers)
+    static constexpr std::size_t batch_samples = 4;            // samples per block
+
+    template <std::size_t Width, std::size_t Samples>
+    static constexpr void forward_batch_block(const T* w, const T* b, const std::array<T, In>* const* xs,
+                                              std::array<T, Out>* const* ys, std::size_t j0) noexcept {
+        std::array<T, Samples * Width> acc;
+        T* a = acc.data();
+        for (std::size_t s = 0; s < Samples; ++s)
+            for (std::size_t j = 0; j < Width; ++j) a[s * Width + j] = b[j0 + j];
+        const T* row = w + j0;
+        for (std::size_t i = 0; i < In; ++i, row += Out) {
+            for (std::size_t s = 0; s < Samples; ++s) {
+                const T xi = (*xs[s])[i];
+                T* as = a + s * Width;
+                for (std::size_t j = 0; j < Width; ++j)
+                    as[j] =
+                        (fma_path<T> ? ctnn::fma(xi, row[j], as[j]) : xi * row[j] + as[j]);
+            }
+        }
+        for (std::size_t s = 0; s < Samples; ++s)
+            for (std::size_t j = 0; j < Width; ++j) (*ys[s])[j0 + j] = a[s * Width + j];
+    }
+
+    template <std::size_t Width>
+    static constexpr void forward_batch_columns(const T* w, const T* b, const std::array<T, In>* const* xs,
+                                                std::array<T, Out>* const* ys, std::size_t count,
+                                                std::size_t j0) noexcept {
+        std::size_t s = 0;
+        for (; s + batch_samples <= count; s += batch_samples)
+            forward_batch_block<Width, batch_samples>(w, b, xs + s, ys + s, j0);
+        for (; s < count; ++s) forward_batch_block<Width, 1>(w, b, xs + s, ys + s, j0);
+    }
+
+    // ys[s] = forward(xs[s]) for s < count.
+    static constexpr void forward_batch(const T* p, const std::array<T, In>* const* xs,
+                                        std::array<T, Out>* const* ys, std::size_t count) noexcept {
+        if constexpr (chains != 1) {
+            // Narrow layers sum in four chains per sample: one sample at a time.
+            for (std::size_t s = 0; s < count; ++s) forward(p, *xs[s], *ys[s]);
+        } else {
+            const T* b = p + In * Out;
+            constexpr std::size_t full = Out - Out % batch_block;
+            for (std::size_t j0 = 0; j0 < full; j0 += batch_block)
+                forward_batch_columns<batch_block>(p, b, xs, ys, count, j0);
+            if constexpr (Out % batch_block != 0) forward_batch_columns<Out % batch_block>(p, b, xs, ys, count, full);
+        }
+    }
+
+    // Rows r0 .. r0 + Rows of the weight gradient summed over the samples:
+    // g[r][j] = ((+0 + x_0[r]·dy_0[j]) + x_1[r]·dy_1[j]) + ..., each product
+    // rounded and then added, as a gradient accumulator adds sample by sample.
+    template <std::size_t Rows, std::size_t Width>
+    static constexpr void weight_gradient_block(T* g, const std::array<T, In>* const* xs,
+                                                const std::array<T, Out>* const* dys, std::size_t count,
+                                                std::size_t r0, std::size_t j0) noexcept {
+        std::array<T, Rows * Width> acc;
+        T* a = acc.data();
+        for (std::size_t k = 0; k < Rows * Width; ++k) a[k] = T(0);
+        for (std::size_t s = 0; s < count; ++s) {
+            const T* d = dys[s]->data() + j0;
+            for (std::size_t r = 0; r < Rows; ++r) {
+                const T xr = (*xs[s])[r0 + r];
+                T* ar = a + r * Width;
+                for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
+            }
+        }
+        for (std::size_t r = 0; r < Rows; ++r)
+            for (std::size_t j = 0; j < Width; ++j) g[r * Out + j0 + j] = a[r * Width + j];
+    }
+
+    template <std::size_t Rows>
+    static constexpr void weight_gradient_rows(T* g, const std::array<T, In>* const* xs,
+                                               const std::array<T, Out>* const* dys, std::size_t count,
+                                               std::size_t r0) noexcept {
+        constexpr std::size_t full = Out - Out % batch_block;
+        for (std::size_t j0 = 0; j0 < full; j0 += batch_block)
+            weight_gradient_block<Rows, batch_block>(g, xs, dys, count, r0, j0);
+        if constexpr (Out % batch_block != 0)
+            weight_gradient_block<Rows, Out % batch_block>(g, xs, dys, count, r0, full);
+    }
+
+    // backward for each sample s < count, the parameter gradient summed over
+    // the samples and delivered once (sink.row(k, v, n)); dxs[s] as backward's.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_batch(const T* p, Sink& sink, const std::array<T, In>* const* xs,
+                                         const std::array<T, Out>* const* dys, std::array<T, In>* const* dxs,
+                                         std::size_t count) noexcept {
+        constexpr std::size_t rows = 4;
+        std::array<T, rows * Out> g;
+        T* gp = g.data();
+        for (std::size_t j = 0; j < Out; ++j) gp[j] = T(0);
+        for (std::size_t s = 0; s < count; ++s)
+            for (std::size_t j = 0; j < Out; ++j) gp[j] += (*dys[s])[j];
+        sink.row(In * Out, gp, Out);
+        const auto do_rows = [&]<std::size_t Rows>(std::size_t r0) {
+            if constexpr (NeedInputGradient)
+                for (std::size_t r = 0; r < Rows; ++r)
+                    for (std::size_t s = 0; s < count; ++s)
+                        (*dxs[s])[r0 + r] = dot_outputs(p + (r0 + r) * Out, dys[s]->data());
+            weight_gradient_rows<Rows>(gp, xs, dys, count, r0);
+            for (std::size_t r = 0; r < Rows; ++r) sink.row((r0 + r) * Out, gp + r * Out, Out);
+        };
+        for (std::size_t blk = 0; blk < In / rows; ++blk) do_rows.template operator()<rows>(blk * rows);
+        for (std::size_t r = 0; r < In % rows; ++r) do_rows.template operator()<1>(In - In % rows + r);
     }
 
     // Σ_j a[j]·c[j] over the Out outputs, in the lane order described above.
     static constexpr T dot_outputs(const T* a, const T* c) noexcept {
         if constexpr (Out < lanes) {
             T acc = T(0);
-            for (std::size_t j = 0; j < Out; ++j) acc += a[j] * c[j];
+            for (std::size_t j = 0; j < Out; ++j) acc = (fma_path<T> ? ctnn::fma(a[j], c[j], acc) : a[j] * c[j] + acc);
             return acc;
         } else {
             std::array<T, lanes> lane{};
             T* l = lane.data();
             constexpr std::size_t tail = Out % lanes;
             for (std::size_t j = 0; j < Out - tail; j += lanes)
-                for (std::size_t k = 0; k < lanes; ++k) l[k] += a[j + k] * c[j + k];
-            for (std::size_t k = 0; k < tail; ++k) l[k] += a[Out - tail + k] * c[Out - tail + k];
+                for (std::size_t k = 0; k < lanes; ++k)
+                    l[k] = (fma_path<T> ? ctnn::fma(a[j + k], c[j + k], l[k]) : a[j + k] * c[j + k] + l[k]);
+            const T* at = a + (Out - tail);
+            const T* ct = c + (Out - tail);
+            for (std::size_t k = 0; k < tail; ++k)
+                l[k] = (fma_path<T> ? ctnn::fma(at[k], ct[k], l[k]) : at[k] * ct[k] + l[k]);
             for (std::size_t width = lanes / 2; width > 0; width /= 2)
                 for (std::size_t k = 0; k < width; ++k) l[k] += l[k + width];
             return l[0];
@@ -4971,9 +5422,13 @@ constexpr std::uint64_t checksum(const Arrays&... arrays) noexcept {
 // ---- end <ctnn/data/dataset.hpp> ----
 
 #include <boost/hana/at.hpp>
+#include <boost/hana/fold_right.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
@@ -4995,6 +5450,81 @@ constexpr typename Net::scalar accumulate_sample(const Net& net, const typename 
     });
 }
 
+// Whether a bound layer has batch kernels (forward_batch, backward_batch: see
+// ctnn/core/dense.hpp) that give the same bits as its one-sample passes.
+template <class L>
+concept layer_with_batch_kernels = requires { requires L::batch_kernels; };
+
+// The batch's summed loss, its gradient summed into `gradient`, layer by
+// layer over all samples at once: a layer with batch kernels reads each
+// weight once per block of samples; any other layer runs sample by sample.
+// Every value is the one the sample-by-sample loop (accumulate_sample) gives,
+// bit for bit: each sample's forward and backward are the same arithmetic, and
+// each parameter's gradient sums the samples' contributions in batch order.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+typename Net::scalar accumulate_batch(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                      const std::array<std::array<D, ND>, N>& ds,
+                                      const std::array<std::size_t, N>& order, std::size_t first, std::size_t count,
+                                      typename Net::gradient_type& gradient) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    constexpr std::size_t layer_count = Net::layer_count;
+    const T* parameters = net.parameters.data();
+    std::array<typename Net::trace_type, BatchSize> traces;
+    for (std::size_t b = 0; b < count; ++b) hana::at_c<0>(traces[b]) = xs[order[first + b]];
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = parameters + Net::parameter_offsets[k];
+        if constexpr (layer_with_batch_kernels<L>) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<std::array<T, L::outputs>*, BatchSize> out{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                out[b] = &hana::at_c<k + 1>(traces[b]);
+            }
+            L::forward_batch(p, in.data(), out.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                L::forward(p, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]));
+        }
+    });
+    T loss = T(0);
+    std::array<typename Net::output_type, BatchSize> dy;
+    for (std::size_t b = 0; b < count; ++b) {
+        const auto& y = output_of(traces[b]);
+        const auto& d = ds[order[first + b]];
+        Loss::gradient(y, d, dy[b]);
+        loss += Loss::value(y, d);
+    }
+    gradient_accumulator<T> accumulator{gradient.data()};
+    hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = parameters + Net::parameter_offsets[k];
+        offset_sink<gradient_accumulator<T>, Net::parameter_offsets[k]> sink{accumulator};
+        std::array<std::array<T, L::inputs>, BatchSize> dxs{};
+        if constexpr (layer_with_batch_kernels<L>) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<const std::array<T, L::outputs>*, BatchSize> dout{};
+            std::array<std::array<T, L::inputs>*, BatchSize> din{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                dout[b] = &dys[b];
+                din[b] = &dxs[b];
+            }
+            L::template backward_batch<k != 0>(p, sink, in.data(), dout.data(), din.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                L::template backward<k != 0>(p, sink, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]), dys[b],
+                                             dxs[b]);
+        }
+        return dxs;
+    });
+    return loss;
+}
+
 } // namespace detail
 
 // Mean loss and mean gradient over the samples order[first], ...,
@@ -5013,9 +5543,16 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
     if (count > BatchSize) count = BatchSize;
     if (first + count > N) count = first < N ? N - first : 0;
     if (count == 0) return result;
-    for (std::size_t b = 0; b < count; ++b) {
-        const std::size_t n = order[first + b];
-        result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+    if (std::is_constant_evaluated() || !loss<Loss>) {
+        for (std::size_t b = 0; b < count; ++b) {
+            const std::size_t n = order[first + b];
+            result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+        }
+    } else if constexpr (loss<Loss>) {
+        // At run time the batch goes through the layers' batch kernels (the
+        // same bits as the loop above; in constant evaluation the loop above
+        // costs fewer steps).
+        result.loss = detail::accumulate_batch<BatchSize, Net, Loss>(net, xs, ds, order, first, count, result.gradient);
     }
     const T scale = T(1) / static_cast<T>(count);
     result.loss *= scale;
@@ -9730,261 +10267,3 @@ constexpr write_status write_quantised_header(const Q& q, Put&& put, std::string
 } // namespace ctnn
 // ---- end <ctnn/quant/header.hpp> ----
 // ---- end <ctnn/ctnn.hpp> ----
-// ---- begin <ctnn/core/fma.hpp> ----
-// ctnn/core/fma.hpp - a fused multiply-add with the same bits at compile time
-// and at run time, and the multiply-add the kernels use.
-//
-//   T ctnn::fma(T a, T b, T c)           a·b + c rounded once (IEEE 754
-//                                        fusedMultiplyAdd, round to nearest even)
-//   T ctnn::multiply_add(T a, T b, T c)  the kernels' a·b + c: ctnn::fma where
-//                                        the FMA path is selected for T, else
-//                                        a·b rounded, then + c rounded
-//   bool ctnn::fma_path<T>               which of the two multiply_add is
-//
-// ctnn::fma in constant evaluation is integer arithmetic on the operands' bits
-// (detail::soft_fma: the exact product in 128 bits, aligned with c, rounded
-// once); at run time it is the compiler's __builtin_fma / __builtin_fmaf, the
-// hardware instruction where the target has one (a correctly rounded libm call
-// where it has not). Both are correctly rounded, so they agree bit for bit;
-// tests/runtime/fma.cpp checks it on random triples and the hard cases.
-//
-// The FMA path (selected per scalar type) is taken where the target has a
-// fused multiply-add for that type: __FMA__ (x86 with -mfma, -march=haswell,
-// -march=native on such a machine), or __ARM_FEATURE_FMA with the FPU doing
-// that precision (__ARM_FP bit 0x4 float, 0x8 double: the Cortex-M4F's
-// fpv4-sp-d16 fuses float only). Override with -DCTNN_FMA=0 (never) or
-// -DCTNN_FMA=1 (always, for both types; without hardware the run-time fma is
-// a libm call). Either path gives the same bits at compile time and at run
-// time; the two paths give different bits from each other (one rounding
-// instead of two). Constant evaluation of the FMA path costs more (an integer
-// fma is ~10× the steps of a multiply and an add; docs/compile_time.md).
-//
-// -ffp-contract=off stays required on both paths: the compiler must not fuse
-// the a·b + c that ctnn writes as two operations.
-
-#include <bit>
-#include <cstdint>
-#include <limits>
-#include <type_traits>
-
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#endif
-
-namespace ctnn {
-
-#if defined(CTNN_FMA)
-template <class T>
-inline constexpr bool fma_path = (CTNN_FMA) != 0;
-#else
-#if defined(__FMA__)
-inline constexpr bool detail_fma_float = true, detail_fma_double = true;
-#elif defined(__ARM_FEATURE_FMA) && defined(__ARM_FP)
-inline constexpr bool detail_fma_float = (__ARM_FP & 0x4) != 0, detail_fma_double = (__ARM_FP & 0x8) != 0;
-#else
-inline constexpr bool detail_fma_float = false, detail_fma_double = false;
-#endif
-template <class T>
-inline constexpr bool fma_path = std::is_same_v<T, float> ? detail_fma_float : detail_fma_double;
-#endif
-
-namespace detail {
-
-// Unsigned 128-bit integers as two 64-bit halves (no __int128: it is not on
-// 32-bit targets such as the Cortex-M).
-struct u128 {
-    std::uint64_t hi = 0, lo = 0;
-};
-
-constexpr u128 mul64(std::uint64_t a, std::uint64_t b) noexcept {
-    const std::uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
-    const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-    const std::uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
-    return {p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32), (mid << 32) | (p00 & 0xFFFFFFFFu)};
-}
-
-// Position of the highest set bit (x != 0).
-constexpr int top_bit(u128 x) noexcept {
-    return x.hi ? 127 - std::countl_zero(x.hi) : 63 - std::countl_zero(x.lo);
-}
-
-constexpr u128 shift_left(u128 x, int n) noexcept {
-    if (n == 0) return x;
-    if (n >= 64) return {x.lo << (n - 64), 0};
-    return {(x.hi << n) | (x.lo >> (64 - n)), x.lo << n};
-}
-
-// x >> n with every bit shifted out ORed into bit 0 ("sticky"), so that
-// rounding far above bit 0 still sees whether anything was lost.
-constexpr u128 shift_right_sticky(u128 x, int n) noexcept {
-    if (n == 0) return x;
-    if (n >= 128) return {0, (x.hi | x.lo) != 0};
-    u128 r;
-    std::uint64_t lost;
-    if (n >= 64) {
-        r = {0, n == 64 ? x.hi : x.hi >> (n - 64)};
-        lost = x.lo | (n == 64 ? 0 : x.hi << (128 - n));
-    } else {
-        r = {x.hi >> n, (x.lo >> n) | (x.hi << (64 - n))};
-        lost = x.lo << (64 - n);
-    }
-    r.lo |= lost != 0;
-    return r;
-}
-
-constexpr u128 shift_right(u128 x, int n) noexcept {
-    if (n == 0) return x;
-    if (n >= 128) return {};
-    if (n >= 64) return {0, x.hi >> (n - 64)};
-    return {x.hi >> n, (x.lo >> n) | (x.hi << (64 - n))};
-}
-
-constexpr bool less(u128 a, u128 b) noexcept { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo); }
-constexpr u128 add(u128 a, u128 b) noexcept {
-    const std::uint64_t lo = a.lo + b.lo;
-    return {a.hi + b.hi + (lo < a.lo), lo};
-}
-constexpr u128 sub(u128 a, u128 b) noexcept { return {a.hi - b.hi - (a.lo < b.lo), a.lo - b.lo}; }
-
-template <class T>
-struct float_format;
-template <>
-struct float_format<double> {
-    using bits = std::uint64_t;
-    static constexpr int mantissa = 52, bias = 1023, max_exponent_field = 0x7FF;
-};
-template <>
-struct float_format<float> {
-    using bits = std::uint32_t;
-    static constexpr int mantissa = 23, bias = 127, max_exponent_field = 0xFF;
-};
-
-// a·b + c correctly rounded (to nearest, ties to even), in integers only.
-template <class T>
-constexpr T soft_fma(T a, T b, T c) noexcept {
-    using F = float_format<T>;
-    using B = typename F::bits;
-    constexpr int M = F::mantissa;
-    constexpr B sign_bit = B(1) << (sizeof(B) * 8 - 1);
-    constexpr B mantissa_mask = (B(1) << M) - 1;
-    const B xa = std::bit_cast<B>(a), xb = std::bit_cast<B>(b), xc = std::bit_cast<B>(c);
-    const int fa = int((xa >> M) & F::max_exponent_field), fb = int((xb >> M) & F::max_exponent_field),
-              fc = int((xc >> M) & F::max_exponent_field);
-    const bool sp = ((xa ^ xb) & sign_bit) != 0, sc = (xc & sign_bit) != 0;
-    const B ma = xa & mantissa_mask, mb = xb & mantissa_mask, mc = xc & mantissa_mask;
-    const bool a_zero = fa == 0 && ma == 0, b_zero = fb == 0 && mb == 0, c_zero = fc == 0 && mc == 0;
-
-    // Infinities and NaN: the IEEE results (a canonical quiet NaN; the
-    // payload of a NaN operand is not kept).
-    if (fa == F::max_exponent_field || fb == F::max_exponent_field || fc == F::max_exponent_field) {
-        const T nan = std::numeric_limits<T>::quiet_NaN();
-        if ((fa == F::max_exponent_field && ma) || (fb == F::max_exponent_field && mb) ||
-            (fc == F::max_exponent_field && mc))
-            return nan;
-        const bool a_inf = fa == F::max_exponent_field, b_inf = fb == F::max_exponent_field;
-        if (a_inf || b_inf) {
-            if (a_zero || b_zero) return nan; // ∞·0
-            if (fc == F::max_exponent_field && sc != sp) return nan; // ∞ − ∞
-            return std::bit_cast<T>(B(sp ? sign_bit : 0) | (B(F::max_exponent_field) << M));
-        }
-        return c; // finite a·b + ±∞
-    }
-    // An exact zero product: the result is c, except ±0 + ±0.
-    if (a_zero || b_zero) {
-        if (!c_zero) return c;
-        return std::bit_cast<T>(B(sp && sc ? sign_bit : 0));
-    }
-
-    // Finite, nonzero a and b: value = m·2^e with integer m.
-    const std::uint64_t ia = fa ? (std::uint64_t(ma) | (std::uint64_t(1) << M)) : std::uint64_t(ma);
-    const std::uint64_t ib = fb ? (std::uint64_t(mb) | (std::uint64_t(1) << M)) : std::uint64_t(mb);
-    const int ea = (fa ? fa : 1) - F::bias - M, eb = (fb ? fb : 1) - F::bias - M;
-    // The exact product, its highest bit moved to bit 125 (room for a carry
-    // and a sign-free subtraction below 2^127).
-    u128 x = mul64(ia, ib);
-    int ex = ea + eb;
-    {
-        const int s = 125 - top_bit(x);
-        x = shift_left(x, s);
-        ex -= s;
-    }
-    bool negative = sp;
-    if (!c_zero) {
-        const std::uint64_t ic = fc ? (std::uint64_t(mc) | (std::uint64_t(1) << M)) : std::uint64_t(mc);
-        u128 y{0, ic};
-        int ey = (fc ? fc : 1) - F::bias - M;
-        const int s = 125 - top_bit(y);
-        y = shift_left(y, s);
-        ey -= s;
-        // Align to the larger scale; the other operand's lost bits go sticky.
-        // When more than two bits are shifted out, the sum keeps its top bit
-        // at 124 or 125, far above bit 0, so rounding stays exact.
-        if (ex >= ey) {
-            y = shift_right_sticky(y, ex - ey > 200 ? 200 : ex - ey);
-        } else {
-            x = shift_right_sticky(x, ey - ex > 200 ? 200 : ey - ex);
-            ex = ey;
-        }
-        if (sp == sc) {
-            x = add(x, y);
-        } else if (less(x, y)) {
-            x = sub(y, x);
-            negative = sc;
-        } else {
-            x = sub(x, y);
-            if (x.hi == 0 && x.lo == 0) return T(0); // exact cancellation: +0 when rounding to nearest
-        }
-    }
-    // Round x·2^ex to M+1 bits (fewer in the subnormal range).
-    const int top = top_bit(x);
-    const int exponent = ex + top;                     // of the leading bit
-    const int min_exponent = 1 - F::bias;              // of the smallest normal
-    int lsb = (exponent < min_exponent ? min_exponent : exponent) - M; // of the result's last bit
-    const int drop = lsb - ex;
-    std::uint64_t q;
-    if (drop <= 0) {
-        q = shift_left(x, -drop).lo; // exact: fewer than M+1 significant bits
-    } else {
-        const u128 kept = shift_right(x, drop);
-        const u128 back = drop >= 128 ? u128{} : shift_left(kept, drop);
-        const u128 rem = sub(x, back);
-        const u128 half = drop > 128 ? u128{~std::uint64_t(0), ~std::uint64_t(0)} : shift_left(u128{0, 1}, drop - 1);
-        q = kept.lo;
-        if (less(half, rem) || (!less(rem, half) && (q & 1))) ++q;
-    }
-    if (q >> (M + 1)) { // rounded up to 2^(M+1)
-        q >>= 1;
-        ++lsb;
-    }
-    const B sign = negative ? sign_bit : 0;
-    if (q == 0) return std::bit_cast<T>(sign);
-    if (q < (std::uint64_t(1) << M)) return std::bit_cast<T>(B(sign | B(q))); // subnormal
-    const int field = lsb + M + F::bias;
-    if (field >= F::max_exponent_field) return std::bit_cast<T>(B(sign | (B(F::max_exponent_field) << M)));
-    return std::bit_cast<T>(B(sign | (B(field) << M) | (B(q) & mantissa_mask)));
-}
-
-} // namespace detail
-
-// a·b + c rounded once. Same bits in constant evaluation (software) and at
-// run time (the hardware instruction or libm's correctly rounded fma).
-template <class T>
-constexpr T fma(T a, T b, T c) noexcept {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctnn::fma: float or double only");
-    if (std::is_constant_evaluated()) {
-        return detail::soft_fma(a, b, c);
-    } else {
-        if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
-        else return __builtin_fma(a, b, c);
-    }
-}
-
-// The kernels' multiply-add: fused where the FMA path is selected for T.
-template <class T>
-constexpr T multiply_add(T a, T b, T c) noexcept {
-    if constexpr (fma_path<T>) return ctnn::fma(a, b, c);
-    else return a * b + c;
-}
-
-} // namespace ctnn
-// ---- end <ctnn/core/fma.hpp> ----

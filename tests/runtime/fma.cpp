@@ -1,5 +1,6 @@
 // ctnn::fma (include/ctnn/core/fma.hpp): the software fma used in constant
-// evaluation against the compiler's __builtin_fma (the hardware instruction
+// evaluation (both of its paths: error-free transformations with rounding to
+// odd, and integer arithmetic) against the compiler's __builtin_fma (the hardware instruction
 // under -mfma / -march=native, glibc's correctly rounded fma otherwise), bit
 // for bit, on random triples from several distributions and on the hard
 // cases. The default run checks 2·10^6 triples per type; the hidden test
@@ -50,8 +51,9 @@ bool same(T x, T y) {
 template <class T>
 std::string show(T a, T b, T c) {
     char buf[200];
-    std::snprintf(buf, sizeof buf, "fma(%a, %a, %a): soft %a, hardware %a", double(a), double(b), double(c),
-                  double(ctnn::detail::soft_fma(a, b, c)), double(hardware_fma(a, b, c)));
+    std::snprintf(buf, sizeof buf, "fma(%a, %a, %a): integer %a, floating-point %a, hardware %a", double(a),
+                  double(b), double(c), double(ctnn::detail::soft_fma(a, b, c)),
+                  double(ctnn::detail::constexpr_fma(a, b, c)), double(hardware_fma(a, b, c)));
     return buf;
 }
 
@@ -114,7 +116,10 @@ long check_random(std::uint64_t seed, long count) {
             c = draw<T>(g, (g() & 1) ? bias - 3 * M : bias + 2 * M, (g() & 1) ? bias - M : bias + 3 * M);
             break;
         }
-        if (!same(ctnn::detail::soft_fma(a, b, c), hardware_fma(a, b, c))) {
+        // Both software paths: the floating-point one constant evaluation
+        // takes where it applies, and the integer one.
+        const T hw = hardware_fma(a, b, c);
+        if (!same(ctnn::detail::soft_fma(a, b, c), hw) || !same(ctnn::detail::constexpr_fma(a, b, c), hw)) {
             if (++bad <= 5) UNSCOPED_INFO(show(a, b, c));
         }
     }
@@ -136,6 +141,7 @@ void check_hard_cases() {
             for (T c : values) {
                 INFO(show(a, b, c));
                 CHECK(same(ctnn::detail::soft_fma(a, b, c), hardware_fma(a, b, c)));
+                CHECK(same(ctnn::detail::constexpr_fma(a, b, c), hardware_fma(a, b, c)));
             }
     // Exact zeros: the sign rules of IEEE 754.
     CHECK(bits(ctnn::detail::soft_fma(T(1), T(1), T(-1))) == bits(T(0)));     // x − x = +0

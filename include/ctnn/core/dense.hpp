@@ -5,6 +5,7 @@
 // any user layer (ctnn/concepts.hpp): it sees only its own parameters.
 #pragma once
 
+#include <ctnn/core/fma.hpp>
 #include <ctnn/core/size.hpp>
 
 #include <array>
@@ -38,14 +39,42 @@ struct dense_layer {
     // runtime agree to the bit without -ffast-math, yet the order leaves
     // independent work for the CPU:
     //  * forward: y = b + Σ_i x_i·W[i][·] row by row (axpy form: vectorised
-    //    over the outputs). For a narrow layer (outputs fit in two cache
+    //    over the outputs), in blocks of outputs whose sums stay in registers
+    //    for the whole pass over the inputs. For a narrow layer (outputs fit in two cache
     //    lines) one chain of In dependent additions is latency-bound, so row i
     //    goes to partial sum i % 4 and y = b + ((s0 + s1) + (s2 + s3)).
     //  * backward: dx[i] = Σ_j W[i][j]·dy[j] with output j in lane j % lanes
     //    (a block of lanes is one vector), lanes combined pairwise: a single
     //    accumulator cannot be vectorised without reassociation.
+    // Each multiply-add is ctnn::multiply_add's (ctnn/core/fma.hpp), written
+    // out as `fma_path<T> ? ctnn::fma(a, b, c) : a * b + c` (a function call
+    // per multiply-add would cost Clang steps in constant evaluation): one
+    // rounding on the FMA path, two otherwise; the same at compile time.
     static constexpr std::size_t lanes = 64 / sizeof(T);
     static constexpr std::size_t chains = (In >= 4 && Out * sizeof(T) <= 128) ? 4 : 1;
+
+    // Outputs per register block of the wide forward pass: 256 bytes, four
+    // AVX-512 or eight AVX registers of running sums.
+    static constexpr std::size_t block = 256 / sizeof(T);
+
+    // y[j0 .. j0 + Width) of the axpy form, the running sums in a local array
+    // (the compiler sees they cannot alias the weights, so they stay in
+    // registers for the whole pass over the inputs). The order of each
+    // output's sum is the axpy form's: b_j, then + x_i·W[i][j] for i = 0, 1, ...
+    template <std::size_t Width>
+    static constexpr void forward_block(const T* w, const T* b, const T* xp, T* yp, std::size_t j0) noexcept {
+        std::array<T, Width> acc;
+        T* a = acc.data();
+        for (std::size_t j = 0; j < Width; ++j) a[j] = b[j0 + j];
+        const T* row = w + j0;
+        for (std::size_t i = 0; i < In; ++i, row += Out) {
+            const T xi = xp[i];
+            for (std::size_t j = 0; j < Width; ++j)
+                a[j] =
+                    (fma_path<T> ? ctnn::fma(xi, row[j], a[j]) : xi * row[j] + a[j]);
+        }
+        for (std::size_t j = 0; j < Width; ++j) yp[j0 + j] = a[j];
+    }
 
     static constexpr void forward(const T* p, const std::array<T, In>& x, std::array<T, Out>& y) noexcept {
         const T* w = p;
@@ -53,11 +82,9 @@ struct dense_layer {
         const T* xp = x.data();
         T* yp = y.data();
         if constexpr (chains == 1) {
-            for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j];
-            for (std::size_t i = 0; i < In; ++i, w += Out) {
-                const T xi = xp[i];
-                for (std::size_t j = 0; j < Out; ++j) yp[j] += xi * w[j];
-            }
+            constexpr std::size_t full = Out - Out % block;
+            for (std::size_t j0 = 0; j0 < full; j0 += block) forward_block<block>(w, b, xp, yp, j0);
+            if constexpr (Out % block != 0) forward_block<Out % block>(w, b, xp, yp, full);
         } else {
             std::array<T, 4 * Out> partial{};
             T* s0 = partial.data();
@@ -68,35 +95,154 @@ struct dense_layer {
             for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
                 const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
                 for (std::size_t j = 0; j < Out; ++j) {
-                    s0[j] += x0 * w[j];
-                    s1[j] += x1 * w[Out + j];
-                    s2[j] += x2 * w[2 * Out + j];
-                    s3[j] += x3 * w[3 * Out + j];
+                    s0[j] = (fma_path<T> ? ctnn::fma(x0, w[j], s0[j]) : x0 * w[j] + s0[j]);
+                    s1[j] = (fma_path<T> ? ctnn::fma(x1, w[Out + j], s1[j]) : x1 * w[Out + j] + s1[j]);
+                    s2[j] = (fma_path<T> ? ctnn::fma(x2, w[2 * Out + j], s2[j]) : x2 * w[2 * Out + j] + s2[j]);
+                    s3[j] = (fma_path<T> ? ctnn::fma(x3, w[3 * Out + j], s3[j]) : x3 * w[3 * Out + j] + s3[j]);
                 }
             }
             T* tails[3] = {s0, s1, s2};
             for (std::size_t k = 0; k < In % 4; ++k, w += Out) {
                 const T xi = xp[full + k];
                 T* sk = tails[k];
-                for (std::size_t j = 0; j < Out; ++j) sk[j] += xi * w[j];
+                for (std::size_t j = 0; j < Out; ++j)
+                    sk[j] =
+                        (fma_path<T> ? ctnn::fma(xi, w[j], sk[j]) : xi * w[j] + sk[j]);
             }
             for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j] + ((s0[j] + s1[j]) + (s2[j] + s3[j]));
         }
+    }
+
+    // ---- Mini-batches (ctnn/train/batch.hpp uses these when a layer has them)
+    // The same values as forward/backward sample by sample, bit for bit: each
+    // output's sum and each parameter's gradient sum run in the same order
+    // (samples in batch order), only the loops are nested so that each weight
+    // is read once per block of samples rather than once per sample.
+    static constexpr bool batch_kernels = true;
+    static constexpr std::size_t batch_block = 128 / sizeof(T); // outputs per block (two AVX-512 registers)
+    static constexpr std::size_t batch_samples = 4;            // samples per block
+
+    template <std::size_t Width, std::size_t Samples>
+    static constexpr void forward_batch_block(const T* w, const T* b, const std::array<T, In>* const* xs,
+                                              std::array<T, Out>* const* ys, std::size_t j0) noexcept {
+        std::array<T, Samples * Width> acc;
+        T* a = acc.data();
+        for (std::size_t s = 0; s < Samples; ++s)
+            for (std::size_t j = 0; j < Width; ++j) a[s * Width + j] = b[j0 + j];
+        const T* row = w + j0;
+        for (std::size_t i = 0; i < In; ++i, row += Out) {
+            for (std::size_t s = 0; s < Samples; ++s) {
+                const T xi = (*xs[s])[i];
+                T* as = a + s * Width;
+                for (std::size_t j = 0; j < Width; ++j)
+                    as[j] =
+                        (fma_path<T> ? ctnn::fma(xi, row[j], as[j]) : xi * row[j] + as[j]);
+            }
+        }
+        for (std::size_t s = 0; s < Samples; ++s)
+            for (std::size_t j = 0; j < Width; ++j) (*ys[s])[j0 + j] = a[s * Width + j];
+    }
+
+    template <std::size_t Width>
+    static constexpr void forward_batch_columns(const T* w, const T* b, const std::array<T, In>* const* xs,
+                                                std::array<T, Out>* const* ys, std::size_t count,
+                                                std::size_t j0) noexcept {
+        std::size_t s = 0;
+        for (; s + batch_samples <= count; s += batch_samples)
+            forward_batch_block<Width, batch_samples>(w, b, xs + s, ys + s, j0);
+        for (; s < count; ++s) forward_batch_block<Width, 1>(w, b, xs + s, ys + s, j0);
+    }
+
+    // ys[s] = forward(xs[s]) for s < count.
+    static constexpr void forward_batch(const T* p, const std::array<T, In>* const* xs,
+                                        std::array<T, Out>* const* ys, std::size_t count) noexcept {
+        if constexpr (chains != 1) {
+            // Narrow layers sum in four chains per sample: one sample at a time.
+            for (std::size_t s = 0; s < count; ++s) forward(p, *xs[s], *ys[s]);
+        } else {
+            const T* b = p + In * Out;
+            constexpr std::size_t full = Out - Out % batch_block;
+            for (std::size_t j0 = 0; j0 < full; j0 += batch_block)
+                forward_batch_columns<batch_block>(p, b, xs, ys, count, j0);
+            if constexpr (Out % batch_block != 0) forward_batch_columns<Out % batch_block>(p, b, xs, ys, count, full);
+        }
+    }
+
+    // Rows r0 .. r0 + Rows of the weight gradient summed over the samples:
+    // g[r][j] = ((+0 + x_0[r]·dy_0[j]) + x_1[r]·dy_1[j]) + ..., each product
+    // rounded and then added, as a gradient accumulator adds sample by sample.
+    template <std::size_t Rows, std::size_t Width>
+    static constexpr void weight_gradient_block(T* g, const std::array<T, In>* const* xs,
+                                                const std::array<T, Out>* const* dys, std::size_t count,
+                                                std::size_t r0, std::size_t j0) noexcept {
+        std::array<T, Rows * Width> acc;
+        T* a = acc.data();
+        for (std::size_t k = 0; k < Rows * Width; ++k) a[k] = T(0);
+        for (std::size_t s = 0; s < count; ++s) {
+            const T* d = dys[s]->data() + j0;
+            for (std::size_t r = 0; r < Rows; ++r) {
+                const T xr = (*xs[s])[r0 + r];
+                T* ar = a + r * Width;
+                for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
+            }
+        }
+        for (std::size_t r = 0; r < Rows; ++r)
+            for (std::size_t j = 0; j < Width; ++j) g[r * Out + j0 + j] = a[r * Width + j];
+    }
+
+    template <std::size_t Rows>
+    static constexpr void weight_gradient_rows(T* g, const std::array<T, In>* const* xs,
+                                               const std::array<T, Out>* const* dys, std::size_t count,
+                                               std::size_t r0) noexcept {
+        constexpr std::size_t full = Out - Out % batch_block;
+        for (std::size_t j0 = 0; j0 < full; j0 += batch_block)
+            weight_gradient_block<Rows, batch_block>(g, xs, dys, count, r0, j0);
+        if constexpr (Out % batch_block != 0)
+            weight_gradient_block<Rows, Out % batch_block>(g, xs, dys, count, r0, full);
+    }
+
+    // backward for each sample s < count, the parameter gradient summed over
+    // the samples and delivered once (sink.row(k, v, n)); dxs[s] as backward's.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_batch(const T* p, Sink& sink, const std::array<T, In>* const* xs,
+                                         const std::array<T, Out>* const* dys, std::array<T, In>* const* dxs,
+                                         std::size_t count) noexcept {
+        constexpr std::size_t rows = 4;
+        std::array<T, rows * Out> g;
+        T* gp = g.data();
+        for (std::size_t j = 0; j < Out; ++j) gp[j] = T(0);
+        for (std::size_t s = 0; s < count; ++s)
+            for (std::size_t j = 0; j < Out; ++j) gp[j] += (*dys[s])[j];
+        sink.row(In * Out, gp, Out);
+        const auto do_rows = [&]<std::size_t Rows>(std::size_t r0) {
+            if constexpr (NeedInputGradient)
+                for (std::size_t r = 0; r < Rows; ++r)
+                    for (std::size_t s = 0; s < count; ++s)
+                        (*dxs[s])[r0 + r] = dot_outputs(p + (r0 + r) * Out, dys[s]->data());
+            weight_gradient_rows<Rows>(gp, xs, dys, count, r0);
+            for (std::size_t r = 0; r < Rows; ++r) sink.row((r0 + r) * Out, gp + r * Out, Out);
+        };
+        for (std::size_t blk = 0; blk < In / rows; ++blk) do_rows.template operator()<rows>(blk * rows);
+        for (std::size_t r = 0; r < In % rows; ++r) do_rows.template operator()<1>(In - In % rows + r);
     }
 
     // Σ_j a[j]·c[j] over the Out outputs, in the lane order described above.
     static constexpr T dot_outputs(const T* a, const T* c) noexcept {
         if constexpr (Out < lanes) {
             T acc = T(0);
-            for (std::size_t j = 0; j < Out; ++j) acc += a[j] * c[j];
+            for (std::size_t j = 0; j < Out; ++j) acc = (fma_path<T> ? ctnn::fma(a[j], c[j], acc) : a[j] * c[j] + acc);
             return acc;
         } else {
             std::array<T, lanes> lane{};
             T* l = lane.data();
             constexpr std::size_t tail = Out % lanes;
             for (std::size_t j = 0; j < Out - tail; j += lanes)
-                for (std::size_t k = 0; k < lanes; ++k) l[k] += a[j + k] * c[j + k];
-            for (std::size_t k = 0; k < tail; ++k) l[k] += a[Out - tail + k] * c[Out - tail + k];
+                for (std::size_t k = 0; k < lanes; ++k)
+                    l[k] = (fma_path<T> ? ctnn::fma(a[j + k], c[j + k], l[k]) : a[j + k] * c[j + k] + l[k]);
+            const T* at = a + (Out - tail);
+            const T* ct = c + (Out - tail);
+            for (std::size_t k = 0; k < tail; ++k)
+                l[k] = (fma_path<T> ? ctnn::fma(at[k], ct[k], l[k]) : at[k] * ct[k] + l[k]);
             for (std::size_t width = lanes / 2; width > 0; width /= 2)
                 for (std::size_t k = 0; k < width; ++k) l[k] += l[k + width];
             return l[0];

@@ -8,7 +8,9 @@
 //                                        a·b rounded, then + c rounded
 //   bool ctnn::fma_path<T>               which of the two multiply_add is
 //
-// ctnn::fma in constant evaluation is integer arithmetic on the operands' bits
+// ctnn::fma in constant evaluation is error-free floating-point transformations
+// with one sum rounded to odd (detail::constexpr_fma) where no intermediate can
+// overflow or be subnormal, else integer arithmetic on the operands' bits
 // (detail::soft_fma: the exact product in 128 bits, aligned with c, rounded
 // once); at run time it is the compiler's __builtin_fma / __builtin_fmaf, the
 // hardware instruction where the target has one (a correctly rounded libm call
@@ -232,6 +234,54 @@ constexpr T soft_fma(T a, T b, T c) noexcept {
     return std::bit_cast<T>(B(sign | (B(field) << M) | (B(q) & mantissa_mask)));
 }
 
+// x + y rounded to odd: the nearest double if the sum is exact, else the
+// neighbour of the exact sum whose last mantissa bit is 1. A sum rounded to odd
+// at 53 bits, then to nearest at p <= 51 bits (or once more at 53 bits after
+// an exact step, as below), is the sum rounded to nearest once (Boldo and
+// Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms
+// using rounding to odd", IEEE Trans. Computers 57(4), 2008). Finite sums only.
+constexpr double add_round_to_odd(double x, double y) noexcept {
+    // (Few statements: each costs a step of Clang's constant-evaluation budget.)
+    const double s = x + y, z = s - x, e = (x - (s - z)) + (y - z); // e = x + y − s exactly (Knuth's TwoSum)
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(s);
+    return e == 0 || (bits & 1) ? s : std::bit_cast<double>((e > 0) == (s > 0) ? bits + 1 : bits - 1);
+}
+
+// The fma of constant evaluation: floating-point error-free transformations
+// where the operands keep every intermediate normal and finite (a few dozen
+// operations: what a constant evaluation pays per multiply-add), else the
+// integer soft_fma. Both are correctly rounded, so they agree.
+constexpr float constexpr_fma(float a, float b, float c) noexcept {
+    // The product of two floats is exact in double; the sum rounded to odd in
+    // double, then to float, is rounded once (53 >= 24 + 2).
+    constexpr double max = 0x1.fffffep127;
+    const double da = a, db = b, dc = c;
+    const double s = da >= -max && da <= max && db >= -max && db <= max && dc >= -max && dc <= max
+                         ? add_round_to_odd(da * db, dc)
+                         : 2 * max; // NaN or an infinity: the integer path
+    return s >= -max && s <= max ? static_cast<float>(s) : soft_fma(a, b, c);
+}
+
+constexpr double constexpr_fma(double a, double b, double c) noexcept {
+    const double ma = a < 0 ? -a : a, mb = b < 0 ? -b : b, mc = c < 0 ? -c : c;
+    // |a|, |b| in (2^-450, 2^450), |c| in (2^-900, 2^900): no overflow, and
+    // every value below is a multiple of 2^-1004, so nothing is subnormal.
+    if (ma > 0x1p-450 && ma < 0x1p450 && mb > 0x1p-450 && mb < 0x1p450 && mc > 0x1p-900 && mc < 0x1p900) {
+        // Dekker: a = ah + al and b = bh + bl, 26 bits each; a·b = ph + pl
+        // exactly; c + ph = th + tl exactly; then Boldo and Melquiond's
+        // emulated fma: th + (tl + pl rounded to odd), rounded to nearest.
+        constexpr double split = 0x1p27 + 1;
+        const double ta = split * a, ah = ta - (ta - a), al = a - ah, tb = split * b, bh = tb - (tb - b),
+                     bl = b - bh, ph = a * b, pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl, th = c + ph,
+                     z = th - c, tl = (c - (th - z)) + (ph - z);
+        // add_round_to_odd(tl, pl), written out (a call costs Clang steps):
+        const double s = tl + pl, y = s - tl, e = (tl - (s - y)) + (pl - y);
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(s);
+        return th + (e == 0 || (bits & 1) ? s : std::bit_cast<double>((e > 0) == (s > 0) ? bits + 1 : bits - 1));
+    }
+    return soft_fma(a, b, c);
+}
+
 } // namespace detail
 
 // a·b + c rounded once. Same bits in constant evaluation (software) and at
@@ -239,12 +289,10 @@ constexpr T soft_fma(T a, T b, T c) noexcept {
 template <class T>
 constexpr T fma(T a, T b, T c) noexcept {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "ctnn::fma: float or double only");
-    if (std::is_constant_evaluated()) {
-        return detail::soft_fma(a, b, c);
-    } else {
-        if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
-        else return __builtin_fma(a, b, c);
-    }
+    // (The builtin, not std::is_constant_evaluated(): a call costs Clang steps.)
+    if (__builtin_is_constant_evaluated()) return detail::constexpr_fma(a, b, c);
+    if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
+    else return __builtin_fma(a, b, c);
 }
 
 // The kernels' multiply-add: fused where the FMA path is selected for T.

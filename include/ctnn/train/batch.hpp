@@ -14,9 +14,13 @@
 #include <ctnn/train/step.hpp>
 
 #include <boost/hana/at.hpp>
+#include <boost/hana/fold_right.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn {
 
@@ -38,6 +42,81 @@ constexpr typename Net::scalar accumulate_sample(const Net& net, const typename 
     });
 }
 
+// Whether a bound layer has batch kernels (forward_batch, backward_batch: see
+// ctnn/core/dense.hpp) that give the same bits as its one-sample passes.
+template <class L>
+concept layer_with_batch_kernels = requires { requires L::batch_kernels; };
+
+// The batch's summed loss, its gradient summed into `gradient`, layer by
+// layer over all samples at once: a layer with batch kernels reads each
+// weight once per block of samples; any other layer runs sample by sample.
+// Every value is the one the sample-by-sample loop (accumulate_sample) gives,
+// bit for bit: each sample's forward and backward are the same arithmetic, and
+// each parameter's gradient sums the samples' contributions in batch order.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+typename Net::scalar accumulate_batch(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                      const std::array<std::array<D, ND>, N>& ds,
+                                      const std::array<std::size_t, N>& order, std::size_t first, std::size_t count,
+                                      typename Net::gradient_type& gradient) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    constexpr std::size_t layer_count = Net::layer_count;
+    const T* parameters = net.parameters.data();
+    std::array<typename Net::trace_type, BatchSize> traces;
+    for (std::size_t b = 0; b < count; ++b) hana::at_c<0>(traces[b]) = xs[order[first + b]];
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = parameters + Net::parameter_offsets[k];
+        if constexpr (layer_with_batch_kernels<L>) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<std::array<T, L::outputs>*, BatchSize> out{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                out[b] = &hana::at_c<k + 1>(traces[b]);
+            }
+            L::forward_batch(p, in.data(), out.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                L::forward(p, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]));
+        }
+    });
+    T loss = T(0);
+    std::array<typename Net::output_type, BatchSize> dy;
+    for (std::size_t b = 0; b < count; ++b) {
+        const auto& y = output_of(traces[b]);
+        const auto& d = ds[order[first + b]];
+        Loss::gradient(y, d, dy[b]);
+        loss += Loss::value(y, d);
+    }
+    gradient_accumulator<T> accumulator{gradient.data()};
+    hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = parameters + Net::parameter_offsets[k];
+        offset_sink<gradient_accumulator<T>, Net::parameter_offsets[k]> sink{accumulator};
+        std::array<std::array<T, L::inputs>, BatchSize> dxs{};
+        if constexpr (layer_with_batch_kernels<L>) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<const std::array<T, L::outputs>*, BatchSize> dout{};
+            std::array<std::array<T, L::inputs>*, BatchSize> din{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                dout[b] = &dys[b];
+                din[b] = &dxs[b];
+            }
+            L::template backward_batch<k != 0>(p, sink, in.data(), dout.data(), din.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                L::template backward<k != 0>(p, sink, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]), dys[b],
+                                             dxs[b]);
+        }
+        return dxs;
+    });
+    return loss;
+}
+
 } // namespace detail
 
 // Mean loss and mean gradient over the samples order[first], ...,
@@ -56,9 +135,16 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
     if (count > BatchSize) count = BatchSize;
     if (first + count > N) count = first < N ? N - first : 0;
     if (count == 0) return result;
-    for (std::size_t b = 0; b < count; ++b) {
-        const std::size_t n = order[first + b];
-        result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+    if (std::is_constant_evaluated() || !loss<Loss>) {
+        for (std::size_t b = 0; b < count; ++b) {
+            const std::size_t n = order[first + b];
+            result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
+        }
+    } else if constexpr (loss<Loss>) {
+        // At run time the batch goes through the layers' batch kernels (the
+        // same bits as the loop above; in constant evaluation the loop above
+        // costs fewer steps).
+        result.loss = detail::accumulate_batch<BatchSize, Net, Loss>(net, xs, ds, order, first, count, result.gradient);
     }
     const T scale = T(1) / static_cast<T>(count);
     result.loss *= scale;
