@@ -54,6 +54,7 @@
 #include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/math.hpp>
 #include <ctnn/core/shape.hpp>
+#include <ctnn/core/size.hpp>
 
 #include <array>
 #include <cstddef>
