@@ -2,7 +2,10 @@
 //
 // yᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), m = max x. Subtracting the maximum changes
 // nothing mathematically and keeps every exponent <= 0, so no logit
-// overflows. Not element-wise: dxᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ·dyⱼ).
+// overflows. Not element-wise: dxᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ·dyⱼ), computed as
+// yᵢ·((dyᵢ − dy_p) + q) with p the largest output and q = Σ_{j≠p} yⱼ·(dy_p − dyⱼ)
+// (the same since Σⱼ yⱼ = 1): dy_p − Σⱼ yⱼ·dyⱼ would cancel as y_p → 1 (for
+// two outputs it is y₁·(1 − y₁), 0 from x₁ − x₂ ≈ 37 in double), q does not.
 // For training a classifier prefer a final dense layer and the fused loss
 // ctnn::softmax_cross_entropy, which never forms log(yᵢ) of a tiny yᵢ.
 #pragma once
@@ -42,9 +45,13 @@ struct softmax_layer {
             const T* yp = y.data();
             const T* dyp = dy.data();
             T* dxp = dx.data();
-            T dot = T(0);
-            for (std::size_t i = 0; i < Width; ++i) dot += yp[i] * dyp[i];
-            for (std::size_t i = 0; i < Width; ++i) dxp[i] = yp[i] * (dyp[i] - dot);
+            std::size_t p = 0;
+            for (std::size_t i = 1; i < Width; ++i)
+                if (yp[i] > yp[p]) p = i;
+            T q = T(0);
+            for (std::size_t j = 0; j < Width; ++j)
+                if (j != p) q += yp[j] * (dyp[p] - dyp[j]);
+            for (std::size_t i = 0; i < Width; ++i) dxp[i] = yp[i] * ((dyp[i] - dyp[p]) + q);
         }
     }
 };
