@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 
 namespace ctnn {
 
@@ -44,74 +45,130 @@ struct mse {
     }
 };
 
-namespace detail {
-
-template <class T>
-constexpr T larger(T a, T b) noexcept {
-    return a > b ? a : b;
-}
-
-} // namespace detail
-
 // Binary cross-entropy on logits, averaged over the N outputs (PyTorch's
 // BCEWithLogitsLoss): for logit z and target d in [0, 1],
-//   E = max(z, 0) − z·d + log1p(e^−|z|),   dE/dz = (σ(z) − d) / N.
-// This equals −d·log σ(z) − (1 − d)·log(1 − σ(z)) but never takes log(0) and
-// never overflows: e^−|z| <= 1 for every z.
+//   E = d·softplus(−z) + (1 − d)·softplus(z) = log1p(e^−|z|) + w·|z|,
+//     w = 1 − d for z > 0, d for z <= 0,
+//   dE/dz = (σ(z) − d) / N = ((1 − d)·σ(z) − d·σ(−z)) / N.
+// Never log(0), never an overflow (e^−|z| <= 1), never 0·∞: a zero weight drops
+// its |z| (z = ±∞ with the target on its side gives E = 0). For a confident
+// right answer (z → +∞, d = 1) E = log1p(e^−z) and dE/dz = −σ(−z) keep full
+// relative accuracy, where max(z, 0) − z·d and σ(z) − 1 cancel to 0.
 struct binary_cross_entropy_with_logits {
     static constexpr const char* name = "binary_cross_entropy_with_logits";
 
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& z, const std::array<T, N>& d) noexcept {
         T sum = T(0);
-        for (std::size_t i = 0; i < N; ++i)
-            sum += detail::larger(z[i], T(0)) - z[i] * d[i] + math::log1p(math::exp(-math::abs(z[i])));
+        for (std::size_t i = 0; i < N; ++i) {
+            const T a = math::abs(z[i]), w = z[i] > T(0) ? T(1) - d[i] : d[i], l = math::log1p(math::exp(-a));
+            sum += w == T(0) ? l : l + w * a;
+        }
         return sum / T(N);
     }
 
     template <class T, std::size_t N>
     static constexpr void gradient(const std::array<T, N>& z, const std::array<T, N>& d,
                                    std::array<T, N>& dz) noexcept {
-        for (std::size_t i = 0; i < N; ++i) dz[i] = (math::sigmoid(z[i]) - d[i]) / T(N);
+        for (std::size_t i = 0; i < N; ++i) {
+            // σ(|z|) and σ(−|z|) from one exponential.
+            const T e = math::exp(-math::abs(z[i])), q = T(1) + e, hi = T(1) / q, lo = e / q;
+            const T s = z[i] < T(0) ? lo : hi, sbar = z[i] < T(0) ? hi : lo;
+            dz[i] = ((T(1) - d[i]) * s - d[i] * sbar) / T(N);
+        }
     }
 };
+
+namespace detail {
+
+// The pieces of a softmax over logits z that stay exact at any logit: p, the
+// first largest logit (m = z_p); gᵢ = m − zᵢ >= 0; eᵢ = e^−gᵢ (e_p = 1); and
+// s = Σ_{i≠p} eᵢ, so that
+//   lse(z) − zᵢ = gᵢ + log1p(s),   softmax(z)ᵢ = eᵢ / (1 + s).
+// log1p(s) keeps E = e^−g accurate for a confident right answer (log(1 + s)
+// rounds it to 0). gᵢ is +∞ where m − zᵢ overflows, or zᵢ = −∞, or m = +∞ > zᵢ,
+// and 0 where zᵢ = m (also m = ±∞): no ∞ − ∞, and no finite overflow (GCC
+// rejects one in a constant expression).
+template <class T, std::size_t N>
+constexpr std::size_t largest_logit(const std::array<T, N>& z) noexcept {
+    std::size_t p = 0;
+    for (std::size_t i = 1; i < N; ++i)
+        if (z[i] > z[p]) p = i;
+    return p;
+}
+
+template <class T>
+constexpr T logit_gap(T m, T zi) noexcept {
+    if (zi == m) return T(0);
+    if (m > T(0) && zi < m - std::numeric_limits<T>::max()) return std::numeric_limits<T>::infinity();
+    return m - zi;
+}
+
+// dᵢ·(m − zᵢ) for a target dᵢ > 0: finite wherever the product is, when m − zᵢ
+// alone overflows (m = 1e308, zᵢ = −1e308, dᵢ = 0.3 gives 6e307).
+template <class T>
+constexpr T weighted_gap(T di, T m, T zi) noexcept {
+    const T g = logit_gap(m, zi);
+    if (!(g == std::numeric_limits<T>::infinity() && math::isfinite(m) && math::isfinite(zi))) return di * g;
+    const T a = di * m, b = -(di * zi); // both >= 0, each finite
+    return a > std::numeric_limits<T>::max() - b ? std::numeric_limits<T>::infinity() : a + b;
+}
+
+} // namespace detail
 
 // Softmax cross-entropy on logits, fused (PyTorch's CrossEntropyLoss with
 // probability targets): p = softmax(z), d a distribution over the N classes
 // (one-hot for a label),
-//   E = −Σᵢ dᵢ·log pᵢ = Σᵢ dᵢ·(lse(z) − zᵢ),  lse(z) = m + log Σⱼ e^(zⱼ − m),
-//   dE/dzᵢ = pᵢ·Σⱼ dⱼ − dᵢ   (= pᵢ − dᵢ when d sums to 1),
-// with m = max z, so every exponent is <= 0 and log's argument is >= 1.
+//   E = −Σᵢ dᵢ·log pᵢ = Σ_{dᵢ≠0} dᵢ·(lse(z) − zᵢ),   lse(z) = log Σⱼ e^zⱼ,
+//   dE/dzᵢ = pᵢ·Σⱼ dⱼ − dᵢ   (= pᵢ − dᵢ when d sums to 1).
+// Computed through detail::largest_logit's pieces, so every exponent is <= 0,
+// a class with target 0 adds nothing (not 0·∞ at zᵢ = −∞), and at the largest
+// logit p, dE/dz_p = (Σ_{j≠p} dⱼ − d_p·s) / (1 + s) does not cancel as p_p → 1:
+// finite and accurate at any logit, ±∞ and ±max included.
 struct softmax_cross_entropy {
     static constexpr const char* name = "softmax_cross_entropy";
 
     template <class T, std::size_t N>
     static constexpr T log_sum_exp(const std::array<T, N>& z) noexcept {
-        T m = z[0];
-        for (std::size_t i = 1; i < N; ++i)
-            if (z[i] > m) m = z[i];
-        T sum = T(0);
-        for (std::size_t i = 0; i < N; ++i) sum += math::exp(z[i] - m);
-        return m + math::log(sum);
+        const std::size_t p = detail::largest_logit(z);
+        T s = T(0);
+        for (std::size_t i = 0; i < N; ++i)
+            if (i != p) s += math::exp(-detail::logit_gap(z[p], z[i]));
+        return z[p] + math::log1p(s);
     }
 
     template <class T, std::size_t N>
     static constexpr T value(const std::array<T, N>& z, const std::array<T, N>& d) noexcept {
         static_assert(N > 1, "ctnn::softmax_cross_entropy: needs at least two classes (for one output use "
                              "ctnn::binary_cross_entropy_with_logits)");
-        const T lse = log_sum_exp(z);
+        const std::size_t p = detail::largest_logit(z);
+        const T m = z[p];
+        T s = T(0);
+        for (std::size_t i = 0; i < N; ++i)
+            if (i != p) s += math::exp(-detail::logit_gap(m, z[i]));
+        const T l = math::log1p(s);
         T sum = T(0);
-        for (std::size_t i = 0; i < N; ++i) sum += d[i] * (lse - z[i]);
+        for (std::size_t i = 0; i < N; ++i)
+            if (d[i] != T(0)) sum += detail::weighted_gap(d[i], m, z[i]) + d[i] * l;
         return sum;
     }
 
     template <class T, std::size_t N>
     static constexpr void gradient(const std::array<T, N>& z, const std::array<T, N>& d,
                                    std::array<T, N>& dz) noexcept {
-        const T lse = log_sum_exp(z);
-        T total = T(0);
-        for (std::size_t i = 0; i < N; ++i) total += d[i];
-        for (std::size_t i = 0; i < N; ++i) dz[i] = math::exp(z[i] - lse) * total - d[i];
+        const std::size_t p = detail::largest_logit(z);
+        const T m = z[p];
+        T s = T(0), others = T(0);
+        for (std::size_t i = 0; i < N; ++i)
+            if (i != p) {
+                dz[i] = math::exp(-detail::logit_gap(m, z[i]));
+                s += dz[i];
+                others += d[i];
+            }
+        const T total = others + d[p], q = T(1) + s;
+        for (std::size_t i = 0; i < N; ++i)
+            if (i != p) dz[i] = dz[i] / q * total - d[i];
+        dz[p] = (others - d[p] * s) / q;
     }
 };
 
