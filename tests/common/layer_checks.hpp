@@ -15,6 +15,7 @@
 #include <ctnn/ctnn.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -100,7 +101,13 @@ constexpr bool fused_step_equals_backprop_then_update(const Net& net, const Loss
     const auto loss_fused = ctnn::train_step(fused, loss, a, x, d);
     const auto r = ctnn::backprop(separate, loss, x, d);
     b.update(separate.parameters, r.gradient);
-    return loss_fused == r.loss && fused.parameters == separate.parameters;
+    // Bits, not ==: −0.0 == +0.0 would hide a signed-zero difference.
+    for (std::size_t k = 0; k < Net::parameter_count; ++k)
+        if (std::bit_cast<std::uint64_t>(static_cast<double>(fused.parameters[k])) !=
+            std::bit_cast<std::uint64_t>(static_cast<double>(separate.parameters[k])))
+            return false;
+    return std::bit_cast<std::uint64_t>(static_cast<double>(loss_fused)) ==
+           std::bit_cast<std::uint64_t>(static_cast<double>(r.loss));
 }
 
 } // namespace layer_checks
