@@ -8,7 +8,8 @@ float and double, computed by ctnn (through audit_runner.cpp, compiled here)
 and by mpmath at 60 significant digits, with the error in ulps of the exact
 value rounded to the type. Prints, per function and type, the largest error of
 the value and of the derivative, where it occurs, and the range of x where the
-error exceeds the threshold (default 4 ulps).
+error exceeds the threshold (default 4 ulps; for GELU in double, plus 4 ulps of u times f's
+condition in u, |2u·σ(−2u)|: u = √(2/π)(x + 0.044715x³) is itself rounded).
 
   reference_derivatives.py --include <ctnn>/include [--cxx g++] [--threshold 4]
                            [--runner EXE] [--check FILE]
@@ -96,7 +97,14 @@ def exact(f, t, x, d):
         c = mp.mpf(as_type(0.044715, t))
         u = k * (X + c * X ** 3)
         du = k * (1 + 3 * c * X ** 2)
-        return X * sig(2 * u), sig(2 * u) + X * sig(2 * u) * sig(-2 * u) * 2 * du
+        s, sbar = sig(2 * u), sig(-2 * u)
+        # The derivative has a zero (x ≈ −0.75): measured in ulps of its terms'
+        # magnitude. In double, u itself is rounded (a few ulps) and f is
+        # conditioned |2u·σ(−2u)| in u (up to 750 where f underflows; as much
+        # as an ulp of x changes f): allowed 4 ulps of u times that condition.
+        # Float is computed in double: nothing extra.
+        extra = 0 if t == "float" else float(4 * abs(2 * u) * sbar)
+        return X * s, s + X * s * sbar * 2 * du, abs(s) + abs(X * s * sbar * 2 * du), extra
     D = mp.mpf(d)
     if f == "mse":
         return (X - D) ** 2 / 2, X - D
@@ -108,16 +116,22 @@ def exact(f, t, x, d):
         a = abs(e)
         return (a * a / 2 if a <= 1 else a - mp.mpf(1) / 2), max(min(e, mp.mpf(1)), mp.mpf(-1))
     if f == "bce":
-        return D * softplus(-X) + (1 - D) * softplus(X), sig(X) - D, (None if d in (0, 1) else max(sig(X), D))
+        # σ(X) − D written without cancellation for D = 0, 1 (at 60 digits, 1 − e^-700 − 1 is 0)
+        return (D * softplus(-X) + (1 - D) * softplus(X), (1 - D) * sig(X) - D * sig(-X),
+                (None if d in (0, 1) else max(sig(X), D)))
     if f in ("sce", "sce_symmetric"):
         z = [X, mp.mpf(0) if f == "sce" else -X]
         d1 = as_type(np.float32(1) - np.float32(d) if t == "float" else 1.0 - d, t)
         dd = [D, mp.mpf(d1)]
-        m = max(z)
-        lse = m + mp.log(sum(mp.exp(v - m) for v in z))
-        E = sum(di * (lse - zi) for di, zi in zip(dd, z) if di != 0)
-        p0 = mp.exp(z[0] - lse)
-        g = p0 * (dd[0] + dd[1]) - dd[0]  # dE/dz0 (also for sce_symmetric: the runner gives dE/dz0)
+        # lse − zᵢ = (m − zᵢ) + log1p(s), s = e^(z_other − m), and dE/dz0 from the
+        # same pieces: at 60 digits, log(1 + e^-700) and p0 − 1 would be 0.
+        p = 0 if z[0] >= z[1] else 1
+        m = z[p]
+        s = mp.exp(z[1 - p] - m)
+        E = sum(di * ((m - zi) + mp.log1p(s)) for di, zi in zip(dd, z) if di != 0)
+        p0 = mp.exp(z[0] - m) / (1 + s)
+        # dE/dz0 (also for sce_symmetric: the runner gives dE/dz0)
+        g = (dd[1] - dd[0] * s) / (1 + s) if p == 0 else p0 * (dd[0] + dd[1]) - dd[0]
         return E, g, (None if d in (0, 1) else max(p0 * (dd[0] + dd[1]), dd[0]))
     raise KeyError(f)
 
@@ -171,12 +185,13 @@ def main():
     results = {}
     for (f, t, x, d), line in zip(jobs, out):
         v, g = (float.fromhex(s) for s in line.split())
-        ev, eg, *scale = exact(f, t, x, d)
-        scale = scale[0] if scale else None
+        ev, eg, *rest = exact(f, t, x, d)
+        scale = rest[0] if rest else None
+        extra = rest[1] if len(rest) > 1 else 0.0  # ulps the formula's conditioning allows beyond the threshold
         key = (f if d is None else "%s(d=%g)" % (f, d), t)
         r = results.setdefault(key, {"value": [], "derivative": []})
-        r["value"].append((ulps(v, ev, t), x, v, ev))
-        r["derivative"].append((ulps(g, eg, t, scale), x, g, eg))
+        r["value"].append((ulps(v, ev, t), x, v, ev, extra))
+        r["derivative"].append((ulps(g, eg, t, scale), x, g, eg, extra))
 
     th = args.threshold
     print("max error in ulps of the exact value rounded to the type (mpmath, %d digits); "
@@ -188,9 +203,11 @@ def main():
         cells = []
         for q in ("value", "derivative"):
             rows = r[q]
-            worst = max(rows, key=lambda row: row[0])
-            bad = [row[1] for row in rows if row[0] > th]
+            worst = max(rows, key=lambda row: row[0] - row[4])
+            bad = [row[1] for row in rows if row[0] > th + row[4]]
             cell = "%s at %g" % (fmt_ulps(worst[0]), worst[1])
+            if worst[4]:
+                cell += " (of %s allowed)" % fmt_ulps(th + worst[4])
             if bad:
                 cell += " [%s]" % intervals(rows, th)
                 exceeding.add((name.split("(")[0], t, q))
@@ -199,8 +216,8 @@ def main():
     print("\nworst points (ctnn vs exact):")
     for (name, t), r in results.items():
         for q in ("value", "derivative"):
-            worst = max(r[q], key=lambda row: row[0])
-            if worst[0] > th:
+            worst = max(r[q], key=lambda row: row[0] - row[4])
+            if worst[0] > th + worst[4]:
                 print("  %-22s %-6s %-10s x = %-12g ctnn %-24s exact %s" % (name, t, q, worst[1], repr(worst[2]),
                                                                         short(worst[3])))
     if args.check:
@@ -223,8 +240,8 @@ def main():
 def intervals(rows, th):
     """The runs of consecutive points (in x order) whose error exceeds th."""
     runs, cur = [], None
-    for u, x, _, _ in sorted(rows, key=lambda r: r[1]):
-        if u > th:
+    for u, x, _, _, extra in sorted(rows, key=lambda r: r[1]):
+        if u > th + extra:
             cur = [x, x] if cur is None else [cur[0], x]
         elif cur is not None:
             runs.append(cur)

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <type_traits>
 
 namespace differential {
@@ -45,22 +46,34 @@ inline void report_line(const char* name, const ctnn::gradient_check_report& r) 
     std::printf("check %s %d %d %zu", name, r.passed ? 1 : 0, static_cast<int>(r.failure), r.worst_index);
     hex(r.worst_backprop);
     hex(r.worst_numerical);
-    std::printf(" %zu %zu\n", r.parameters_checked, r.kinks_skipped);
+    std::printf(" %zu %zu %zu\n", r.parameters_checked, r.kinks_skipped, r.steps_shrunk);
 }
 
 // The step and tolerances gradient_check uses by default, for the comparison's
 // judgement of what a check could have resolved.
+// tolerance<float> of the float checks: the defaults, or
+// CTNN_DIFFERENTIAL_FLOAT_TOLERANCE="step absolute relative loss_ulps" (to
+// measure candidate defaults without rebuilding the runner).
+inline ctnn::tolerance<float> float_tolerance() {
+    auto t = ctnn::tolerance<float>::defaults();
+    if (const char* s = std::getenv("CTNN_DIFFERENTIAL_FLOAT_TOLERANCE"))
+        std::sscanf(s, "%f %f %f %f", &t.step, &t.absolute, &t.relative, &t.loss_ulps);
+    return t;
+}
+
 inline void print_tolerances() {
     const auto td = ctnn::tolerance<double>::defaults();
-    const auto tf = ctnn::tolerance<float>::defaults();
+    const auto tf = float_tolerance();
     std::printf("tolerance double");
     hex(td.step);
     hex(td.absolute);
     hex(td.relative);
+    hex(td.loss_ulps);
     std::printf("\ntolerance float");
     hex(static_cast<double>(tf.step));
     hex(static_cast<double>(tf.absolute));
     hex(static_cast<double>(tf.relative));
+    hex(static_cast<double>(tf.loss_ulps));
     std::printf("\n");
 }
 
@@ -80,9 +93,9 @@ void run(int id, const std::array<typename Net::scalar, Net::parameter_count>& p
     report_line("default", ctnn::gradient_check(net, Loss{}, x, d));
     report_line("default_injected", ctnn::gradient_check(net, one_percent_off<Loss>{}, x, d));
     if constexpr (std::is_same_v<T, float>) {
-        report_line("float", ctnn::gradient_check(net, Loss{}, x, d, ctnn::tolerance<float>::defaults()));
-        report_line("float_injected",
-                    ctnn::gradient_check(net, one_percent_off<Loss>{}, x, d, ctnn::tolerance<float>::defaults()));
+        static const auto tf = float_tolerance();
+        report_line("float", ctnn::gradient_check(net, Loss{}, x, d, tf));
+        report_line("float_injected", ctnn::gradient_check(net, one_percent_off<Loss>{}, x, d, tf));
     }
     std::printf("end\n");
     std::fflush(stdout);
