@@ -1803,9 +1803,21 @@ struct dense_layer {
         const T* dyp = dy.data();
         T* dxp = dx.data();
         sink.row(In * Out, dyp, Out);
-        for (std::size_t i = 0; i < In; ++i, w += Out) {
-            if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
-            sink.row(i * Out, xp[i], dyp, Out);
+        if constexpr (Out == 1) {
+            // One output: the weights are one column, In contiguous values whose
+            // gradients dy_0·x_i are one row for the sink (the same products as
+            // x_i·dy_0), delivered after every dx_i has read its weight. One
+            // delivery instead of In saves In − 1 calls in constant evaluation.
+            const T d = dyp[0];
+            if constexpr (NeedInputGradient)
+                for (std::size_t i = 0; i < In; ++i)
+                    dxp[i] = (fma_path<T> ? ctnn::fma(w[i], d, T(0)) : w[i] * d + T(0)); // dot_outputs' order
+            sink.row(0, d, xp, In);
+        } else {
+            for (std::size_t i = 0; i < In; ++i, w += Out) {
+                if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
+                sink.row(i * Out, xp[i], dyp, Out);
+            }
         }
     }
 };
@@ -4965,6 +4977,7 @@ struct cosine {
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 namespace ctnn {
@@ -5018,27 +5031,70 @@ namespace detail {
 // gradient is (0 + g), so the bits equal backprop-then-update even for −0.
 // Checked: also notes the first non-finite gradient or updated parameter
 // (one comparison per parameter, paid only by the status-returning steps).
+//
+// Each parameter's update is one expression statement: in constant
+// evaluation every statement and call costs Clang a step, and this loop runs
+// once per parameter per training step. Plain SGD (no weight decay) is
+// written out, w − lr·g, the very arithmetic of sgd::step_type; other
+// optimisers' steps are called. The finiteness check is two comparisons
+// (false for NaN and ±∞) folded into the same statement; which of gradient
+// and parameter went bad is worked out only when one did.
 template <class T, class Step, bool Checked = false>
 struct update_sink {
     T* p;
     Step step;
     training_status status = training_status::ok;
-    constexpr void put(T& w, T g, std::size_t k) noexcept {
-        step(w, g, k);
-        if constexpr (Checked)
-            if (!math::isfinite(w) && status == training_status::ok)
-                status = math::isfinite(g) ? training_status::parameters_not_finite
-                                           : training_status::gradient_not_finite;
+
+    static constexpr T largest = std::numeric_limits<T>::max();
+    static constexpr bool plain_sgd_step = std::is_same_v<Step, sgd::step_type<T>>;
+
+    // The status for a parameter w that is not finite after its update by g.
+    constexpr void note(T w, T g) noexcept {
+        if (!(w <= largest && w >= -largest) && status == training_status::ok)
+            status = (g <= largest && g >= -largest) ? training_status::parameters_not_finite
+                                                     : training_status::gradient_not_finite;
     }
-    constexpr void operator()(std::size_t k, T g) noexcept { put(p[k], g + T(0), k); }
-    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
+
+    constexpr void operator()(std::size_t k, T g) noexcept {
+        const T delivered = g + T(0);
+        step(p[k], delivered, k);
+        if constexpr (Checked) note(p[k], delivered);
+    }
+
+    // Parameters k .. k + n − 1 get the gradients a·v[j] (Scaled) or v[j]
+    // (each + 0, as above), then are checked. Few statements on the way in:
+    // this runs once per row of every layer.
+    template <bool Scaled>
+    constexpr void update_row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
         T* w = p + k;
-        for (std::size_t j = 0; j < n; ++j) put(w[j], a * v[j] + T(0), k + j);
+        if constexpr (plain_sgd_step && !Checked) {
+            if (!step.decay)
+                for (std::size_t j = 0; j < n; ++j) w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0));
+            else
+                for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+        } else if constexpr (plain_sgd_step) {
+            bool finite = !step.decay;
+            if (finite)
+                for (std::size_t j = 0; j < n; ++j)
+                    finite &= (w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0))) <= largest && w[j] >= -largest;
+            else
+                for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+            if (!finite) // (with weight decay: checked one by one here)
+                for (std::size_t j = 0; j < n; ++j) note(w[j], (Scaled ? a * v[j] : v[j]) + T(0));
+        } else if constexpr (Checked) {
+            bool finite = true;
+            for (std::size_t j = 0; j < n; ++j)
+                finite &= (step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j),
+                           w[j] <= largest && w[j] >= -largest);
+            if (!finite)
+                for (std::size_t j = 0; j < n; ++j) note(w[j], (Scaled ? a * v[j] : v[j]) + T(0));
+        } else {
+            for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+        }
     }
-    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept {
-        T* w = p + k;
-        for (std::size_t j = 0; j < n; ++j) put(w[j], v[j] + T(0), k + j);
-    }
+
+    constexpr void row(std::size_t k, T a, const T* v, std::size_t n) noexcept { update_row<true>(k, a, v, n); }
+    constexpr void row(std::size_t k, const T* v, std::size_t n) noexcept { update_row<false>(k, T(0), v, n); }
 };
 
 // The status of a step whose loss was `loss`, gradient `g` (null: already
