@@ -1234,8 +1234,11 @@ using elu = activation<functions::elu<Numerator, Denominator>>;
 // -DCTNN_FMA=1 (always, for both types; without hardware the run-time fma is
 // a libm call). Either path gives the same bits at compile time and at run
 // time; the two paths give different bits from each other (one rounding
-// instead of two). Constant evaluation of the FMA path costs more (an integer
-// fma is ~10× the steps of a multiply and an add; docs/compile_time.md).
+// instead of two). Constant evaluation of the FMA path costs more: ctnn::fma
+// is ~15 Clang steps where a·b + c written in a statement costs none of its
+// own, so training a 2-H-1 network costs 55 steps per parameter per step
+// instead of 5.3 (measured with clang++-19; bench/analysis.md). Where a
+// compile-time training run needs the budget, build with -DCTNN_FMA=0.
 //
 // -ffp-contract=off stays required on both paths: the compiler must not fuse
 // the a·b + c that ctnn writes as two operations.
@@ -1606,6 +1609,19 @@ struct dense_layer {
     // output's sum is the axpy form's: b_j, then + x_i·W[i][j] for i = 0, 1, ...
     template <std::size_t Width>
     static constexpr void forward_block(const T* w, const T* b, const T* xp, T* yp, std::size_t j0) noexcept {
+        if (__builtin_is_constant_evaluated()) {
+            // The same sums in the same order, kept in y itself: constant
+            // evaluation has no registers to save and one pass fewer costs
+            // Width fewer Clang steps (a forward pass of a 2-H-1 network: a
+            // quarter). tests/static and tests/runtime compare the bits.
+            T* y = yp + j0;
+            for (std::size_t j = 0; j < Width; ++j) y[j] = b[j0 + j];
+            const T* r = w + j0;
+            for (std::size_t i = 0; i < In; ++i, r += Out)
+                for (std::size_t j = 0; j < Width; ++j)
+                    y[j] = (fma_path<T> ? ctnn::fma(xp[i], r[j], y[j]) : xp[i] * r[j] + y[j]);
+            return;
+        }
         std::array<T, Width> acc;
         T* a = acc.data();
         for (std::size_t j = 0; j < Width; ++j) a[j] = b[j0 + j];
