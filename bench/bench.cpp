@@ -7,7 +7,8 @@
 // Benchmark names: <implementation>_<what>/<widths>/<scalar>, e.g.
 //   ctnn_forward/784-50-10/float, ctnn_step/..., ctnn_numerical/...,
 //   eigen_forward/..., eigen_step/..., ctnn_batch32/..., eigen_batch32/... (one
-//   step on a batch of 32: time per batch); the peak kernels are in peak.cpp.
+//   step on a batch of 32: time per batch), ctnn_opt_<adam|momentum|...>/...
+//   (a batch-1 step with that optimiser); the peak kernels are in peak.cpp.
 // Counters: params, FLOPS (per second, see bench_support.hpp for the count),
 // and iterations_fixed = 1 where the iteration count was fixed by hand.
 #include "bench_support.hpp"
@@ -20,6 +21,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace {
 
@@ -158,6 +161,44 @@ void ctnn_step(benchmark::State& state) {
         loss_sum += double(loss);
     }
     if (!trained(*before, *net, loss_sum)) state.SkipWithError("ctnn step: did not train");
+    set_counters<Net>(state, bench::backprop_step_flops<Net>());
+}
+
+// The same step with another optimiser (every one is fused into the backward
+// pass: ctnn::fused_optimiser), for bench_report's `optimiser` lines.
+// (Three of ctnn's five: momentum and Nesterov cost the same, as do AdaGrad
+// and RMSProp; each optimiser adds 12 instantiations to this file's build.)
+template <class Net>
+auto make_optimiser(std::integral_constant<int, 0>) {
+    return ctnn::momentum_sgd_for<Net>{.learning_rate = learning_rate()};
+}
+template <class Net>
+auto make_optimiser(std::integral_constant<int, 1>) {
+    return ctnn::rmsprop_for<Net>{.learning_rate = learning_rate() / 10};
+}
+template <class Net>
+auto make_optimiser(std::integral_constant<int, 2>) {
+    return ctnn::adam_for<Net>{.learning_rate = learning_rate() / 10};
+}
+constexpr const char* optimiser_names[] = {"momentum", "rmsprop", "adam"};
+constexpr int optimiser_count = 3;
+
+template <class Net, int Which>
+void ctnn_optimiser_step(benchmark::State& state) {
+    const auto net = make_net<Net>();
+    const auto before = std::make_unique<Net>(*net);
+    const auto data = make_data<Net>();
+    using optimiser_type = decltype(make_optimiser<Net>(std::integral_constant<int, Which>{}));
+    const auto optimiser = std::make_unique<optimiser_type>(make_optimiser<Net>(std::integral_constant<int, Which>{}));
+    std::size_t i = 0;
+    double loss_sum = 0;
+    for (auto _ : state) {
+        const std::size_t k = i++ % bench::sample_count;
+        auto loss = ctnn::train_step(*net, ctnn::mse{}, *optimiser, data->x[k], data->d[k]);
+        bench::escape(loss);
+        loss_sum += double(loss);
+    }
+    if (!trained(*before, *net, loss_sum)) state.SkipWithError("ctnn optimiser step: did not train");
     set_counters<Net>(state, bench::backprop_step_flops<Net>());
 }
 
@@ -377,6 +418,11 @@ void register_case() {
     benchmark::RegisterBenchmark(("eigen_forward" + suffix).c_str(), eigen_forward<Net, Peer>);
     benchmark::RegisterBenchmark(("eigen_step" + suffix).c_str(), eigen_step<Net, Peer>);
     benchmark::RegisterBenchmark(("ctnn_batch32" + suffix).c_str(), ctnn_batch_step<Net>);
+    [&]<int... W>(std::integer_sequence<int, W...>) {
+        (benchmark::RegisterBenchmark((std::string("ctnn_opt_") + optimiser_names[W] + suffix).c_str(),
+                                      ctnn_optimiser_step<Net, W>),
+         ...);
+    }(std::make_integer_sequence<int, optimiser_count>{});
     benchmark::RegisterBenchmark(("eigen_batch32" + suffix).c_str(), eigen_batch_step<Net, Peer>);
 }
 

@@ -16,6 +16,14 @@ build):
     scaling params=<P> scalar=<float|double> forward_ns=<> backprop_ns=<>
     numerical_ns=<> ratio=<numerical/backprop> backprop_over_forward=<>
     eigen_forward_ns=<> eigen_backprop_ns=<>
+then one line per batch row (a step on a batch of 32, per sample; GFLOP/s of
+ctnn's batch step; the fused multiply-add peak of the same run):
+    batch params=<P> scalar=<> batch=<B> step_ns_per_sample=<>
+    eigen_step_ns_per_sample=<> gflops=<> peak_gflops=<>
+and one line per optimiser row (a batch-1 step with that optimiser, beside
+the SGD step of the same network):
+    optimiser name=<momentum|nesterov|adagrad|rmsprop|adam> params=<P>
+    scalar=<> step_ns=<> sgd_step_ns=<>
 Times are medians of CPU time over the repetitions (the machine is shared:
 CPU time leaves out the time the process waited for a core). Numerical
 steps above the benchmark's parameter limit are not run; their time is
@@ -105,6 +113,8 @@ def rows(medians):
             "eigen_batch_ns": r["eigen_batch32"]["cpu_ns"] / 32 if "eigen_batch32" in r else None,
             "batch_flops": r["ctnn_batch32"]["flops"] if "ctnn_batch32" in r else None,
             "eigen_batch_flops": r["eigen_batch32"]["flops"] if "eigen_batch32" in r else None,
+            # batch-1 steps with the other optimisers (fused through the gradient sink)
+            "optimisers": {k[len("ctnn_opt_"):]: v["cpu_ns"] for k, v in r.items() if k.startswith("ctnn_opt_")},
         })
     out.sort(key=lambda r: (r["scalar"] != "float", r["params"], r["depth"]))
     return out
@@ -125,6 +135,63 @@ def scaling_line(r):
             f"backprop_ns={r['backprop_ns']:.4g} numerical_ns={'~' if r['extrapolated'] else ''}{r['numerical_ns']:.4g} "
             f"ratio={r['ratio']:.4g} backprop_over_forward={r['backprop_over_forward']:.3g} "
             f"eigen_forward_ns={r['eigen_forward_ns']:.4g} eigen_backprop_ns={r['eigen_backprop_ns']:.4g}")
+
+
+def batch_line(r, peaks):
+    pk = peaks.get(r["scalar"])
+    return (f"batch params={r['params']} scalar={r['scalar']} batch=32 step_ns_per_sample={r['batch_ns']:.4g} "
+            f"eigen_step_ns_per_sample={r['eigen_batch_ns']:.4g} gflops={r['batch_flops'] / 1e9:.4g} "
+            f"peak_gflops={pk / 1e9 if pk else float('nan'):.4g}")
+
+
+def optimiser_lines(r):
+    return [f"optimiser name={name} params={r['params']} scalar={r['scalar']} step_ns={ns:.4g} "
+            f"sgd_step_ns={r['backprop_ns']:.4g}" for name, ns in sorted(r["optimisers"].items())]
+
+
+def raw_lines(rs, peaks):
+    out = [scaling_line(r) for r in rs]
+    out += [batch_line(r, peaks) for r in rs if r["batch_ns"] and r["eigen_batch_ns"]]
+    for r in rs:
+        out += optimiser_lines(r)
+    return out
+
+
+def targets_19(rs, peaks):
+    """Each target of issue 19 as (text, met, detail)."""
+    res = []
+    def ratio_target(text, key, ekey):
+        sel = [r for r in rs if r.get(key) and r.get(ekey)]
+        bad = [r for r in sel if r[key] > r[ekey]]
+        res.append((text, bool(sel) and not bad,
+                    ("missed by " + ", ".join(f"{r['net']}/{r['scalar']} ({r[key] / r[ekey]:.2f}×)" for r in bad))
+                    if bad else (f"worst {max(r[key] / r[ekey] for r in sel):.2f}×" if sel else "not measured")))
+    ratio_target("forward ≤ 1.0 × hand-written Eigen, every size", "forward_ns", "eigen_forward_ns")
+    ratio_target("SGD step ≤ 1.0 × hand-written Eigen, every size", "backprop_ns", "eigen_backprop_ns")
+    ratio_target("batch-32 step per sample ≤ 1.0 × hand-written Eigen, every size", "batch_ns", "eigen_batch_ns")
+    wide = [r for r in rs if r["net"] == "64-256-256-10" and r["scalar"] == "float"]
+    pk = peaks.get("float")
+    if wide and pk:
+        r = wide[0]
+        f = r["forward_flops"] / pk
+        res.append(("64-256-256-10 float forward ≥ 40 % of the fused peak", f >= 0.40, f"{100 * f:.0f} %"))
+        if r["batch_flops"]:
+            b = r["batch_flops"] / pk
+            res.append(("64-256-256-10 float batch-32 step ≥ 50 % of the fused peak", b >= 0.50, f"{100 * b:.0f} %"))
+    note = [r for r in rs if r["net"] == "2-10-1"]
+    if note:
+        res.append(("2-10-1 forward ≤ 6 ns", all(r["forward_ns"] <= 6 for r in note),
+                    ", ".join(f"{r['scalar']}: {r['forward_ns']:.1f} ns" for r in note)))
+        res.append(("2-10-1 SGD step ≤ 30 ns", all(r["backprop_ns"] <= 30 for r in note),
+                    ", ".join(f"{r['scalar']}: {r['backprop_ns']:.1f} ns" for r in note)))
+    with_adam = [r for r in rs if "adam" in r["optimisers"]]
+    if with_adam:
+        bad = [r for r in with_adam if r["optimisers"]["adam"] > 1.3 * r["backprop_ns"]]
+        res.append(("Adam step ≤ 1.3 × SGD step, every size", not bad,
+                    ("missed by " + ", ".join(f"{r['net']}/{r['scalar']} ({r['optimisers']['adam'] / r['backprop_ns']:.2f}×)"
+                                              for r in bad)) if bad else
+                    f"worst {max(r['optimisers']['adam'] / r['backprop_ns'] for r in with_adam):.2f}×"))
+    return res
 
 
 def targets(rs):
@@ -186,6 +253,17 @@ def table(rs, peaks):
             lines.append(f"| {r['net']} | {r['params']:,} | {r['scalar']} | {fmt_ns(r['batch_ns'])} "
                          f"| {r['batch_ns'] / r['backprop_ns']:.2f} | {fmt_ns(r['eigen_batch_ns'])} "
                          f"| {r['batch_ns'] / r['eigen_batch_ns']:.2f} | {g2(r['batch_flops'])} | {g2(r['eigen_batch_flops'])} |")
+    names = sorted({n for r in rs for n in r["optimisers"]})
+    if names:
+        lines += ["", "Batch-1 step with each optimiser (all fused into the backward pass through the gradient sink), "
+                  "time and ratio to the SGD step:", "",
+                  "| network | P | scalar | SGD | " + " | ".join(names) + " |",
+                  "|---|--:|---|--:|" + "--:|" * len(names)]
+        for r in rs:
+            cells = [f"{fmt_ns(r['optimisers'][n])} ({r['optimisers'][n] / r['backprop_ns']:.2f}×)"
+                     if n in r["optimisers"] else "–" for n in names]
+            lines.append(f"| {r['net']} | {r['params']:,} | {r['scalar']} | {fmt_ns(r['backprop_ns'])} | "
+                         + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -304,6 +382,11 @@ def section(title, ctx, rs, medians):
     for text, met, detail in targets(rs):
         out.append(f"- {'**met**' if met else '**missed**'}: {text} — {detail}")
     out.append("")
+    out.append("Targets (issue 19; what limits each missed row: see the notes at the end):")
+    out.append("")
+    for text, met, detail in targets_19(rs, peaks):
+        out.append(f"- {'**met**' if met else '**missed**'}: {text} — {detail}")
+    out.append("")
     return "\n".join(out)
 
 
@@ -353,8 +436,9 @@ def main():
         results.append((tag, title, ctx, medians, rows(medians)))
 
     native_rows = results[0][4]
-    for r in native_rows:
-        print(scaling_line(r))
+    native_peaks = {sc: (peak(results[0][3], "fused", sc) or (None, None))[1] for sc in ("float", "double")}
+    for line in raw_lines(native_rows, native_peaks):
+        print(line)
 
     os.makedirs(args.docs, exist_ok=True)
     ratio_png, time_png = plot(native_rows, args.docs)
@@ -395,7 +479,7 @@ def main():
     md.append("## Raw lines")
     md.append("")
     md.append("```")
-    md.extend(scaling_line(r) for r in native_rows)
+    md.extend(raw_lines(native_rows, native_peaks))
     md.append("```")
     md.append("")
     if os.path.exists(args.analysis):
