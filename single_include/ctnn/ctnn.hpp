@@ -1557,6 +1557,13 @@ CTNN_DETAIL_SIZE_WORD(samples);
 #include <array>
 #include <cstddef>
 
+// A loop of multiply-adds on the path ctnn::multiply_add takes (ctnn/core/fma.hpp),
+// with the choice made once per loop: a call, or a conditional, per
+// multiply-add would cost Clang steps and GCC operations in constant evaluation.
+#define CTNN_DENSE_MULTIPLY_ADD_LOOP(head, lhs, a, b, c)                                                      \
+    if constexpr (fma_path<T>) head lhs = ctnn::fma(a, b, c);                                                  \
+    else head lhs = (a) * (b) + (c)
+
 namespace ctnn {
 
 namespace detail {
@@ -1592,10 +1599,9 @@ struct dense_layer {
     //  * backward: dx[i] = Σ_j W[i][j]·dy[j] with output j in lane j % lanes
     //    (a block of lanes is one vector), lanes combined pairwise: a single
     //    accumulator cannot be vectorised without reassociation.
-    // Each multiply-add is ctnn::multiply_add's (ctnn/core/fma.hpp), written
-    // out as `fma_path<T> ? ctnn::fma(a, b, c) : a * b + c` (a function call
-    // per multiply-add would cost Clang steps in constant evaluation): one
-    // rounding on the FMA path, two otherwise; the same at compile time.
+    // Each multiply-add is ctnn::multiply_add's (ctnn/core/fma.hpp), the path
+    // chosen once per loop (CTNN_DENSE_MULTIPLY_ADD_LOOP): one rounding on the
+    // FMA path, two otherwise; the same at compile time.
     static constexpr std::size_t lanes = 64 / sizeof(T);
     static constexpr std::size_t chains = (In >= 4 && Out * sizeof(T) <= 128) ? 4 : 1;
 
@@ -1617,9 +1623,9 @@ struct dense_layer {
             T* y = yp + j0;
             for (std::size_t j = 0; j < Width; ++j) y[j] = b[j0 + j];
             const T* r = w + j0;
-            for (std::size_t i = 0; i < In; ++i, r += Out)
-                for (std::size_t j = 0; j < Width; ++j)
-                    y[j] = (fma_path<T> ? ctnn::fma(xp[i], r[j], y[j]) : xp[i] * r[j] + y[j]);
+            for (std::size_t i = 0; i < In; ++i, r += Out) {
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), y[j], xp[i], r[j], y[j]);
+            }
             return;
         }
         std::array<T, Width> acc;
@@ -1628,9 +1634,7 @@ struct dense_layer {
         const T* row = w + j0;
         for (std::size_t i = 0; i < In; ++i, row += Out) {
             const T xi = xp[i];
-            for (std::size_t j = 0; j < Width; ++j)
-                a[j] =
-                    (fma_path<T> ? ctnn::fma(xi, row[j], a[j]) : xi * row[j] + a[j]);
+            CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), a[j], xi, row[j], a[j]);
         }
         for (std::size_t j = 0; j < Width; ++j) yp[j0 + j] = a[j];
     }
@@ -1653,20 +1657,27 @@ struct dense_layer {
             constexpr std::size_t full = In - In % 4;
             for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
                 const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
-                for (std::size_t j = 0; j < Out; ++j) {
-                    s0[j] = (fma_path<T> ? ctnn::fma(x0, w[j], s0[j]) : x0 * w[j] + s0[j]);
-                    s1[j] = (fma_path<T> ? ctnn::fma(x1, w[Out + j], s1[j]) : x1 * w[Out + j] + s1[j]);
-                    s2[j] = (fma_path<T> ? ctnn::fma(x2, w[2 * Out + j], s2[j]) : x2 * w[2 * Out + j] + s2[j]);
-                    s3[j] = (fma_path<T> ? ctnn::fma(x3, w[3 * Out + j], s3[j]) : x3 * w[3 * Out + j] + s3[j]);
+                if constexpr (fma_path<T>) {
+                    for (std::size_t j = 0; j < Out; ++j) {
+                        s0[j] = ctnn::fma(x0, w[j], s0[j]);
+                        s1[j] = ctnn::fma(x1, w[Out + j], s1[j]);
+                        s2[j] = ctnn::fma(x2, w[2 * Out + j], s2[j]);
+                        s3[j] = ctnn::fma(x3, w[3 * Out + j], s3[j]);
+                    }
+                } else {
+                    for (std::size_t j = 0; j < Out; ++j) {
+                        s0[j] += x0 * w[j];
+                        s1[j] += x1 * w[Out + j];
+                        s2[j] += x2 * w[2 * Out + j];
+                        s3[j] += x3 * w[3 * Out + j];
+                    }
                 }
             }
             T* tails[3] = {s0, s1, s2};
             for (std::size_t k = 0; k < In % 4; ++k, w += Out) {
                 const T xi = xp[full + k];
                 T* sk = tails[k];
-                for (std::size_t j = 0; j < Out; ++j)
-                    sk[j] =
-                        (fma_path<T> ? ctnn::fma(xi, w[j], sk[j]) : xi * w[j] + sk[j]);
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Out; ++j), sk[j], xi, w[j], sk[j]);
             }
             for (std::size_t j = 0; j < Out; ++j) yp[j] = b[j] + ((s0[j] + s1[j]) + (s2[j] + s3[j]));
         }
@@ -1693,9 +1704,7 @@ struct dense_layer {
             for (std::size_t s = 0; s < Samples; ++s) {
                 const T xi = (*xs[s])[i];
                 T* as = a + s * Width;
-                for (std::size_t j = 0; j < Width; ++j)
-                    as[j] =
-                        (fma_path<T> ? ctnn::fma(xi, row[j], as[j]) : xi * row[j] + as[j]);
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), as[j], xi, row[j], as[j]);
             }
         }
         for (std::size_t s = 0; s < Samples; ++s)
@@ -1789,19 +1798,18 @@ struct dense_layer {
     static constexpr T dot_outputs(const T* a, const T* c) noexcept {
         if constexpr (Out < lanes) {
             T acc = T(0);
-            for (std::size_t j = 0; j < Out; ++j) acc = (fma_path<T> ? ctnn::fma(a[j], c[j], acc) : a[j] * c[j] + acc);
+            CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Out; ++j), acc, a[j], c[j], acc);
             return acc;
         } else {
             std::array<T, lanes> lane{};
             T* l = lane.data();
             constexpr std::size_t tail = Out % lanes;
-            for (std::size_t j = 0; j < Out - tail; j += lanes)
-                for (std::size_t k = 0; k < lanes; ++k)
-                    l[k] = (fma_path<T> ? ctnn::fma(a[j + k], c[j + k], l[k]) : a[j + k] * c[j + k] + l[k]);
+            for (std::size_t j = 0; j < Out - tail; j += lanes) {
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < lanes; ++k), l[k], a[j + k], c[j + k], l[k]);
+            }
             const T* at = a + (Out - tail);
             const T* ct = c + (Out - tail);
-            for (std::size_t k = 0; k < tail; ++k)
-                l[k] = (fma_path<T> ? ctnn::fma(at[k], ct[k], l[k]) : at[k] * ct[k] + l[k]);
+            CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < tail; ++k), l[k], at[k], ct[k], l[k]);
             for (std::size_t width = lanes / 2; width > 0; width /= 2)
                 for (std::size_t k = 0; k < width; ++k) l[k] += l[k + width];
             return l[0];
@@ -1825,9 +1833,9 @@ struct dense_layer {
             // x_i·dy_0), delivered after every dx_i has read its weight. One
             // delivery instead of In saves In − 1 calls in constant evaluation.
             const T d = dyp[0];
-            if constexpr (NeedInputGradient)
-                for (std::size_t i = 0; i < In; ++i)
-                    dxp[i] = (fma_path<T> ? ctnn::fma(w[i], d, T(0)) : w[i] * d + T(0)); // dot_outputs' order
+            if constexpr (NeedInputGradient) { // dot_outputs' arithmetic for one output
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t i = 0; i < In; ++i), dxp[i], w[i], d, T(0));
+            }
             sink.row(0, d, xp, In);
         } else {
             for (std::size_t i = 0; i < In; ++i, w += Out) {
@@ -1849,6 +1857,8 @@ struct dense {
 };
 
 } // namespace ctnn
+
+#undef CTNN_DENSE_MULTIPLY_ADD_LOOP
 // ---- end <ctnn/core/dense.hpp> ----
 // ---- begin <ctnn/core/softmax.hpp> ----
 // ctnn/core/softmax.hpp - softmax as a layer.
@@ -5084,17 +5094,24 @@ struct update_sink {
     constexpr void update_row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
         T* w = p + k;
         if constexpr (plain_sgd_step && !Checked) {
-            if (!step.decay)
-                for (std::size_t j = 0; j < n; ++j) w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0));
-            else
+            const T lr = step.lr;
+            if (step.decay)
                 for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+            else if constexpr (Scaled)
+                for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (a * v[j] + T(0));
+            else
+                for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (v[j] + T(0));
         } else if constexpr (plain_sgd_step) {
+            const T lr = step.lr;
             bool finite = !step.decay;
-            if (finite)
-                for (std::size_t j = 0; j < n; ++j)
-                    finite &= (w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0))) <= largest && w[j] >= -largest;
-            else
+            if (!finite)
                 for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+            else if constexpr (Scaled)
+                for (std::size_t j = 0; j < n; ++j)
+                    finite &= (w[j] -= lr * (a * v[j] + T(0))) <= largest && w[j] >= -largest;
+            else
+                for (std::size_t j = 0; j < n; ++j)
+                    finite &= (w[j] -= lr * (v[j] + T(0))) <= largest && w[j] >= -largest;
             if (!finite) // (with weight decay: checked one by one here)
                 for (std::size_t j = 0; j < n; ++j) note(w[j], (Scaled ? a * v[j] : v[j]) + T(0));
         } else if constexpr (Checked) {

@@ -99,17 +99,24 @@ struct update_sink {
     constexpr void update_row(std::size_t k, T a, const T* v, std::size_t n) noexcept {
         T* w = p + k;
         if constexpr (plain_sgd_step && !Checked) {
-            if (!step.decay)
-                for (std::size_t j = 0; j < n; ++j) w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0));
-            else
+            const T lr = step.lr;
+            if (step.decay)
                 for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+            else if constexpr (Scaled)
+                for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (a * v[j] + T(0));
+            else
+                for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (v[j] + T(0));
         } else if constexpr (plain_sgd_step) {
+            const T lr = step.lr;
             bool finite = !step.decay;
-            if (finite)
-                for (std::size_t j = 0; j < n; ++j)
-                    finite &= (w[j] -= step.lr * ((Scaled ? a * v[j] : v[j]) + T(0))) <= largest && w[j] >= -largest;
-            else
+            if (!finite)
                 for (std::size_t j = 0; j < n; ++j) step(w[j], (Scaled ? a * v[j] : v[j]) + T(0), k + j);
+            else if constexpr (Scaled)
+                for (std::size_t j = 0; j < n; ++j)
+                    finite &= (w[j] -= lr * (a * v[j] + T(0))) <= largest && w[j] >= -largest;
+            else
+                for (std::size_t j = 0; j < n; ++j)
+                    finite &= (w[j] -= lr * (v[j] + T(0))) <= largest && w[j] >= -largest;
             if (!finite) // (with weight decay: checked one by one here)
                 for (std::size_t j = 0; j < n; ++j) note(w[j], (Scaled ? a * v[j] : v[j]) + T(0));
         } else if constexpr (Checked) {
