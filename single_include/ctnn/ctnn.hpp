@@ -5750,6 +5750,14 @@ constexpr typename Net::scalar accumulate_sample(const Net& net, const typename 
     });
 }
 
+// Whether batch_backprop runs the layers' batch kernels at run time. Off:
+// measured against the per-sample loop (bench/analysis.md, issue 19) they were
+// faster for float up to 784-50-10 (0.5–1.0×) but 1.8× slower at
+// 64-256-256-10 float and 2.5–3.9× slower in double from 8-32-4 up, for a
+// reason not yet found. accumulate_batch stays tested (tests/runtime/batch.cpp)
+// so that the kernels can be fixed and switched on.
+inline constexpr bool batch_kernels_in_use = false;
+
 // Whether a bound layer has batch kernels (forward_batch, backward_batch: see
 // ctnn/core/dense.hpp) that give the same bits as its one-sample passes.
 template <class L>
@@ -5843,15 +5851,14 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
     if (count > BatchSize) count = BatchSize;
     if (first + count > N) count = first < N ? N - first : 0;
     if (count == 0) return result;
-    if (std::is_constant_evaluated() || !loss<Loss>) {
+    if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use) {
         for (std::size_t b = 0; b < count; ++b) {
             const std::size_t n = order[first + b];
             result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
         }
     } else if constexpr (loss<Loss>) {
-        // At run time the batch goes through the layers' batch kernels (the
-        // same bits as the loop above; in constant evaluation the loop above
-        // costs fewer steps).
+        // The layers' batch kernels (the same bits as the loop above; in
+        // constant evaluation the loop above costs fewer steps).
         result.loss = detail::accumulate_batch<BatchSize, Net, Loss>(net, xs, ds, order, first, count, result.gradient);
     }
     const T scale = T(1) / static_cast<T>(count);

@@ -1,8 +1,9 @@
-// Mini-batches at run time (ctnn/train/batch.hpp): batch_backprop goes through
-// the layers' batch kernels (dense_layer::forward_batch / backward_batch, each
-// weight read once per block of samples) and must give exactly the bits of the
-// sample-by-sample definition, the mean of ctnn::backprop's gradients; and the
-// bits of the same batch evaluated by the compiler.
+// Mini-batches at run time (ctnn/train/batch.hpp): the layers' batch kernels
+// (dense_layer::forward_batch / backward_batch through detail::accumulate_batch,
+// each weight read once per block of samples) and batch_backprop must give
+// exactly the bits of the sample-by-sample definition, the mean of
+// ctnn::backprop's gradients; and the bits of the same batch evaluated by the
+// compiler.
 #include "training_fixture.hpp"
 
 #include <ctnn/ctnn.hpp>
@@ -63,6 +64,10 @@ void check_batch_equals_samples(Loss loss) {
     std::array<std::size_t, N> order{};
     for (std::size_t n = 0; n < N; ++n) order[n] = (n * 5 + 2) % N;
     for (std::size_t count = 1; count <= B; ++count) {
+        // The batch kernels' path (detail::accumulate_batch), whether or not
+        // batch_backprop uses it, and batch_backprop itself.
+        typename Net::gradient_type kernel_sum{};
+        const T kernel_loss = ctnn::detail::accumulate_batch<B, Net, Loss>(net, xs, ds, order, 2, count, kernel_sum);
         const auto batch = ctnn::batch_backprop<B>(net, loss, xs, ds, order, 2, count);
         typename Net::gradient_type sum{};
         T loss_sum = T(0);
@@ -72,12 +77,16 @@ void check_batch_equals_samples(Loss loss) {
             loss_sum += r.loss;
         }
         const T scale = T(1) / static_cast<T>(count);
-        std::size_t differing = 0;
-        for (std::size_t k = 0; k < Net::parameter_count; ++k)
+        std::size_t differing = 0, kernel_differing = 0;
+        for (std::size_t k = 0; k < Net::parameter_count; ++k) {
             differing += !same_bits(T(sum[k] * scale), batch.gradient[k]);
+            kernel_differing += !same_bits(sum[k], kernel_sum[k]);
+        }
         INFO("batch of " << count);
         CHECK(differing == 0);
+        CHECK(kernel_differing == 0);
         CHECK(same_bits(T(loss_sum * scale), batch.loss));
+        CHECK(same_bits(loss_sum, kernel_loss));
     }
 }
 
