@@ -77,9 +77,10 @@ struct dense_layer {
             T* y = yp + j0;
             for (std::size_t j = 0; j < Width; ++j) y[j] = b[j0 + j];
             const T* r = w + j0;
-            for (std::size_t i = 0; i < In; ++i, r += Out) {
-                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), y[j], xp[i], r[j], y[j]);
-            }
+            // (The path chosen outside the row loop: a statement per row is a step.)
+            CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t i = 0; i < In; ++i, r += Out)
+                                             for (std::size_t j = 0; j < Width; ++j),
+                                         y[j], xp[i], r[j], y[j]);
             return;
         }
         std::array<T, Width> acc;
@@ -109,16 +110,19 @@ struct dense_layer {
             T* s2 = s1 + Out;
             T* s3 = s2 + Out;
             constexpr std::size_t full = In - In % 4;
-            for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
-                const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
-                if constexpr (fma_path<T>) {
+            if constexpr (fma_path<T>) {
+                for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
+                    const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
                     for (std::size_t j = 0; j < Out; ++j) {
                         s0[j] = ctnn::fma(x0, w[j], s0[j]);
                         s1[j] = ctnn::fma(x1, w[Out + j], s1[j]);
                         s2[j] = ctnn::fma(x2, w[2 * Out + j], s2[j]);
                         s3[j] = ctnn::fma(x3, w[3 * Out + j], s3[j]);
                     }
-                } else {
+                }
+            } else {
+                for (std::size_t i = 0; i < full; i += 4, w += 4 * Out) {
+                    const T x0 = xp[i], x1 = xp[i + 1], x2 = xp[i + 2], x3 = xp[i + 3];
                     for (std::size_t j = 0; j < Out; ++j) {
                         s0[j] += x0 * w[j];
                         s1[j] += x1 * w[Out + j];
