@@ -16,12 +16,12 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <cctype>
 #include <cfenv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -165,17 +165,44 @@ struct tally {
     long tried = 0, accepted = 0, refused_malformed = 0, refused_inexact = 0, long_accepted = 0, mismatches = 0;
 };
 
+// The grammar parse_hex accepts, written out independently of it:
+// [+-]? ( 0[xX] (hex+ '.'? hex* | '.' hex+) [pP] [+-]? digit+ | inf | infinity | nan ),
+// the words in any case. (Not std::regex: GCC 12 warns inside <regex> under
+// the sanitizers, and the warning is an error here.)
+bool well_formed(const std::string& s) {
+    std::size_t i = 0;
+    const auto at = [&](std::size_t k) { return k < s.size() ? s[k] : '\0'; };
+    const auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (at(i) == '+' || at(i) == '-') ++i;
+    std::string rest = s.substr(i);
+    for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (rest == "inf" || rest == "infinity" || rest == "nan") return true;
+    if (at(i) != '0' || (at(i + 1) != 'x' && at(i + 1) != 'X')) return false;
+    i += 2;
+    std::size_t before = 0, after = 0;
+    while (hex(at(i))) ++i, ++before;
+    if (at(i) == '.') {
+        ++i;
+        while (hex(at(i))) ++i, ++after;
+    }
+    if (before + after == 0) return false;
+    if (at(i) != 'p' && at(i) != 'P') return false;
+    ++i;
+    if (at(i) == '+' || at(i) == '-') ++i;
+    std::size_t exponent = 0;
+    while (digit(at(i))) ++i, ++exponent;
+    return exponent > 0 && i == s.size();
+}
+
 template <class T>
 tally differential(std::uint64_t seed, long count) {
-    static const std::regex well_formed(
-        "[+-]?(0[xX]([0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)[pP][+-]?[0-9]+|[iI][nN][fF]|[iI][nN][fF][iI][nN]"
-        "[iI][tT][yY]|[nN][aA][nN])");
     generator g{seed};
     tally t;
     for (long i = 0; i < count; ++i) {
         const std::string s = random_number<T>(g);
         const auto got = ctnn::detail::io::parse_hex<T>(s);
-        bool expect_ok = std::regex_match(s, well_formed);
+        bool expect_ok = well_formed(s);
         T expected{};
         bool inexact = false;
         if (expect_ok) {

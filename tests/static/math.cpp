@@ -47,8 +47,6 @@ constexpr T qnan = std::numeric_limits<T>::quiet_NaN();
 template <class T>
 constexpr T tiny = std::numeric_limits<T>::denorm_min();
 template <class T>
-constexpr T pz = T(0);
-template <class T>
 constexpr T nz = -T(0);
 
 }  // namespace
