@@ -41,8 +41,9 @@ __all__ = ["ExportError", "convert", "export_header", "load_module", "load_text"
 FORMAT_MAGIC = "ctnn-network"
 FORMAT_VERSION = 1
 
-SUPPORTED = ("Linear, ReLU, LeakyReLU, ELU, GELU(approximate='tanh'), Sigmoid, Tanh, Identity, "
-             "and Softmax over the features as the last layer")
+SUPPORTED = ("Linear, Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Flatten, GRU, LSTM, "
+             "BatchNorm1d/2d (folded into the Linear or Conv before it), Dropout (dropped), ReLU, LeakyReLU, ELU, "
+             "GELU(approximate='tanh'), Sigmoid, Tanh, Identity, and Softmax over the features as the last layer")
 
 # Unit roundoff of each scalar type, and the smallest normal number.
 _UNIT_ROUNDOFF = {"float": 2.0 ** -24, "double": 2.0 ** -53}
@@ -172,51 +173,197 @@ def _size(value, what, where):
     return value
 
 
+class Layers(list):
+    """convert()'s result: the layer descriptions, and `input_shape`, the network's input shape (a tuple:
+    (n,) for a vector, (C, L) or (Steps, Features), (C, H, W))."""
+    input_shape = None
+
+
+def _shape_argument(input_size):
+    """input_size= as a tuple of positive integers, or None: an int n is (n,)."""
+    if input_size is None:
+        return None
+    values = input_size if isinstance(input_size, (tuple, list)) else (input_size,)
+    if not 1 <= len(values) <= 3 or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+        raise ExportError("input_size must be a positive integer or a shape of 1 to 3 positive integers "
+                          "(C, L), (Steps, Features) or (C, H, W), not %s" % _printable(repr(input_size)))
+    return tuple(values)
+
+
+def _pair(value, what, where):
+    """A kernel size, stride or padding that ctnn takes as one number: an int, or a tuple of equal ints."""
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) != 1:
+            raise ExportError("%s: %s is %s; ctnn's layers take the same %s along every axis"
+                              % (where, what, tuple(value), what))
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExportError("%s: %s is %r, not an integer" % (where, what, value))
+    return value
+
+
 def convert(module, input_size=None):
-    """Checks `module` and returns its ctnn description: a list of dicts, one per layer:
+    """Checks `module` and returns its ctnn description (a Layers list, with .input_shape): one dict per
+    ctnn layer:
         {"kind": "dense", "inputs": n, "outputs": m, "weight": [out][in] floats, "bias": [out] floats}
+            (with "each_step": steps when it applies to every step of a sequence, after a GRU/LSTM)
+        {"kind": "conv1d" | "conv2d", "in_channels", "out_channels", "kernel", "stride", "padding",
+         "weight": flat [out][in][k]([k]) floats, "bias": [out] floats}
+        {"kind": "max_pool1d" | "max_pool2d" | "avg_pool1d" | "avg_pool2d", "kernel", "stride"}
+        {"kind": "flatten"}
+        {"kind": "gru" | "lstm", "features", "hidden", "steps", "parameters": weight_ih, weight_hh,
+         bias_ih, bias_hh flattened (PyTorch's layout, copied as is)}
         {"kind": "relu" | "sigmoid" | "tanh" | "identity" | "gelu" | "softmax"}
         {"kind": "leaky_relu" | "elu", "ratio": (numerator, denominator)}
-    each with "name" (its path in the Sequential, e.g. "2" or "block.1") and "torch" (its repr).
+    each with "name" (its path in the Sequential, e.g. "2" or "block.1"), "torch" (its repr) and "shape"
+    (its output shape). A BatchNorm is folded into the Linear or convolution before it (its "folded"
+    holds the BatchNorm's description); a Dropout is dropped (noted in the "torch" text of a neighbour).
     Raises ExportError, naming the layer, for anything ctnn cannot reproduce."""
     torch = _torch()
-    if input_size is not None and (isinstance(input_size, bool) or not isinstance(input_size, int)
-                                   or input_size < 1):
-        raise ExportError("input_size must be a positive integer, not %s" % _printable(repr(input_size)))
+    given = _shape_argument(input_size)
     if not (_is_exactly(module, "Sequential") or _is_exactly(module, "Linear")):
         raise ExportError("ctnn-export converts a torch.nn.Sequential (or a single Linear); got %s. "
                           "Put the layers of your model in an nn.Sequential to export it." % _kind(module))
-    layers = []
-    width = input_size
+    layers = Layers()
     leaves = list(_flatten(module))
     if not leaves:
         raise ExportError("the Sequential is empty: there is nothing to export")
-    # Without input_size, the first Linear sets the width (activations before it keep it).
-    before = "the input (%d features)" % width if width is not None else None
+    # The shape flowing between layers: None until known; "role" says how a rank-2 shape is read
+    # ("channels" after a convolution, "sequence" after a GRU/LSTM, None: not yet decided).
+    shape, role = given, None
+    if shape is None:
+        first = next((leaf for _, leaf in leaves if _is_exactly(leaf, "Linear")), None)
+        for _, leaf in leaves:
+            if _is_exactly(leaf, "Linear"):
+                shape = (int(leaf.in_features),)
+                break
+            if not _is_elementwise(leaf):
+                if _kind(leaf) in ("Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Flatten",
+                                   "GRU", "LSTM", "BatchNorm1d", "BatchNorm2d"):
+                    raise ExportError("the Sequential starts with %s, whose input shape ctnn-export cannot infer: give "
+                                      "it with input_size=(C, L) / (Steps, Features) / (C, H, W) (--input-shape)"
+                                      % _kind(leaf))
+                shape = (1,)  # a layer ctnn cannot convert: refused below, naming it
+                break
+        if first is None and shape is None:
+            raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
+                              "give it with input_size= (--input-size)")
+    layers.input_shape = shape
+    before = "the input (shape %s)" % (_shape_text(shape),)
+    pending = []  # Dropouts before any ctnn layer: noted on the next one
     for position, (name, leaf) in enumerate(leaves):
         kind = _kind(leaf)
         where = "layer %s (%s)" % (name, _describe(leaf))
         entry = {"name": name, "torch": _describe(leaf)}
+        last = position == len(leaves) - 1 or all(_is_dropout(l) for _, l in leaves[position + 1:])
         try:
-            _convert_leaf(torch, leaf, kind, where, entry, position, len(leaves))
+            result = _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers)
         except ExportError:
             raise
         except Exception as error:  # a hand-made (TorchScript, pickled) module with odd attributes
             raise ExportError("%s: cannot read it (%s: %s)" % (where, type(error).__name__, _first_line(error)))
-        if entry["kind"] == "dense":
-            n_in, n_out = entry["inputs"], entry["outputs"]
-            if width is not None and n_in != width:
-                raise ExportError("%s: takes %d inputs but %s produces %d" % (where, n_in, before, width))
-            width = n_out
-            before = "layer %s (%s)" % (name, entry["torch"])
+        if result == "dropped":
+            if layers:
+                layers[-1]["torch"] += " + %s (dropped)" % entry["torch"]
+            else:
+                pending.append(entry["torch"] + " (dropped)")
+            continue
+        if result == "folded":
+            continue
+        shape, role = entry.pop("_shape"), entry.pop("_role", role)
+        entry["shape"] = shape
+        if pending:
+            entry["torch"] = " + ".join(pending) + " + " + entry["torch"]
+            pending = []
         layers.append(entry)
-    if width is None:
-        raise ExportError("the Sequential has no Linear layer, so its input size is unknown: "
-                          "give it with input_size= (--input-size)")
+        if entry["kind"] not in _ELEMENTWISE_KINDS:
+            before = "layer %s (%s)" % (name, entry["torch"])
+    if not layers:
+        raise ExportError("the Sequential holds only Dropouts: there is nothing to export")
     return layers
 
 
-def _convert_leaf(torch, leaf, kind, where, entry, position, count):
+_ELEMENTWISE_KINDS = ("relu", "sigmoid", "tanh", "identity", "gelu", "leaky_relu", "elu")
+
+
+def _is_elementwise(leaf):
+    return any(_is_exactly(leaf, name) for name in ("ReLU", "Sigmoid", "Tanh", "Identity", "LeakyReLU", "ELU", "GELU")) \
+        or _is_dropout(leaf)
+
+
+def _is_dropout(leaf):
+    return any(_is_exactly(leaf, name) for name in ("Dropout", "Dropout1d", "Dropout2d", "AlphaDropout"))
+
+
+def _shape_text(shape):
+    return "x".join(str(d) for d in shape) if shape else "unknown"
+
+
+def _product(values):
+    result = 1
+    for v in values:
+        result *= v
+    return result
+
+
+def _parameters(leaf, names, where):
+    """The float64 tensors leaf.<name> for each name (None where absent), checked finite."""
+    torch = _torch()
+    tensors = [_tensor(leaf, n, where) for n in names]
+    for n, t in zip(names, tensors):
+        if t is not None and not bool(torch.isfinite(t).all()):
+            raise ExportError("%s: its %s holds a non-finite value (inf or NaN)" % (where, n))
+    return tensors
+
+
+def _fold_batch_norm(torch, leaf, where, layers, shape):
+    """Folds an eval-mode BatchNorm into the Linear or convolution just before it:
+    W' = W * s, b' = (b - mean) * s + beta, s = gamma / sqrt(var + eps), per output channel."""
+    if not layers or layers[-1]["kind"] not in ("dense", "conv1d", "conv2d") or layers[-1].get("folded"):
+        raise ExportError("%s: ctnn folds a BatchNorm into the Linear or Conv directly before it; here it "
+                          "follows %s. Move it, or fold it yourself" % (where, "nothing" if not layers else
+                                                                         layers[-1]["torch"]))
+    previous = layers[-1]
+    channels = previous["outputs"] if previous["kind"] == "dense" else previous["out_channels"]
+    if previous["kind"] == "dense" and previous.get("each_step"):
+        raise ExportError("%s: a BatchNorm over a sequence's steps is not supported" % where)
+    expected = {"dense": "BatchNorm1d", "conv1d": "BatchNorm1d", "conv2d": "BatchNorm2d"}[previous["kind"]]
+    if not _is_exactly(leaf, expected):
+        raise ExportError("%s: after %s a BatchNorm is %s" % (where, previous["torch"], expected))
+    if int(leaf.num_features) != channels:
+        raise ExportError("%s: normalises %d features but %s gives %d" % (where, int(leaf.num_features),
+                                                                          previous["torch"], channels))
+    mean, var, gamma, beta = _parameters(leaf, ("running_mean", "running_var", "weight", "bias"), where)
+    if mean is None or var is None:
+        raise ExportError("%s: has no running statistics (track_running_stats=False): it normalises with the "
+                          "batch's statistics even in eval mode, which a one-sample network cannot" % where)
+    for t, n in ((mean, "running_mean"), (var, "running_var"), (gamma, "weight"), (beta, "bias")):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise ExportError("%s: its %s has shape %s, not [%d]" % (where, n, tuple(t.shape), channels))
+    eps = float(leaf.eps)
+    if not (math.isfinite(eps) and eps >= 0) or bool((var + eps <= 0).any()):
+        raise ExportError("%s: var + eps is not positive" % where)
+    if gamma is None:
+        gamma = torch.ones(channels, dtype=torch.float64)
+    if beta is None:
+        beta = torch.zeros(channels, dtype=torch.float64)
+    s = gamma / torch.sqrt(var + eps)
+    weight = torch.tensor(previous["weight"], dtype=torch.float64).reshape(channels, -1)
+    bias = torch.tensor(previous["bias"], dtype=torch.float64)
+    new_weight = weight * s[:, None]
+    new_bias = (bias - mean) * s + beta
+    if not (bool(torch.isfinite(new_weight).all()) and bool(torch.isfinite(new_bias).all())):
+        raise ExportError("%s: folding it gives a non-finite weight" % where)
+    previous["weight"] = new_weight.tolist() if previous["kind"] == "dense" else new_weight.reshape(-1).tolist()
+    previous["bias"] = new_bias.tolist()
+    previous["folded"] = {"scale": s.tolist(), "mean": mean.tolist(), "beta": beta.tolist(),
+                          "bias_before": bias.tolist()}
+    previous["torch"] += " + %s (folded)" % _describe(leaf)
+
+
+def _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers):
+    """Fills `entry` (with "_shape", "_role": the output's) or returns "dropped" / "folded"."""
+    rank = len(shape)
     if _is_exactly(leaf, "Linear"):
         n_in = _size(int(leaf.in_features), "in_features", where)
         n_out = _size(int(leaf.out_features), "out_features", where)
@@ -235,6 +382,115 @@ def _convert_leaf(torch, leaf, kind, where, entry, position, count):
         if not (torch.isfinite(weight).all() and torch.isfinite(bias).all()):
             raise ExportError("%s: holds a non-finite weight or bias (inf or NaN)" % where)
         entry.update(kind="dense", inputs=n_in, outputs=n_out, weight=weight.tolist(), bias=bias.tolist())
+        if rank == 2 and role == "sequence":
+            # PyTorch's Linear on [N, Steps, Features] applies to every step: ctnn::each_step<dense>.
+            if n_in != shape[1]:
+                raise ExportError("%s: takes %d inputs but each step of %s has %d features"
+                                  % (where, n_in, before, shape[1]))
+            entry.update(each_step=shape[0], _shape=(shape[0], n_out))
+        elif rank > 1:
+            raise ExportError("%s: follows %s, whose output has shape %s; PyTorch's Linear would apply to its "
+                              "last dimension only. Put an nn.Flatten() before it" % (where, before, _shape_text(shape)))
+        else:
+            if n_in != shape[0]:
+                raise ExportError("%s: takes %d inputs but %s produces %d" % (where, n_in, before, shape[0]))
+            entry.update(_shape=(n_out,), _role=None)
+    elif _is_exactly(leaf, "Conv1d") or _is_exactly(leaf, "Conv2d"):
+        dims = 1 if kind == "Conv1d" else 2
+        c_in = _size(int(leaf.in_channels), "in_channels", where)
+        c_out = _size(int(leaf.out_channels), "out_channels", where)
+        k = _pair(leaf.kernel_size, "the kernel size", where)
+        s = _pair(leaf.stride, "the stride", where)
+        padding = leaf.padding
+        if isinstance(padding, str):
+            raise ExportError("%s: padding=%r; ctnn needs a number (zero padding on both sides)" % (where, padding))
+        p = _pair(padding, "the padding", where)
+        if _pair(leaf.dilation, "the dilation", where) != 1 or int(leaf.groups) != 1:
+            raise ExportError("%s: ctnn's convolutions have no dilation and no groups" % where)
+        if getattr(leaf, "padding_mode", "zeros") != "zeros":
+            raise ExportError("%s: padding_mode=%r; ctnn pads with zeros" % (where, leaf.padding_mode))
+        if k < 1 or s < 1 or p < 0:
+            raise ExportError("%s: kernel %d, stride %d, padding %d: ctnn needs kernel and stride >= 1" % (where, k, s, p))
+        if rank != dims + 1 or role == "sequence":
+            raise ExportError("%s: needs an input of shape %s, but %s gives %s"
+                              % (where, "C x L" if dims == 1 else "C x H x W", before, _shape_text(shape)))
+        if shape[0] != c_in:
+            raise ExportError("%s: takes %d channels but %s gives %d" % (where, c_in, before, shape[0]))
+        spatial = shape[1:]
+        if any(k > d + 2 * p for d in spatial):
+            raise ExportError("%s: the kernel (%d) is larger than the padded input %s" % (where, k, _shape_text(shape)))
+        weight, bias = _parameters(leaf, ("weight", "bias"), where)
+        if weight is None:
+            raise ExportError("%s: has no weight" % where)
+        if tuple(weight.shape) != (c_out, c_in) + (k,) * dims:
+            raise ExportError("%s: its weight has shape %s, not %s" % (where, tuple(weight.shape),
+                                                                      (c_out, c_in) + (k,) * dims))
+        if bias is None:
+            bias = torch.zeros(c_out, dtype=torch.float64)
+        if tuple(bias.shape) != (c_out,):
+            raise ExportError("%s: its bias has shape %s, not [%d]" % (where, tuple(bias.shape), c_out))
+        out = tuple((d + 2 * p - k) // s + 1 for d in spatial)
+        entry.update(kind="conv%dd" % dims, in_channels=c_in, out_channels=c_out, kernel=k, stride=s, padding=p,
+                     outputs=c_out, weight=weight.reshape(-1).tolist(), bias=bias.tolist(),
+                     _shape=(c_out,) + out, _role="channels")
+    elif kind in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d") and _is_exactly(leaf, kind):
+        dims = int(kind[-2])
+        k = _pair(leaf.kernel_size, "the kernel size", where)
+        s = _pair(leaf.stride if leaf.stride is not None else leaf.kernel_size, "the stride", where)
+        if _pair(leaf.padding, "the padding", where) != 0 or bool(leaf.ceil_mode):
+            raise ExportError("%s: ctnn's pooling has no padding and drops windows that do not fit (padding=0, "
+                              "ceil_mode=False)" % where)
+        if kind.startswith("Max"):
+            if _pair(leaf.dilation, "the dilation", where) != 1 or bool(getattr(leaf, "return_indices", False)):
+                raise ExportError("%s: ctnn's max pooling has no dilation and returns no indices" % where)
+        elif getattr(leaf, "divisor_override", None) is not None:
+            raise ExportError("%s: divisor_override is not supported" % where)
+        if k < 1 or s < 1:
+            raise ExportError("%s: kernel and stride must be at least 1" % where)
+        if rank != dims + 1 or role == "sequence":
+            raise ExportError("%s: needs an input of shape %s, but %s gives %s"
+                              % (where, "C x L" if dims == 1 else "C x H x W", before, _shape_text(shape)))
+        if any(k > d for d in shape[1:]):
+            raise ExportError("%s: the window (%d) is larger than the input %s" % (where, k, _shape_text(shape)))
+        out = tuple((d - k) // s + 1 for d in shape[1:])
+        entry.update(kind=("max_pool%dd" if kind.startswith("Max") else "avg_pool%dd") % dims, kernel=k, stride=s,
+                     _shape=(shape[0],) + out, _role="channels")
+    elif _is_exactly(leaf, "Flatten"):
+        if int(leaf.start_dim) != 1 or int(leaf.end_dim) != -1:
+            raise ExportError("%s: ctnn::flatten is Flatten(start_dim=1, end_dim=-1)" % where)
+        entry.update(kind="flatten", _shape=(_product(shape),), _role=None)
+    elif kind in ("GRU", "LSTM") and _is_exactly(leaf, kind):
+        if rank != 2 or role == "channels":
+            raise ExportError("%s: needs a sequence (input shape Steps x Features) but %s gives %s"
+                              % (where, before, _shape_text(shape)))
+        features, hidden = int(leaf.input_size), int(leaf.hidden_size)
+        if int(leaf.num_layers) != 1 or bool(leaf.bidirectional) or int(getattr(leaf, "proj_size", 0) or 0) != 0:
+            raise ExportError("%s: ctnn's %s is one layer, one direction, no projection (num_layers=1, "
+                              "bidirectional=False, proj_size=0); stack layers in the Sequential instead"
+                              % (where, kind.lower()))
+        if features != shape[1]:
+            raise ExportError("%s: takes %d features per step but %s gives %d" % (where, features, before, shape[1]))
+        _size(hidden, "hidden_size", where)
+        gates = 3 if kind == "GRU" else 4
+        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        tensors = _parameters(leaf, names, where)
+        expected = [(gates * hidden, features), (gates * hidden, hidden), (gates * hidden,), (gates * hidden,)]
+        values = []
+        for n, t, e in zip(names, tensors, expected):
+            if t is None:
+                if n.startswith("weight"):
+                    raise ExportError("%s: has no %s" % (where, n))
+                t = torch.zeros(e, dtype=torch.float64)
+            if tuple(t.shape) != e:
+                raise ExportError("%s: its %s has shape %s, not %s" % (where, n, tuple(t.shape), e))
+            values.extend(t.reshape(-1).tolist())
+        entry.update(kind=kind.lower(), features=features, hidden=hidden, steps=shape[0], parameters=values,
+                     batch_first=bool(leaf.batch_first), _shape=(shape[0], hidden), _role="sequence")
+    elif _is_dropout(leaf):
+        return "dropped"
+    elif kind in ("BatchNorm1d", "BatchNorm2d") and _is_exactly(leaf, kind):
+        _fold_batch_norm(torch, leaf, where, layers, shape)
+        return "folded"
     elif _is_exactly(leaf, "ReLU"):
         entry.update(kind="relu")
     elif _is_exactly(leaf, "Sigmoid"):
@@ -259,22 +515,26 @@ def _convert_leaf(torch, leaf, kind, where, entry, position, count):
         if leaf.dim not in (-1, 1):
             raise ExportError("%s: ctnn::softmax is over the features of one sample; export "
                               "Softmax(dim=-1) or Softmax(dim=1), not dim=%r" % (where, leaf.dim))
-        if position != count - 1:
+        if not last:
             raise ExportError("%s: Softmax must be the last layer" % where)
+        if rank != 1:
+            raise ExportError("%s: ctnn::softmax is over a vector; %s gives shape %s (put an nn.Flatten() before it)"
+                              % (where, before, _shape_text(shape)))
         entry.update(kind="softmax")
-    elif kind.startswith("Dropout") or kind == "AlphaDropout":
-        raise ExportError("%s: a Dropout is left in the model; ctnn has no dropout. Remove it from "
-                          "the Sequential before exporting (in eval mode it is the identity)" % where)
     elif kind in ("Softmax2d", "LogSoftmax", "Softmin"):
         raise ExportError("%s: ctnn cannot convert %s; only Softmax over the features is supported"
                           % (where, kind))
     else:
         subclass = ""
-        for base in ("Linear", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Softmax", "Sequential"):
+        for base in ("Linear", "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "Softmax", "Sequential", "Conv1d", "Conv2d",
+                     "GRU", "LSTM", "BatchNorm1d", "BatchNorm2d", "Dropout", "Flatten", "MaxPool2d", "AvgPool2d"):
             cls = getattr(torch.nn, base)
             if isinstance(leaf, cls):
                 subclass = " (a subclass of %s, whose forward() may differ)" % base
         raise ExportError("%s: ctnn cannot convert %s%s; supported: %s" % (where, kind, subclass, SUPPORTED))
+    if "_shape" not in entry:  # an element-wise activation keeps the shape
+        entry["_shape"] = shape
+    return None
 
 
 PICKLE_RISK = ("unpickling it runs whatever code the file names (loading a model file can take over the "
@@ -385,27 +645,45 @@ def _rounded(values, scalar):
 # Tolerance: an a-priori bound on |ctnn - PyTorch|
 # ---------------------------------------------------------------------------
 
-def error_bounds(layers, inputs, scalar):
+def error_bounds(layers, inputs, scalar, shape=None):
     """For each reference input, a bound on the difference between two implementations of the network
     in `scalar` that sum each dot product in any order and compute each elementary function to within
     _FUNCTION_ULPS ulps. Dense layer of n inputs: each implementation is within
     gamma(n+1) * (|x|.|W| + |b|) of the exact result (Higham, Accuracy and Stability, 3.1), plus the
     propagated input error |W|^T e; element-wise activations propagate e times their largest slope and
-    add their own rounding. First-order; the caller doubles it for safety."""
+    add their own rounding. A convolution is a dense layer of Cin*K^d + 1 terms per output (zero padding
+    adds nothing); max pooling passes the largest error of its window, average pooling the mean error plus
+    gamma(K^d) of the mean |x|; GRU and LSTM propagate, step by step, the errors of their two affine maps
+    (as dense layers) through each gate's function and products (_recurrent_bounds). A BatchNorm folded
+    into its layer adds 4u of the terms (the folded weights rounded, PyTorch's own normalisation).
+    First-order; the caller doubles it for safety."""
     import numpy as np
     u = _UNIT_ROUNDOFF[scalar]
     fn = 2.0 * _FUNCTION_ULPS * u  # relative error of one function value, both sides
     x = np.asarray(inputs, dtype=np.float64)
+    if shape is not None and len(shape) > 1:
+        x = x.reshape((x.shape[0],) + tuple(shape))
     d = np.zeros_like(x)
+    gamma = lambda n: n * u / (1.0 - n * u)  # noqa: E731
     for layer in layers:
         kind = layer["kind"]
         if kind == "dense":
             w = np.asarray(layer["weight"], dtype=np.float64).T  # [in][out]
             b = np.asarray(layer["bias"], dtype=np.float64)
             n = layer["inputs"] + 1
-            gamma = n * u / (1.0 - n * u)
-            d = d @ np.abs(w) + 2.0 * gamma * (np.abs(x) @ np.abs(w) + np.abs(b))
+            terms = np.abs(x) @ np.abs(w) + np.abs(b)
+            d = d @ np.abs(w) + 2.0 * gamma(n) * terms
             x = x @ w + b
+            if layer.get("folded"):
+                d = d + _folded_error(layer, terms, u)
+        elif kind in ("conv1d", "conv2d"):
+            x, d = _conv_bounds(layer, x, d, u, gamma)
+        elif kind in ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d"):
+            x, d = _pool_bounds(layer, x, d, u, gamma)
+        elif kind == "flatten":
+            x, d = x.reshape(x.shape[0], -1), d.reshape(d.shape[0], -1)
+        elif kind in ("gru", "lstm"):
+            x, d = _recurrent_bounds(layer, x, d, u, fn, gamma)
         elif kind in ("relu", "identity"):
             x = np.maximum(x, 0.0) if kind == "relu" else x
         elif kind == "leaky_relu":
@@ -441,7 +719,117 @@ def error_bounds(layers, inputs, scalar):
             x = s
         else:  # pragma: no cover - convert() admits nothing else
             raise ExportError("no error model for layer kind %r" % kind)
-    return d
+    return d.reshape(d.shape[0], -1)
+
+
+def _folded_error(layer, terms, u):
+    """The extra difference a folded BatchNorm makes: the folded weights rounded to the scalar (u of each
+    term) and PyTorch's normalisation (y - mean) * s + beta, a few roundings of |s|(|y| + |mean|) + |beta|."""
+    import numpy as np
+    folded = layer["folded"]
+    s = np.abs(np.asarray(folded["scale"]))
+    extra = np.abs(np.asarray(folded["mean"])) * s + np.abs(np.asarray(folded["bias_before"])) * s \
+        + np.abs(np.asarray(folded["beta"]))
+    if terms.ndim > 2:  # a convolution's [N, C, ...]
+        extra = extra.reshape((1, -1) + (1,) * (terms.ndim - 2))
+    return 4.0 * u * (terms + extra)
+
+
+def _conv_bounds(layer, x, d, u, gamma):
+    import numpy as np
+    torch = _torch()
+    f = torch.nn.functional
+    dims = 1 if layer["kind"] == "conv1d" else 2
+    c_out, c_in, k = layer["out_channels"], layer["in_channels"], layer["kernel"]
+    w = torch.tensor(layer["weight"], dtype=torch.float64).reshape((c_out, c_in) + (k,) * dims)
+    b = torch.tensor(layer["bias"], dtype=torch.float64)
+    conv = f.conv1d if dims == 1 else f.conv2d
+    options = dict(stride=layer["stride"], padding=layer["padding"])
+    tx, td = torch.from_numpy(x), torch.from_numpy(d)
+    y = conv(tx, w, b, **options)
+    terms = conv(tx.abs(), w.abs(), b.abs(), **options).numpy()
+    n = c_in * k ** dims + 1
+    d = conv(td, w.abs(), None, **options).numpy() + 2.0 * gamma(n) * terms
+    if layer.get("folded"):
+        d = d + _folded_error(layer, terms, u)
+    return y.numpy(), d
+
+
+def _pool_bounds(layer, x, d, u, gamma):
+    torch = _torch()
+    f = torch.nn.functional
+    dims = int(layer["kind"][-2])
+    k, s = layer["kernel"], layer["stride"]
+    tx, td = torch.from_numpy(x), torch.from_numpy(d)
+    if layer["kind"].startswith("max"):
+        pool = f.max_pool1d if dims == 1 else f.max_pool2d
+        return pool(tx, k, s).numpy(), pool(td, k, s).numpy()  # |max(a + e) - max(a)| <= max |e|
+    pool = f.avg_pool1d if dims == 1 else f.avg_pool2d
+    y = pool(tx, k, s)
+    d = pool(td, k, s) + 2.0 * (gamma(k ** dims) * pool(tx.abs(), k, s) + u * y.abs())
+    return y.numpy(), d.numpy()
+
+
+def _recurrent_bounds(layer, x, d, u, fn, gamma):
+    """GRU / LSTM over the window from a zero state: the values (batch-first) and the error bound of every
+    step's hidden state, first-order, propagated through the gates."""
+    import numpy as np
+    features, hidden = layer["features"], layer["hidden"]
+    gates = 3 if layer["kind"] == "gru" else 4
+    p = np.asarray(layer["parameters"], dtype=np.float64)
+    rows = gates * hidden
+    wi = p[:rows * features].reshape(rows, features)
+    at = rows * features
+    wh = p[at:at + rows * hidden].reshape(rows, hidden)
+    at += rows * hidden
+    bi, bh = p[at:at + rows], p[at + rows:at + 2 * rows]
+    samples, steps = x.shape[0], x.shape[1]
+    sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    h = np.zeros((samples, hidden))
+    eh_state = np.zeros_like(h)
+    c = np.zeros_like(h)
+    ec = np.zeros_like(h)
+    ys, ds = [], []
+    H = hidden
+    for t in range(steps):
+        xt, dt = x[:, t, :], d[:, t, :]
+        ai = xt @ wi.T + bi
+        ei = dt @ np.abs(wi).T + 2.0 * gamma(features + 1) * (np.abs(xt) @ np.abs(wi).T + np.abs(bi))
+        ah = h @ wh.T + bh
+        eh = eh_state @ np.abs(wh).T + 2.0 * gamma(hidden + 1) * (np.abs(h) @ np.abs(wh).T + np.abs(bh))
+        if layer["kind"] == "gru":
+            pre = ai[:, :2 * H] + ah[:, :2 * H]
+            epre = ei[:, :2 * H] + eh[:, :2 * H] + 2.0 * u * np.abs(pre)
+            rz = sigmoid(pre)
+            erz = 0.25 * epre + fn * rz
+            r, z, er, ez = rz[:, :H], rz[:, H:], erz[:, :H], erz[:, H:]
+            hn = ah[:, 2 * H:]
+            inner = ai[:, 2 * H:] + r * hn
+            einner = ei[:, 2 * H:] + np.abs(hn) * er + np.abs(r) * eh[:, 2 * H:] \
+                + 4.0 * u * (np.abs(r * hn) + np.abs(inner))
+            n = np.tanh(inner)
+            en = einner + fn * np.abs(n)
+            new = (1.0 - z) * n + z * h
+            eh_state = (np.abs(n) + np.abs(h)) * ez + np.abs(1.0 - z) * en + np.abs(z) * eh_state \
+                + 6.0 * u * (np.abs((1.0 - z) * n) + np.abs(z * h) + np.abs(new))
+            h = new
+        else:
+            pre = ai + ah
+            epre = ei + eh + 2.0 * u * np.abs(pre)
+            i, f, g, o = (sigmoid(pre[:, :H]), sigmoid(pre[:, H:2 * H]), np.tanh(pre[:, 2 * H:3 * H]),
+                          sigmoid(pre[:, 3 * H:]))
+            ei_, ef, eg, eo = (0.25 * epre[:, :H] + fn * i, 0.25 * epre[:, H:2 * H] + fn * f,
+                               epre[:, 2 * H:3 * H] + fn * np.abs(g), 0.25 * epre[:, 3 * H:] + fn * o)
+            new_c = f * c + i * g
+            ec = np.abs(c) * ef + f * ec + np.abs(g) * ei_ + i * eg + 4.0 * u * (np.abs(f * c) + np.abs(i * g))
+            c = new_c
+            tc = np.tanh(c)
+            etc = ec + fn * np.abs(tc)
+            h = o * tc
+            eh_state = np.abs(tc) * eo + o * etc + 2.0 * u * np.abs(h)
+        ys.append(h)
+        ds.append(eh_state)
+    return np.stack(ys, axis=1), np.stack(ds, axis=1)
 
 
 # ---------------------------------------------------------------------------
@@ -495,16 +883,51 @@ def ctnn_spec(layer):
     """The ctnn layer specification of one layer description, e.g. "ctnn::dense<4, 16>"."""
     kind = layer["kind"]
     if kind == "dense":
-        return "ctnn::dense<%d, %d>" % (layer["inputs"], layer["outputs"])
+        spec = "ctnn::dense<%d, %d>" % (layer["inputs"], layer["outputs"])
+        return "ctnn::each_step<%s>" % spec if layer.get("each_step") else spec
+    if kind in ("conv1d", "conv2d"):
+        return "ctnn::%s<%d, %d, %d, %d, %d>" % (kind, layer["in_channels"], layer["out_channels"], layer["kernel"],
+                                                 layer["stride"], layer["padding"])
+    if kind in ("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d"):
+        return "ctnn::%s<%d, %d>" % (kind, layer["kernel"], layer["stride"])
+    if kind in ("gru", "lstm"):
+        return "ctnn::%s<%d>" % (kind, layer["hidden"])
     if "ratio" in layer:
         return "ctnn::%s<%d, %d>" % (kind, layer["ratio"][0], layer["ratio"][1])
     return "ctnn::" + kind
 
 
+def layer_parameters(layer):
+    """The layer's parameters in ctnn's order (flat), as floats: dense W[in][out] then bias; a convolution
+    PyTorch's weight [out][in][k]([k]) as is, then bias; GRU/LSTM weight_ih, weight_hh, bias_ih, bias_hh."""
+    kind = layer["kind"]
+    if kind == "dense":
+        n_in, n_out, weight = layer["inputs"], layer["outputs"], layer["weight"]
+        return [weight[j][i] for i in range(n_in) for j in range(n_out)] + list(layer["bias"])
+    if kind in ("conv1d", "conv2d"):
+        return list(layer["weight"]) + list(layer["bias"])
+    if kind in ("gru", "lstm"):
+        return list(layer["parameters"])
+    return []
+
+
+def parameter_count(layers):
+    return sum(len(layer_parameters(layer)) for layer in layers)
+
+
+def _input_shape(layers, input_size=None):
+    shape = getattr(layers, "input_shape", None)
+    if shape is None:  # a list from elsewhere (a replaced convert()): dense layers only
+        shape = _shape_argument(input_size) or (next(l["inputs"] for l in layers if l["kind"] == "dense"),)
+    return tuple(shape)
+
+
 def network_type(layers, scalar, input_size):
+    """The ctnn::network type; input_size: the input's shape (a tuple) or width."""
+    shape = input_size if isinstance(input_size, (tuple, list)) else (input_size,)
     specs = [ctnn_spec(layer) for layer in layers]
-    if layers[0]["kind"] != "dense":
-        specs.insert(0, "ctnn::input<%d>" % input_size)
+    if layers[0]["kind"] != "dense" or len(shape) > 1:
+        specs.insert(0, "ctnn::input<%s>" % ", ".join(str(d) for d in shape))
     return "ctnn::network<%s, %s>" % (scalar, ", ".join(specs))
 
 
@@ -529,8 +952,11 @@ def _reference_inputs(count, width, seed, scalar):
     return _rounded(values.tolist(), scalar)
 
 
-def _pytorch_outputs(module, inputs, scalar):
-    """The module's own outputs (not a re-implementation's), in `scalar` precision."""
+def _pytorch_outputs(module, inputs, scalar, shape=None):
+    """The module's own outputs (not a re-implementation's), in `scalar` precision. The inputs are
+    [samples][features]; each is given to the module in its shape [samples, *shape]. A Sequential holding
+    a GRU or LSTM (which returns a tuple, so the Sequential cannot run as a whole) runs leaf by leaf, each
+    recurrent layer contributing its output sequence (batch_first, or transposed to and from it)."""
     import copy
     import warnings
     torch = _torch()
@@ -543,8 +969,25 @@ def _pytorch_outputs(module, inputs, scalar):
         warnings.simplefilter("ignore")
         reference = reference.to(dtype)
     reference.eval()
+    x = torch.tensor(inputs, dtype=dtype)
+    if shape is not None and len(shape) > 1:
+        x = x.reshape((len(inputs),) + tuple(shape))
+    leaves = [leaf for _, leaf in _flatten(reference)]
     with torch.no_grad():
-        y = reference(torch.tensor(inputs, dtype=dtype))
+        if any(_kind(leaf) in ("GRU", "LSTM") for leaf in leaves):
+            y = x
+            for leaf in leaves:
+                if _kind(leaf) in ("GRU", "LSTM"):
+                    if leaf.batch_first:
+                        y = leaf(y)[0]
+                    else:
+                        y = leaf(y.transpose(0, 1))[0].transpose(0, 1)
+                else:
+                    y = leaf(y)
+        else:
+            y = reference(x)
+    if y.dim() > 2:
+        y = y.reshape(y.shape[0], -1)
     if y.dim() != 2:
         raise ExportError("the module's output has shape %s, expected [samples, features]" % (tuple(y.shape),))
     return y.to(torch.float64).tolist()
@@ -598,11 +1041,10 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
         raise ExportError("the number of reference inputs must be an integer from 1 to %d (0: no self-check), "
                           "not %s" % (MAX_REFERENCES, _printable(repr(references))))
     layers = convert(module, input_size)
-    width = input_size if input_size is not None else next(l["inputs"] for l in layers if l["kind"] == "dense")
-    out_width = width
-    for layer in layers:
-        if layer["kind"] == "dense":
-            out_width = layer["outputs"]
+    shape = _input_shape(layers, input_size)
+    width = _product(shape)
+    out_width = _product(layers[-1]["shape"]) if "shape" in layers[-1] else next(
+        l["outputs"] for l in reversed(layers) if l["kind"] == "dense")
 
     inputs_given = reference_inputs is not None
     if inputs_given:
@@ -629,32 +1071,31 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
                 raise ExportError("reference input %d holds a value that is not a finite %s" % (k, scalar))
     else:
         if references is None:
-            references = default_references(
-                sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense"))
+            references = default_references(parameter_count(layers))
         reference_inputs = _reference_inputs(references, width, seed, scalar) if references > 0 else []
     count = len(reference_inputs)
 
-    parameter_count = sum(l["inputs"] * l["outputs"] + l["outputs"] for l in layers if l["kind"] == "dense")
-    too_big = count > 0 and parameter_count > CONSTEXPR_PARAMETER_LIMIT
+    parameters = parameter_count(layers)
+    too_big = count > 0 and parameters > CONSTEXPR_PARAMETER_LIMIT
     if too_big:
         print("ctnn-export: warning: %d parameters: verifying them at compile time may exceed the compilers' "
               "default constexpr limits; compile with -fconstexpr-ops-limit=2147483647 (GCC) or "
-              "-fconstexpr-steps=2147483647 (Clang), or export with --no-self-check" % parameter_count,
+              "-fconstexpr-steps=2147483647 (Clang), or export with --no-self-check" % parameters,
               file=sys.stderr)
     outputs, tolerances = [], []
     if count:
-        outputs = _rounded(_pytorch_outputs(module, reference_inputs, scalar), scalar)
+        outputs = _rounded(_pytorch_outputs(module, reference_inputs, scalar, shape), scalar)
         if len(outputs[0]) != out_width:
             raise ExportError("the module produces %d outputs, but its layers say %d" % (len(outputs[0]), out_width))
         for k, row in enumerate(outputs):
             if not all(math.isfinite(v) for v in row):
                 raise ExportError("PyTorch's output for reference input %d is not finite" % k)
-        bounds = error_bounds(layers, reference_inputs, scalar)
+        bounds = error_bounds(layers, reference_inputs, scalar, shape)
         tiny = 4.0 * _SMALLEST_NORMAL[scalar]
         tolerances = _rounded((2.0 * bounds + tiny).tolist(), scalar)
 
     lit = lambda v: _literal(v, scalar)  # noqa: E731
-    net_type = network_type(layers, scalar, width)
+    net_type = network_type(layers, scalar, shape)
     origin = _escaped(source) if source is not None else "a torch.nn module"
     guard = "verification"
     out = io.StringIO()
@@ -665,7 +1106,10 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     w("//\n// PyTorch:  %s\n" % _escaped(" -> ".join(l["torch"] for l in layers)))
     w("// ctnn:     %s\n" % net_type)
     w("//          %d parameters; dense weights are PyTorch's Linear.weight transposed ([in][out]).\n"
-      % parameter_count)
+      % parameters)
+    if any(l.get("folded") for l in layers):
+        w("//          BatchNorm folded: W' = W * s, b' = (b - mean) * s + beta, s = gamma / sqrt(var + eps) per\n"
+          "//          output channel, computed in double, then rounded to %s.\n" % scalar)
     if count:
         w("//\n// Self-verifying: compiling this header evaluates ctnn's forward pass on %d reference inputs\n"
           "// and static_asserts that every output is within the tolerance of PyTorch's own output:\n"
@@ -681,17 +1125,26 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     w("using model_type = %s;\n\n" % net_type)
     w("inline constexpr model_type model{{{\n")
     for layer in layers:
-        if layer["kind"] != "dense":
-            continue
-        n_in, n_out = layer["inputs"], layer["outputs"]
-        weight = _rounded(layer["weight"], scalar)
-        w("    // layer %s: %s -> dense<%d, %d>: W[in][out] (Linear.weight transposed), then bias\n"
-          % (_escaped(layer["name"]), _escaped(layer["torch"]), n_in, n_out))
-        for i in range(n_in):
-            for line in _wrap([lit(weight[j][i]) for j in range(n_out)], "    "):
+        kind = layer["kind"]
+        if kind == "dense":
+            n_in, n_out = layer["inputs"], layer["outputs"]
+            weight = _rounded(layer["weight"], scalar)
+            w("    // layer %s: %s -> %s: W[in][out] (Linear.weight transposed), then bias\n"
+              % (_escaped(layer["name"]), _escaped(layer["torch"]), ctnn_spec(layer)))
+            for i in range(n_in):
+                for line in _wrap([lit(weight[j][i]) for j in range(n_out)], "    "):
+                    w(line + "\n")
+            for line in _wrap([lit(v) for v in _rounded(layer["bias"], scalar)], "    "):
                 w(line + "\n")
-        for line in _wrap([lit(v) for v in _rounded(layer["bias"], scalar)], "    "):
-            w(line + "\n")
+        elif kind in ("conv1d", "conv2d", "gru", "lstm"):
+            what = ("weight [out][in][kernel]%s as PyTorch's, then bias" % ("[kernel]" if kind == "conv2d" else "")
+                    if kind.startswith("conv") else
+                    "weight_ih, weight_hh, bias_ih, bias_hh as PyTorch's (gates %s)" % ("r, z, n" if kind == "gru"
+                                                                                       else "i, f, g, o"))
+            w("    // layer %s: %s -> %s: %s\n" % (_escaped(layer["name"]), _escaped(layer["torch"]),
+                                                  ctnn_spec(layer), what))
+            for line in _wrap([lit(v) for v in _rounded(layer_parameters(layer), scalar)], "    "):
+                w(line + "\n")
     w("}}};\n\n")
     w("inline constexpr std::size_t reference_count = %d;\n" % count)
     if count:
@@ -930,10 +1383,16 @@ def save_text(module, path=None, scalar=None, input_size=None):
     """Writes `module` in ctnn's text format (values as exact hexadecimal floats) and returns the text."""
     torch = _torch()
     layers = convert(module, input_size)
+    other = next((l for l in layers if l["kind"] != "dense" and "ratio" not in l
+                  and l["kind"] not in ("relu", "sigmoid", "tanh", "identity", "softmax", "gelu")), None)
+    if other is not None or any(l.get("each_step") or l.get("folded") for l in layers):
+        raise ExportError("layer %s (%s): ctnn's text format (version %d) holds dense networks and activations only"
+                          % (_escaped((other or layers[0])["name"]), _escaped((other or layers[0])["torch"]),
+                             FORMAT_VERSION))
     if scalar is None:
         params = list(module.parameters())
         scalar = "double" if params and params[0].dtype == torch.float64 else "float"
-    width = input_size if input_size is not None else next(l["inputs"] for l in layers if l["kind"] == "dense")
+    width = _product(_input_shape(layers, input_size))
     out = ["%s %d" % (FORMAT_MAGIC, FORMAT_VERSION), "scalar " + scalar, "input %d" % width,
            "layers %d" % len(layers)]
     for layer in layers:
@@ -1006,6 +1465,19 @@ def _integer(text):
 _integer.__name__ = "integer"
 
 
+def _shape(text):
+    """A shape argument: 1 to 3 positive integers separated by commas (argparse calls it)."""
+    if not re.fullmatch(r"[0-9]+(,[0-9]+){0,2}", text.strip()):
+        raise ValueError(text)
+    values = tuple(int(v) for v in text.strip().split(","))
+    if any(v < 1 for v in values):
+        raise ValueError(text)
+    return values
+
+
+_shape.__name__ = "shape"
+
+
 def main(argv=None):
     """The command line. Returns the exit status: 0 written, 2 refused (one line on stderr)."""
     parser = _Parser(
@@ -1029,6 +1501,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=_integer, default=0,
                         help="seed of the random reference inputs, 0 to 2^64-1 (default 0)")
     parser.add_argument("--input-size", type=_integer, help="input width, when the Sequential has no Linear layer")
+    parser.add_argument("--input-shape", type=_shape, metavar="C,H,W",
+                        help="the input's shape, when the first layer is not a Linear: C,L or C,H,W for a "
+                             "convolution or pooling, Steps,Features for a GRU or LSTM")
     parser.add_argument("--trust-pickle", action="store_true",
                         help="also load a module pickled whole by torch.save(model). DANGER: unpickling executes "
                              "any code the file contains; use it only for files you made or trust. Without it "
@@ -1062,6 +1537,9 @@ def _run(args):
                           "--no-self-check)" % (MAX_REFERENCES, args.references))
     if args.input_size is not None and args.input_size < 1:
         raise ExportError("--input-size must be at least 1, not %d" % args.input_size)
+    if args.input_size is not None and args.input_shape is not None:
+        raise ExportError("give --input-size or --input-shape, not both")
+    input_size = args.input_shape if args.input_shape is not None else args.input_size
     given = [name for name, value in (("--references", args.references), ("--reference-inputs", args.reference_inputs))
              if value is not None]
     if args.no_self_check and given:
@@ -1075,7 +1553,7 @@ def _run(args):
         namespace = _namespace_from(args.model)
     text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
                          references=0 if args.no_self_check else args.references, reference_inputs=inputs,
-                         seed=args.seed, input_size=args.input_size, source=os.path.basename(args.model))
+                         seed=args.seed, input_size=input_size, source=os.path.basename(args.model))
     if to_stdout:
         sys.stdout.write(text)
     return 0
