@@ -18,6 +18,9 @@
 #include <ctnn/core/layers.hpp>
 #include <ctnn/core/network.hpp>
 #include <ctnn/core/initialise.hpp>
+#include <ctnn/core/context.hpp>
+#include <ctnn/core/dropout.hpp>
+#include <ctnn/core/batch_norm.hpp>
 #include <ctnn/grad/loss.hpp>
 #include <ctnn/grad/backprop.hpp>
 #include <ctnn/grad/numerical.hpp>
@@ -27,6 +30,7 @@
 #include <ctnn/train/step.hpp>
 #include <ctnn/train/batch.hpp>
 #include <ctnn/train/fit.hpp>
+#include <ctnn/grad/batch_gradient_check.hpp>
 #include <ctnn/train/chunking.hpp>
 #include <ctnn/data/dataset.hpp>
 #include <ctnn/data/csv.hpp>

@@ -106,7 +106,8 @@ struct zeros : constant {};
 
 // Draws every parameter, layer by layer; within a layer its weights in
 // storage order (a dense layer's row-major [inputs][outputs]), then its
-// biases, with the layer's fan_in and fan_out (ctnn::layer_traits).
+// biases, with the layer's fan_in and fan_out (ctnn::layer_traits). A layer
+// with initial_parameters (batch_norm) gets those and draws nothing.
 template <class Net, class Initialiser>
 constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& gen) noexcept {
     static_assert(is_network_v<Net>, "ctnn::initialise: the first argument must be a ctnn::network");
@@ -118,6 +119,10 @@ constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& 
                               using L = typename Net::template layer_type<l>;
                               using traits = layer_traits<L>;
                               T* p = net.parameters.data() + Net::parameter_offsets[l];
+                              if constexpr (traits::has_initial_parameters) { // batch_norm: no draws
+                                  for (std::size_t k = 0; k < L::parameter_count; ++k) p[k] = L::initial_parameters[k];
+                                  return;
+                              }
                               for (std::size_t k = 0; k < L::parameter_count; ++k)
                                   p[k] = k < traits::weight_count
                                              ? initialiser.template weight<T>(gen, traits::fan_in, traits::fan_out)

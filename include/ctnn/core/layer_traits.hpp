@@ -7,9 +7,22 @@
 //   layer_traits<L>::fan_in, fan_out      are weights, the rest biases
 //   layer_traits<L>::row_length           values per line in the text format
 //   spell_layer<Spec>(put)                the specification as C++ source
+//
+// Three optional extensions (docs/layers.md), each absent from every layer
+// that has no use for it, whose networks then take exactly the code of before:
+//   layer_traits<L>::uses_context         forward_training / backward_training
+//                                         take a ctnn::training_context (dropout)
+//   layer_traits<L>::state_count          the last state_count parameters are
+//                                         state: no gradient, never trained
+//   layer_traits<L>::batch_coupled        forward_batch_training /
+//                                         backward_batch_training over a batch
+//                                         (batch_norm's batch statistics)
+//   layer_traits<L>::has_initial_parameters  initial_parameters: fixed initial
+//                                         values, drawn by no initialiser
 #pragma once
 
 #include <ctnn/concepts.hpp>
+#include <ctnn/core/context.hpp>
 
 #include <array>
 #include <cstddef>
@@ -74,6 +87,32 @@ struct layer_traits {
         else if (L::parameter_count % L::outputs == 0) return std::size_t{L::outputs};
         else return std::size_t{L::parameter_count};
     }();
+
+    // A training-only layer: forward_training(p, x, y, context) and
+    // backward_training<NeedInputGradient>(p, sink, x, y, dy, dx, context),
+    // called instead of forward and backward with the network's (or the
+    // sample's) ctnn::training_context.
+    static constexpr bool uses_context =
+        requires(const T* p, const std::array<T, L::inputs>& x, std::array<T, L::outputs>& y,
+                 const training_context& c) { L::forward_training(p, x, y, c); };
+
+    // State: the last state_count parameters (batch_norm's running statistics)
+    // are not trained. backward delivers no gradient for them, the training
+    // loops keep the optimiser from moving them, and gradient checks skip them.
+    static constexpr std::size_t state_count = [] {
+        if constexpr (requires { std::size_t{L::state_count}; }) return std::size_t{L::state_count};
+        else return std::size_t{0};
+    }();
+
+    // Batch-coupled: the training output of a sample depends on the whole
+    // batch. forward_batch_training(p, state, xs, ys, count) and
+    // backward_batch_training<NeedInputGradient>(p, sink, xs, dys, dxs, count)
+    // over `count` samples given by pointers; forward writes the state the
+    // batch leaves (state_count values) to `state`.
+    static constexpr bool batch_coupled = requires { requires L::batch_coupled; };
+
+    static constexpr bool has_initial_parameters =
+        requires { std::array<T, L::parameter_count>{L::initial_parameters}; };
 };
 
 // Writes how a layer specification is spelled in C++ source: its member

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <ctnn/concepts.hpp>
+#include <ctnn/core/context.hpp>
 #include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/layers.hpp>
 #include <ctnn/core/shape.hpp>
@@ -205,6 +206,22 @@ struct layer_table<type_list<Layers...>> {
         for (std::size_t k = 0; k < sizeof...(Layers); ++k) offsets[k + 1] = offsets[k] + counts[k];
         return offsets;
     }();
+    // The extensions of the layer contract (ctnn/core/layer_traits.hpp).
+    static constexpr bool uses_context = (false || ... || layer_traits<Layers>::uses_context);
+    static constexpr bool batch_coupled = (false || ... || layer_traits<Layers>::batch_coupled);
+    static constexpr std::size_t state_count = (std::size_t{0} + ... + layer_traits<Layers>::state_count);
+    // Which parameters are state (the last state_count of each layer's).
+    static constexpr std::array<bool, parameter_count> state_mask = [] {
+        std::array<bool, parameter_count> mask{};
+        const std::size_t counts[] = {Layers::parameter_count..., 0};
+        const std::size_t states[] = {layer_traits<Layers>::state_count..., 0};
+        std::size_t offset = 0;
+        for (std::size_t k = 0; k < sizeof...(Layers); ++k) {
+            for (std::size_t j = counts[k] - states[k]; j < counts[k]; ++j) mask[offset + j] = true;
+            offset += counts[k];
+        }
+        return mask;
+    }();
 };
 
 template <class NetworkInputs, class GivenInputs>
@@ -330,25 +347,53 @@ public:
     using gradient_type = parameter_array;
     using trace_type = typename detail::trace_of<Scalar, bound_list>::type;
 
+    // Whether a layer reads a ctnn::training_context (dropout), whether one
+    // couples the samples of a batch in training (batch_norm), and how many
+    // parameters are state (not trained; state_mask says which).
+    static constexpr bool uses_context = table::uses_context;
+    static constexpr bool batch_coupled = table::batch_coupled;
+    static constexpr std::size_t state_count = table::state_count;
+    static constexpr bool is_state(std::size_t k) noexcept {
+        if constexpr (state_count == 0) return false;
+        else return table::state_mask[k];
+    }
+    // A ctnn::training_context if a layer reads one, else an empty stand-in.
+    using context_type = std::conditional_t<uses_context, training_context, detail::no_context>;
+
     // The same network over another scalar type (a float network is
     // gradient-checked as a double one).
     template <class Other>
     using rebind = network<Other, Layers...>;
 
     parameter_array parameters{};
+    // The context every pass of this network uses (ctnn/core/context.hpp):
+    // inference unless set otherwise. No bytes in a network without
+    // training-only layers.
+    [[no_unique_address]] context_type context{};
 
     // y = f(x), no trace kept.
     constexpr output_type forward(const input_type& x) const noexcept {
         const Scalar* p = parameters.data();
-        return boost::hana::fold_left(
-            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
-            [p](const auto& in, auto i) {
-                constexpr std::size_t k = decltype(i)::value;
-                using L = layer_type<k>;
-                std::array<Scalar, L::outputs> out;
-                L::forward(p + parameter_offsets[k], in, out);
-                return out;
-            });
+        if constexpr (uses_context) {
+            return boost::hana::fold_left(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+                [this, p](const auto& in, auto i) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    std::array<Scalar, layer_type<k>::outputs> out;
+                    forward_layer<k>(p, in, out, context);
+                    return out;
+                });
+        } else {
+            return boost::hana::fold_left(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+                [p](const auto& in, auto i) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    using L = layer_type<k>;
+                    std::array<Scalar, L::outputs> out;
+                    L::forward(p + parameter_offsets[k], in, out);
+                    return out;
+                });
+        }
     }
 
     // An input of another size or scalar type: a readable error, not a list
@@ -362,6 +407,10 @@ public:
 
     // Forward pass that keeps its trace for backward.
     constexpr void forward(const input_type& x, trace_type& trace) const noexcept {
+        if constexpr (uses_context) {
+            forward(x, trace, context);
+            return;
+        }
         const Scalar* p = parameters.data();
         boost::hana::at_c<0>(trace) = x;
         boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
@@ -376,6 +425,33 @@ public:
         trace_type trace{};
         forward(x, trace);
         return trace;
+    }
+
+    // The same pass in a given context (a training-only layer reads it; every
+    // other layer runs its forward). The training loops give each sample its
+    // own context.
+    constexpr void forward(const input_type& x, trace_type& trace, const context_type& c) const noexcept {
+        const Scalar* p = parameters.data();
+        boost::hana::at_c<0>(trace) = x;
+        boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
+                              [&](auto i) {
+                                  constexpr std::size_t k = decltype(i)::value;
+                                  forward_layer<k>(p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace), c);
+                              });
+    }
+
+    // Layer k's forward in context c (its forward_training if it reads one).
+    template <std::size_t K>
+    static constexpr void forward_layer(const Scalar* p, const std::array<Scalar, layer_type<K>::inputs>& x,
+                                        std::array<Scalar, layer_type<K>::outputs>& y, const context_type& c) noexcept {
+        using L = layer_type<K>;
+        if constexpr (layer_traits<L>::uses_context) {
+            training_context layer_context = c;
+            layer_context.layer = K;
+            L::forward_training(p + parameter_offsets[K], x, y, layer_context);
+        } else {
+            L::forward(p + parameter_offsets[K], x, y);
+        }
     }
 
     template <class X, std::size_t N>
@@ -412,7 +488,49 @@ public:
     constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
                                        Sink& sink) const noexcept {
         if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) return {};
+        else if constexpr (uses_context) return backward_into<InputGradient>(trace, output_gradient, sink, context);
         else return backward_through(trace, output_gradient, sink, std::bool_constant<InputGradient>{});
+    }
+
+    // The same pass in the context its forward pass had.
+    template <bool InputGradient, class Sink>
+    constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient, Sink& sink,
+                                       const context_type& c) const noexcept {
+        if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) {
+            return {};
+        } else {
+            const Scalar* p = parameters.data();
+            return boost::hana::fold_right(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
+                [&](auto i, const auto& dy) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    std::array<Scalar, layer_type<k>::inputs> dx;
+                    detail::offset_sink<Sink, parameter_offsets[k]> layer_sink{sink};
+                    backward_layer<k, InputGradient || k != 0>(p, layer_sink, boost::hana::at_c<k>(trace),
+                                                               boost::hana::at_c<k + 1>(trace), dy, dx, c);
+                    if constexpr (!InputGradient && k == 0) dx = {};
+                    return dx;
+                });
+        }
+    }
+
+    // Layer k's backward in context c.
+    template <std::size_t K, bool NeedInputGradient, class LayerSink>
+    static constexpr void backward_layer(const Scalar* p, LayerSink& sink,
+                                         const std::array<Scalar, layer_type<K>::inputs>& x,
+                                         const std::array<Scalar, layer_type<K>::outputs>& y,
+                                         const std::array<Scalar, layer_type<K>::outputs>& dy,
+                                         std::array<Scalar, layer_type<K>::inputs>& dx,
+                                         const context_type& c) noexcept {
+        using L = layer_type<K>;
+        if constexpr (layer_traits<L>::uses_context) {
+            training_context layer_context = c;
+            layer_context.layer = K;
+            L::template backward_training<NeedInputGradient>(p + parameter_offsets[K], sink, x, y, dy, dx,
+                                                             layer_context);
+        } else {
+            L::template backward<NeedInputGradient>(p + parameter_offsets[K], sink, x, y, dy, dx);
+        }
     }
 
 private:

@@ -374,6 +374,8 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
     if (!math::isfinite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
 
     for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        if constexpr (Net::state_count > 0)
+            if (Net::is_state(k)) continue; // state (batch_norm's running statistics): no gradient
         const auto outcome = probe(
             track, k, analytic[k], net.parameters[k], step_for(tol.step, net.parameters[k]),
             [&](int side) { return traced_loss<Net, Loss>(net, xs, ds, side > 0 ? up : down); },

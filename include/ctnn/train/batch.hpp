@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace ctnn {
@@ -125,6 +126,152 @@ typename Net::scalar accumulate_batch(const Net& net, const std::array<std::arra
     return loss;
 }
 
+// A network that trains otherwise than sample by sample: a layer reads a
+// training context (dropout) or couples the samples of a batch (batch_norm).
+template <class Net>
+inline constexpr bool trains_by_batch = Net::uses_context || Net::batch_coupled;
+
+template <class Net, class BatchSize, class LastBatchSize>
+struct check_batch_norm_batch_sizes {
+    static_assert(!Net::batch_coupled || (BatchSize::value >= 2 && LastBatchSize::value != 1),
+                  "ctnn::batch_norm: a network with a batch_norm layer trains on batches of at least 2 samples: "
+                  "BatchSize must be at least 2 and the last batch of an epoch (N % BatchSize samples) must not "
+                  "be a single sample");
+    static constexpr bool value = true;
+};
+
+// The new state of a network with state (its parameters' state entries after
+// a training batch), or nothing.
+template <class Net>
+struct state_after_batch {
+    typename Net::parameter_array values{};
+};
+struct no_state {};
+template <class Net>
+using state_after_batch_t = std::conditional_t<(Net::state_count > 0), state_after_batch<Net>, no_state>;
+
+// Writes the state a batch left into the network (after the optimiser's
+// update, which is thereby undone for state: the optimiser never moves it).
+template <class Net>
+constexpr void store_state(Net& net, const state_after_batch_t<Net>& state) noexcept {
+    if constexpr (Net::state_count > 0) {
+        namespace hana = boost::hana;
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<Net::layer_count>), [&](auto i) {
+            constexpr std::size_t k = decltype(i)::value;
+            using L = typename Net::template layer_type<k>;
+            constexpr std::size_t states = layer_traits<L>::state_count;
+            if constexpr (states > 0) {
+                constexpr std::size_t begin = Net::parameter_offsets[k + 1] - states;
+                for (std::size_t j = begin; j < Net::parameter_offsets[k + 1]; ++j)
+                    net.parameters[j] = state.values[j];
+            }
+        });
+    }
+}
+
+// The summed loss of a batch and its gradient summed into `gradient`, layer
+// by layer over the batch: a batch-coupled layer sees all samples at once, a
+// training-only one sample b in context contexts(b), any other layer runs its
+// forward and backward sample by sample. A batch-coupled layer writes the
+// state the batch leaves into `state` (if the network has state).
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N, class Contexts, class State>
+constexpr typename Net::scalar training_batch(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                              const std::array<std::array<D, ND>, N>& ds,
+                                              const std::array<std::size_t, N>& order, std::size_t first,
+                                              std::size_t count, const Contexts& contexts, State& state,
+                                              typename Net::gradient_type& gradient) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    constexpr std::size_t layer_count = Net::layer_count;
+    const T* parameters = net.parameters.data();
+    std::array<typename Net::trace_type, BatchSize> traces{};
+    std::array<typename Net::context_type, BatchSize> context{};
+    for (std::size_t b = 0; b < count; ++b) {
+        hana::at_c<0>(traces[b]) = xs[order[first + b]];
+        context[b] = contexts(b);
+    }
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        if constexpr (layer_traits<L>::batch_coupled) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<std::array<T, L::outputs>*, BatchSize> out{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                out[b] = &hana::at_c<k + 1>(traces[b]);
+            }
+            T* new_state = nullptr;
+            if constexpr (!std::is_same_v<State, no_state>)
+                new_state = state.values.data() + (Net::parameter_offsets[k + 1] - layer_traits<L>::state_count);
+            L::forward_batch_training(parameters + Net::parameter_offsets[k], new_state, in.data(), out.data(),
+                                      count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                Net::template forward_layer<k>(parameters, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]),
+                                               context[b]);
+        }
+    });
+    T loss = T(0);
+    std::array<typename Net::output_type, BatchSize> dy{};
+    for (std::size_t b = 0; b < count; ++b) {
+        const auto& y = output_of(traces[b]);
+        const auto& d = ds[order[first + b]];
+        Loss::gradient(y, d, dy[b]);
+        loss += Loss::value(y, d);
+    }
+    gradient_accumulator<T> accumulator{gradient.data()};
+    hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        offset_sink<gradient_accumulator<T>, Net::parameter_offsets[k]> sink{accumulator};
+        std::array<std::array<T, L::inputs>, BatchSize> dxs{};
+        if constexpr (layer_traits<L>::batch_coupled) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<const std::array<T, L::outputs>*, BatchSize> dout{};
+            std::array<std::array<T, L::inputs>*, BatchSize> din{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                dout[b] = &dys[b];
+                din[b] = &dxs[b];
+            }
+            L::template backward_batch_training<k != 0>(parameters + Net::parameter_offsets[k], sink, in.data(),
+                                                        dout.data(), din.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                Net::template backward_layer<k, k != 0>(parameters, sink, hana::at_c<k>(traces[b]),
+                                                        hana::at_c<k + 1>(traces[b]), dys[b], dxs[b], context[b]);
+        }
+        return dxs;
+    });
+    return loss;
+}
+
+// fit's and train_batch's batch: a network that trains sample by sample as
+// batch_backprop always has; any other through training_batch, sample b of
+// the batch in a training context seeded by sample_seed(seed, epoch, first + b).
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> training_batch_mean(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                                     const std::array<std::array<D, ND>, N>& ds,
+                                                     const std::array<std::size_t, N>& order, std::size_t first,
+                                                     std::size_t count, std::uint64_t seed, std::uint64_t epoch,
+                                                     state_after_batch_t<Net>& state) noexcept {
+    using T = typename Net::scalar;
+    loss_and_gradient<Net> result{T(0), {}};
+    if constexpr (Net::state_count > 0) state.values = net.parameters;
+    const auto contexts = [&](std::size_t b) {
+        if constexpr (Net::uses_context) return training_context{true, sample_seed(seed, epoch, first + b), 0};
+        else return no_context{};
+    };
+    result.loss = training_batch<BatchSize, Net, Loss>(net, xs, ds, order, first, count, contexts, state,
+                                                       result.gradient);
+    const T scale = T(1) / static_cast<T>(count);
+    result.loss *= scale;
+    for (auto& g : result.gradient) g *= scale;
+    return result;
+}
+
 } // namespace detail
 
 // Mean loss and mean gradient over the samples order[first], ...,
@@ -143,7 +290,14 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
     if (count > BatchSize) count = BatchSize;
     if (first + count > N) count = first < N ? N - first : 0;
     if (count == 0) return result;
-    if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use) {
+    if constexpr (Net::batch_coupled && loss<Loss>) {
+        // batch_norm: batch statistics over the batch; every sample in the
+        // network's own context (its state is not changed here: fit and
+        // train_batch keep it).
+        detail::no_state state{};
+        result.loss = detail::training_batch<BatchSize, Net, Loss>(
+            net, xs, ds, order, first, count, [&](std::size_t) { return net.context; }, state, result.gradient);
+    } else if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use) {
         for (std::size_t b = 0; b < count; ++b) {
             const std::size_t n = order[first + b];
             result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
@@ -175,9 +329,14 @@ template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class
 constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
                                            const std::array<std::array<X, NX>, B>& xs,
                                            const std::array<std::array<D, ND>, B>& ds) noexcept {
-    const auto result = batch_backprop(net, loss, xs, ds);
-    optimiser.update(net.parameters, result.gradient);
-    return result.loss;
+    if constexpr (detail::trains_by_batch<Net>) {
+        training_status status{};
+        return train_batch(net, loss, optimiser, xs, ds, status);
+    } else {
+        const auto result = batch_backprop(net, loss, xs, ds);
+        optimiser.update(net.parameters, result.gradient);
+        return result.loss;
+    }
 }
 
 // The same step, also saying how it went in `status`, as train_step's
@@ -187,10 +346,29 @@ constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser
                                            const std::array<std::array<X, NX>, B>& xs,
                                            const std::array<std::array<D, ND>, B>& ds,
                                            training_status& status) noexcept {
-    const auto result = batch_backprop(net, loss, xs, ds);
-    optimiser.update(net.parameters, result.gradient);
-    status = detail::step_status(result.loss, &result.gradient, net.parameters);
-    return result.loss;
+    if constexpr (detail::trains_by_batch<Net>) {
+        // Dropout: sample b in a training context seeded from net.context.seed
+        // (set a new seed for each batch); batch_norm: the batch's statistics,
+        // and its running statistics updated (not by the optimiser).
+        static_assert(detail::check_batch_norm_batch_sizes<Net, std::integral_constant<std::size_t, B>,
+                                                           std::integral_constant<std::size_t, B>>::value);
+        static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
+        std::array<std::size_t, B> order{};
+        for (std::size_t i = 0; i < B; ++i) order[i] = i;
+        std::uint64_t seed = 0;
+        if constexpr (Net::uses_context) seed = net.context.seed;
+        detail::state_after_batch_t<Net> state{};
+        const auto result = detail::training_batch_mean<B, Net, Loss>(net, xs, ds, order, 0, B, seed, 0, state);
+        optimiser.update(net.parameters, result.gradient);
+        detail::store_state(net, state);
+        status = detail::step_status(result.loss, &result.gradient, net.parameters);
+        return result.loss;
+    } else {
+        const auto result = batch_backprop(net, loss, xs, ds);
+        optimiser.update(net.parameters, result.gradient);
+        status = detail::step_status(result.loss, &result.gradient, net.parameters);
+        return result.loss;
+    }
 }
 
 // Integer labels where target rows belong: a compile error naming one_hot.

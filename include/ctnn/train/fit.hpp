@@ -130,6 +130,26 @@ constexpr fit_run<Net, Optimiser, N> start_fit(const Net& net, const Optimiser& 
 
 namespace detail {
 
+// One batch of fit: batch_backprop for a network that trains sample by
+// sample (every network without dropout or batch_norm: the same bits as
+// ever); else each sample in a training context seeded from the shuffling
+// generator's state after this epoch's shuffle, the epoch and the sample's
+// position in the epoch (a dropout mask for each sample of each epoch; fit<a>
+// then fit<b> on one run draws the masks of fit<a + b>), and batch_norm's new
+// running statistics in `state`.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> fit_batch(const Net& net, const Loss& loss, const std::array<std::array<X, NX>, N>& xs,
+                                           const std::array<std::array<D, ND>, N>& ds,
+                                           const std::array<std::size_t, N>& order, std::size_t first,
+                                           std::size_t count, const splitmix64& gen, std::size_t epoch,
+                                           state_after_batch_t<Net>& state) noexcept {
+    if constexpr (trains_by_batch<Net> && ctnn::loss<Loss>)
+        return training_batch_mean<BatchSize, Net, Loss>(net, xs, ds, order, first, count, gen.state(), epoch, state);
+    else
+        return batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
+}
+
 // fit's loop, on references to the state it changes (the network is not
 // copied: a runtime network may be large).
 template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
@@ -153,7 +173,8 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
         T sum = T(0);
         for (std::size_t first = 0; first < N; first += BatchSize) {
             const std::size_t count = N - first < BatchSize ? N - first : BatchSize;
-            const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
+            [[maybe_unused]] state_after_batch_t<Net> state{};
+            const auto batch = fit_batch<BatchSize>(net, loss, xs, ds, order, first, count, gen, epoch, state);
             if (!math::isfinite(batch.loss) || !all_finite(batch.gradient) || batch.loss > limit) {
                 history.loss[e] = batch.loss;
                 history.status = status = !math::isfinite(batch.loss)    ? training_status::loss_not_finite
@@ -163,6 +184,7 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
                 return history;
             }
             optimiser.update(net.parameters, batch.gradient);
+            if constexpr (Net::state_count > 0) store_state(net, state);
             if (!all_finite(net.parameters)) { // issue 13: an update that overflowed stops here
                 history.loss[e] = batch.loss;
                 history.status = status = training_status::parameters_not_finite;
@@ -186,6 +208,9 @@ constexpr bool check_fit() {
     static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
     static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
     static_assert(N > 0, "ctnn::fit: the dataset is empty");
+    static_assert(detail::check_batch_norm_batch_sizes<
+                  Net, std::integral_constant<std::size_t, BatchSize>,
+                  std::integral_constant<std::size_t, (BatchSize == 0 ? 0 : (N % BatchSize == 0 ? (N < BatchSize ? N : BatchSize) : N % BatchSize))>>::value);
     static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
                   detail::check_schedule<Schedule>::value &&
                   detail::check_callback<Callback, typename Net::scalar>::value);

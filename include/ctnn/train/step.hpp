@@ -152,6 +152,17 @@ constexpr training_status step_status(T loss, const std::array<T, P>* g, const s
 
 namespace detail {
 
+// Raised where a network with a batch-coupled layer would be trained on one
+// sample at a time: batch statistics of one sample have variance 0.
+template <class Net>
+struct check_not_one_sample {
+    static_assert(!requires { requires Net::batch_coupled; },
+                  "ctnn::batch_norm: a network with a batch_norm layer trains on batches of at least 2 samples "
+                  "(its batch statistics of one sample have variance 0): use ctnn::train_batch or ctnn::fit with "
+                  "BatchSize >= 2, not train_step");
+    static constexpr bool value = true;
+};
+
 template <bool Checked, class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar training_step(Net& net, const Loss& loss, Optimiser& optimiser,
                                              const std::array<X, NX>& x, const std::array<D, ND>& d,
@@ -159,6 +170,7 @@ constexpr typename Net::scalar training_step(Net& net, const Loss& loss, Optimis
     using T = typename Net::scalar;
     static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
                   detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
+    static_assert(detail::check_not_one_sample<Net>::value);
     if constexpr (fused_optimiser<Optimiser, T>) {
         if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
             detail::update_sink<T, decltype(optimiser.template begin_step<T>()), Checked> sink{

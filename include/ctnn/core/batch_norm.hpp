@@ -1,0 +1,304 @@
+// ctnn/core/batch_norm.hpp - batch normalisation (PyTorch's BatchNorm1d /
+// BatchNorm2d), and folding it into the layer before it.
+//
+// batch_norm<MomentumNum = 1, MomentumDen = 10, EpsilonNum = 1, EpsilonDen = 100000>
+// (momentum 0.1, ε = 1e-5: PyTorch's defaults) over
+//   shape<C, H, W> or shape<C, L>: per-channel statistics over the batch and
+//                  the positions (BatchNorm2d, BatchNorm1d on (N, C, L));
+//   a flat shape<N>: per-feature statistics over the batch (BatchNorm1d on (N, C)).
+//
+// Parameters, C of each: γ, β, then the state running_mean, running_var
+// (state_count = 2C: no gradient, not trained, kept by the training loops, in
+// the text format and headers like any parameter). Initial values (the
+// initial_parameters trait, whatever the initialiser): γ = 1, β = 0,
+// running_mean = 0, running_var = 1.
+//
+// Training (a batch-coupled layer: fit, train_batch, batch_backprop,
+// batch_gradient_check): each channel normalised with the batch's mean and
+// biased variance, y = γ·(x − μ)/√(σ² + ε) + β; running_mean and running_var
+// move by `momentum` towards μ and the unbiased variance, as PyTorch's. A
+// batch of one sample is refused at compile time (train_step, fit or
+// train_batch with batch size 1). Inference (forward, every per-sample pass,
+// gradient_check): y = γ·(x − running_mean)/√(running_var + ε) + β.
+//
+// fold_batch_norm(net) returns the network without its batch_norm layers, each
+// folded into the dense or convolution layer before it (PyTorch's eval mode:
+// W' = W·s, b' = (b − running_mean)·s + β per output channel, s = γ/√(running_var + ε)).
+#pragma once
+
+#include <ctnn/core/conv.hpp>
+#include <ctnn/core/dense.hpp>
+#include <ctnn/core/math.hpp>
+#include <ctnn/core/network.hpp>
+#include <ctnn/core/shape.hpp>
+
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+template <class T, std::size_t C, std::size_t S, std::size_t MomentumNum, std::size_t MomentumDen,
+          std::size_t EpsilonNum, std::size_t EpsilonDen, class Shape>
+struct batch_norm_layer {
+    using scalar = T;
+    using output_shape = Shape;
+    static constexpr std::size_t channels = C;
+    static constexpr std::size_t positions = S; // values per channel in one sample
+    static constexpr std::size_t inputs = C * S;
+    static constexpr std::size_t outputs = C * S;
+    static constexpr std::size_t parameter_count = 4 * C; // γ, β, running_mean, running_var
+    static constexpr std::size_t weight_count = C;
+    static constexpr std::size_t state_count = 2 * C;
+    static constexpr std::size_t row_length = C;
+    static constexpr bool batch_coupled = true;
+    static constexpr T momentum = static_cast<T>(MomentumNum) / static_cast<T>(MomentumDen);
+    static constexpr T epsilon = static_cast<T>(EpsilonNum) / static_cast<T>(EpsilonDen);
+
+    static constexpr std::array<T, parameter_count> initial_parameters = [] {
+        std::array<T, parameter_count> p{};
+        for (std::size_t c = 0; c < C; ++c) {
+            p[c] = T(1);         // γ
+            p[3 * C + c] = T(1); // running_var
+        }
+        return p;
+    }();
+
+    // Inference: the running statistics, y = x·α + (β − mean·α), α = γ/√(var + ε)
+    // (PyTorch's CPU kernel).
+    static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        const T* xp = x.data();
+        T* yp = y.data();
+        for (std::size_t c = 0; c < C; ++c) {
+            const T alpha = p[c] / math::sqrt(p[3 * C + c] + epsilon);
+            const T beta = p[C + c] - p[2 * C + c] * alpha;
+            for (std::size_t s = 0; s < S; ++s) yp[c * S + s] = xp[c * S + s] * alpha + beta;
+        }
+    }
+
+    // Inference backward: dγ = Σ dy·(x − mean)/√(var + ε), dβ = Σ dy, dx = dy·α.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T* p, Sink& sink, const std::array<T, inputs>& x,
+                                   const std::array<T, outputs>&, const std::array<T, outputs>& dy,
+                                   std::array<T, inputs>& dx) noexcept {
+        std::array<T, C> dgamma{}, dbeta{};
+        for (std::size_t c = 0; c < C; ++c) {
+            const T invstd = T(1) / math::sqrt(p[3 * C + c] + epsilon);
+            const T mean = p[2 * C + c];
+            T sum = T(0), dotp = T(0);
+            for (std::size_t s = 0; s < S; ++s) {
+                sum += dy[c * S + s];
+                dotp += (x[c * S + s] - mean) * dy[c * S + s];
+            }
+            dgamma[c] = dotp * invstd;
+            dbeta[c] = sum;
+            if constexpr (NeedInputGradient) {
+                const T a = invstd * p[c];
+                for (std::size_t s = 0; s < S; ++s) dx[c * S + s] = dy[c * S + s] * a;
+            }
+        }
+        sink.row(0, dgamma.data(), C);
+        sink.row(C, dbeta.data(), C);
+    }
+
+    // Training over a batch: xs[b], ys[b] for b < count (count >= 2).
+    // Writes the running statistics the batch leaves to state[0, 2C) (if not null).
+    static constexpr void forward_batch_training(const T* p, T* state, const std::array<T, inputs>* const* xs,
+                                                 std::array<T, outputs>* const* ys, std::size_t count) noexcept {
+        const T m = static_cast<T>(count * S);
+        for (std::size_t c = 0; c < C; ++c) {
+            T sum = T(0);
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) sum += (*xs[b])[c * S + s];
+            const T mean = sum / m;
+            T var_sum = T(0);
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) {
+                    const T d = (*xs[b])[c * S + s] - mean;
+                    var_sum += d * d;
+                }
+            const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
+            const T alpha = invstd * p[c];
+            const T beta = p[C + c] - mean * alpha;
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) (*ys[b])[c * S + s] = (*xs[b])[c * S + s] * alpha + beta;
+            if (state) {
+                const T unbiased = m > T(1) ? var_sum / (m - T(1)) : var_sum / m;
+                state[c] = momentum * mean + (T(1) - momentum) * p[2 * C + c];
+                state[C + c] = momentum * unbiased + (T(1) - momentum) * p[3 * C + c];
+            }
+        }
+    }
+
+    // Training backward (PyTorch's CPU kernel): with x̂ = (x − μ)·invstd,
+    // dγ = Σ dy·x̂, dβ = Σ dy, dx = (dy − Σdy/m − (x − μ)·(Σ dy·(x − μ))·invstd²/m)·invstd·γ.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_batch_training(const T* p, Sink& sink, const std::array<T, inputs>* const* xs,
+                                                  const std::array<T, outputs>* const* dys,
+                                                  std::array<T, inputs>* const* dxs, std::size_t count) noexcept {
+        const T m = static_cast<T>(count * S);
+        std::array<T, C> dgamma{}, dbeta{};
+        for (std::size_t c = 0; c < C; ++c) {
+            T sum = T(0);
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) sum += (*xs[b])[c * S + s];
+            const T mean = sum / m;
+            T var_sum = T(0);
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) {
+                    const T d = (*xs[b])[c * S + s] - mean;
+                    var_sum += d * d;
+                }
+            const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
+            T dy_sum = T(0), dotp = T(0);
+            for (std::size_t b = 0; b < count; ++b)
+                for (std::size_t s = 0; s < S; ++s) {
+                    dy_sum += (*dys[b])[c * S + s];
+                    dotp += ((*xs[b])[c * S + s] - mean) * (*dys[b])[c * S + s];
+                }
+            dgamma[c] = dotp * invstd;
+            dbeta[c] = dy_sum;
+            if constexpr (NeedInputGradient) {
+                const T k = dotp * invstd * invstd / m;
+                const T grad_mean = dy_sum / m;
+                const T w = invstd * p[c];
+                for (std::size_t b = 0; b < count; ++b)
+                    for (std::size_t s = 0; s < S; ++s) {
+                        const T dxv = ((*xs[b])[c * S + s] - mean) * k;
+                        (*dxs[b])[c * S + s] = ((*dys[b])[c * S + s] - grad_mean - dxv) * w;
+                    }
+            }
+        }
+        sink.row(0, dgamma.data(), C);
+        sink.row(C, dbeta.data(), C);
+    }
+};
+
+namespace detail {
+
+template <class Shape>
+constexpr std::size_t norm_channels() noexcept {
+    if constexpr (Shape::rank >= 2) return Shape::dimensions[0];
+    else return Shape::size;
+}
+
+} // namespace detail
+
+// Momentum = MomentumNum / MomentumDen, ε = EpsilonNum / EpsilonDen.
+template <std::size_t MomentumNum = 1, std::size_t MomentumDen = 10, std::size_t EpsilonNum = 1,
+          std::size_t EpsilonDen = 100000>
+struct batch_norm {
+    static_assert(MomentumDen > 0 && MomentumNum <= MomentumDen && EpsilonDen > 0 && EpsilonNum > 0,
+                  "ctnn::batch_norm<MomentumNum, MomentumDen, EpsilonNum, EpsilonDen>: the momentum must be in "
+                  "[0, 1] and ε positive");
+    template <class T, class Shape>
+    using bind_shape = batch_norm_layer<T, detail::norm_channels<Shape>(), Shape::size / detail::norm_channels<Shape>(),
+                                        MomentumNum, MomentumDen, EpsilonNum, EpsilonDen, Shape>;
+    template <class T, std::size_t Inputs>
+    using bind = bind_shape<T, shape<Inputs>>;
+};
+
+// ---- folding ----------------------------------------------------------------
+
+namespace detail {
+
+template <class L>
+struct is_batch_norm_layer : std::false_type {};
+template <class T, std::size_t C, std::size_t S, std::size_t A, std::size_t B, std::size_t E, std::size_t F, class Sh>
+struct is_batch_norm_layer<batch_norm_layer<T, C, S, A, B, E, F, Sh>> : std::true_type {};
+
+template <class Spec>
+struct is_batch_norm_spec : std::false_type {};
+template <std::size_t A, std::size_t B, std::size_t E, std::size_t F>
+struct is_batch_norm_spec<batch_norm<A, B, E, F>> : std::true_type {};
+
+template <class L>
+struct is_dense_layer : std::false_type {};
+template <class T, std::size_t In, std::size_t Out>
+struct is_dense_layer<dense_layer<T, In, Out>> : std::true_type {};
+
+template <class L>
+inline constexpr bool is_conv_layer = requires { L::out_channels; L::kernel_height; L::weight_count; };
+
+// The network type without its batch_norm specifications (input<...> kept).
+template <class T, class Kept, class... Rest>
+struct without_batch_norm;
+template <class T, class... Kept>
+struct without_batch_norm<T, type_list<Kept...>> {
+    using type = network<T, Kept...>;
+};
+template <class T, class... Kept, class First, class... Rest>
+struct without_batch_norm<T, type_list<Kept...>, First, Rest...>
+    : std::conditional_t<is_batch_norm_spec<First>::value, without_batch_norm<T, type_list<Kept...>, Rest...>,
+                         without_batch_norm<T, type_list<Kept..., First>, Rest...>> {};
+
+template <class Previous>
+struct check_batch_norm_foldable {
+    static_assert(is_dense_layer<Previous>::value || is_conv_layer<Previous>,
+                  "ctnn::fold_batch_norm: a batch_norm layer folds only into a dense or convolution layer right "
+                  "before it");
+    static constexpr bool value = is_dense_layer<Previous>::value || is_conv_layer<Previous>;
+};
+
+template <class Net>
+struct fold_of;
+template <class T, class... Specs>
+struct fold_of<network<T, Specs...>> {
+    using type = typename without_batch_norm<T, type_list<>, Specs...>::type;
+};
+
+} // namespace detail
+
+// The network type fold_batch_norm returns.
+template <class Net>
+using folded_network_t = typename detail::fold_of<Net>::type;
+
+// The network without its batch_norm layers, each folded into the dense or
+// convolution layer before it, computing (in exact arithmetic) what the
+// network's inference forward computes.
+template <class Net>
+constexpr folded_network_t<Net> fold_batch_norm(const Net& net) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    using Folded = folded_network_t<Net>;
+    Folded out{};
+    std::size_t target = 0; // where the next kept layer's parameters start in `out`
+    std::size_t previous_start = 0;
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<Net::layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = net.parameters.data() + Net::parameter_offsets[k];
+        if constexpr (detail::is_batch_norm_layer<L>::value) {
+            static_assert(k > 0, "ctnn::fold_batch_norm: a batch_norm layer first in the network has no layer to fold into");
+            if constexpr (k > 0) {
+                using Prev = typename Net::template layer_type<k - 1>;
+                static_assert(detail::check_batch_norm_foldable<Prev>::value);
+                constexpr std::size_t C = L::channels;
+                T* w = out.parameters.data() + previous_start;
+                for (std::size_t c = 0; c < C; ++c) {
+                    const T s = p[c] / math::sqrt(p[3 * C + c] + L::epsilon);
+                    if constexpr (detail::is_dense_layer<Prev>::value) {
+                        static_assert(Prev::outputs == C);
+                        for (std::size_t r = 0; r < Prev::inputs; ++r) w[r * C + c] *= s;
+                    } else if constexpr (detail::is_conv_layer<Prev>) {
+                        static_assert(Prev::out_channels == C);
+                        constexpr std::size_t per = Prev::weight_count / C;
+                        for (std::size_t j = 0; j < per; ++j) w[c * per + j] *= s;
+                    }
+                    T& b = w[Prev::weight_count + c];
+                    b = (b - p[2 * C + c]) * s + p[C + c];
+                }
+            }
+        } else {
+            for (std::size_t j = 0; j < L::parameter_count; ++j) out.parameters[target + j] = p[j];
+            previous_start = target;
+            target += L::parameter_count;
+        }
+    });
+    return out;
+}
+
+} // namespace ctnn
