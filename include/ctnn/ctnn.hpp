@@ -21,6 +21,7 @@
 #include <ctnn/core/context.hpp>
 #include <ctnn/core/dropout.hpp>
 #include <ctnn/core/batch_norm.hpp>
+#include <ctnn/core/fold_batch_norm.hpp>
 #include <ctnn/grad/loss.hpp>
 #include <ctnn/grad/backprop.hpp>
 #include <ctnn/grad/numerical.hpp>

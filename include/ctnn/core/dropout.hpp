@@ -14,6 +14,7 @@
 #pragma once
 
 #include <ctnn/core/context.hpp>
+#include <ctnn/core/layer_traits.hpp>
 #include <ctnn/core/shape.hpp>
 
 #include <array>
@@ -104,6 +105,12 @@ struct dropout {
     using bind_shape = dropout_layer<T, Shape::size, Num, Den, Shape>;
     template <class T, std::size_t Inputs>
     using bind = dropout_layer<T, Inputs, Num, Den, shape<Inputs>>;
+
+    // "ctnn::dropout<Num, Den>" on every compiler (text format: "dropout Num Den").
+    template <class Put>
+    static constexpr void spell(Put& put) {
+        detail::spell_with_numbers(put, "ctnn::dropout", {Num, Den});
+    }
 };
 
 } // namespace ctnn

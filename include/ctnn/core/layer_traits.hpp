@@ -115,6 +115,33 @@ struct layer_traits {
         requires { std::array<T, L::parameter_count>{L::initial_parameters}; };
 };
 
+namespace detail {
+
+// "name<a, b, ...>" into a char sink: a layer template's spelling with all its
+// numbers, the same on every compiler (type_name leaves default arguments out
+// on Clang).
+template <class Put, std::size_t N>
+constexpr void spell_with_numbers(Put& put, const char* name, const std::size_t (&numbers)[N]) {
+    for (const char* c = name; *c; ++c) put(*c);
+    put('<');
+    for (std::size_t k = 0; k < N; ++k) {
+        if (k != 0) {
+            put(',');
+            put(' ');
+        }
+        char digits[20]{};
+        std::size_t n = 0, v = numbers[k];
+        do {
+            digits[n++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        while (n > 0) put(digits[--n]);
+    }
+    put('>');
+}
+
+} // namespace detail
+
 // Writes how a layer specification is spelled in C++ source: its member
 // `spelling` (a string) or spell(put) if it has one, else its type's name.
 template <class Spec, class Put>

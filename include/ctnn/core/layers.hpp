@@ -15,6 +15,8 @@
 #include <ctnn/core/pool.hpp>
 #include <ctnn/core/flatten.hpp>
 #include <ctnn/core/recurrent.hpp>
+#include <ctnn/core/dropout.hpp>
+#include <ctnn/core/batch_norm.hpp>
 
 #include <cstddef>
 
