@@ -1010,7 +1010,7 @@ def default_references(parameter_count):
 
 
 def export_header(module, path=None, *, scalar="float", namespace=None, references=None, reference_inputs=None,
-                  seed=0, input_size=None, source=None):
+                  seed=0, input_size=None, source=None, int8=False, calibration=None):
     """Writes (to `path`, if given) and returns the text of a self-verifying ctnn header for `module`.
 
     scalar            "float" or "double": the network's scalar type (weights are rounded to it)
@@ -1021,6 +1021,9 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     seed              0 <= seed < 2^64
     input_size        needed only when the Sequential has no Linear layer
     source            what to name as the origin in the header's first comment (escaped there)
+    int8              also declare int8_model = ctnn::quantise(model, ranges of `calibration`), verified
+                      bit for bit against the exporter's integer reference (dense + ReLU/Identity only)
+    calibration       with int8 (required): calibration inputs, [samples][features] (e.g. training data)
 
     `path` is written only if everything succeeds, through a new temporary file in its folder that
     replaces it at the end (see _write_atomically); a folder, '' or an existing symlink's target is
@@ -1040,9 +1043,35 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
                                    or not 0 <= references <= MAX_REFERENCES):
         raise ExportError("the number of reference inputs must be an integer from 1 to %d (0: no self-check), "
                           "not %s" % (MAX_REFERENCES, _printable(repr(references))))
+    if calibration is not None and not int8:
+        raise ExportError("calibration inputs are for int8=True (--int8)")
+    if int8 and calibration is None:
+        raise ExportError("--int8 needs a calibration set (--calibration FILE, calibration=): the inputs whose "
+                          "activation ranges set the int8 scales, e.g. a few hundred training samples. Without one "
+                          "the ranges would be guesses, and the int8 network as wrong as they are")
     layers = convert(module, input_size)
     shape = _input_shape(layers, input_size)
     width = _product(shape)
+    if int8:
+        int8_blocks(layers)
+        if isinstance(calibration, torch.Tensor):
+            calibration = calibration.detach().to("cpu", torch.float64).reshape(calibration.shape[0], -1).tolist()
+        elif hasattr(calibration, "tolist"):  # a NumPy array
+            calibration = [list(numpy_row) for numpy_row in
+                           __import__("numpy").asarray(calibration, dtype="float64").reshape(len(calibration), -1)]
+        try:
+            calibration = [[float(v) for v in row] for row in calibration]
+        except (TypeError, ValueError) as error:
+            raise ExportError("the calibration inputs must be rows of real numbers (%s)" % _first_line(error))
+        if not calibration or len(calibration) > MAX_CALIBRATION:
+            raise ExportError("the calibration set must hold 1 to %d samples, not %d" % (MAX_CALIBRATION,
+                                                                                         len(calibration)))
+        for k, row in enumerate(calibration):
+            if len(row) != width:
+                raise ExportError("calibration sample %d has %d values; the network takes %d" % (k, len(row), width))
+        calibration = _rounded(calibration, scalar)
+        if not all(math.isfinite(v) for row in calibration for v in row):
+            raise ExportError("a calibration sample holds a value that is not a finite %s" % scalar)
     out_width = _product(layers[-1]["shape"]) if "shape" in layers[-1] else next(
         l["outputs"] for l in reversed(layers) if l["kind"] == "dense")
 
@@ -1120,7 +1149,8 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     if too_big:
         w("// This network is larger than the default constexpr limits allow to verify: compile with\n"
           "// -fconstexpr-ops-limit=2147483647 (GCC) or -fconstexpr-steps=2147483647 (Clang).\n")
-    w("#pragma once\n\n#include <ctnn/ctnn.hpp>\n\n#include <array>\n#include <cstddef>\n\n")
+    w("#pragma once\n\n#include <ctnn/ctnn.hpp>\n\n#include <array>\n#include <cstddef>\n%s\n"
+      % ("#include <cstdint>\n#include <type_traits>\n" if int8 else ""))
     w("namespace %s {\n\n" % namespace)
     w("using model_type = %s;\n\n" % net_type)
     w("inline constexpr model_type model{{{\n")
@@ -1174,11 +1204,167 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
         for k in range(count):
             w('static_assert(%s::matches_pytorch(%d), "%s: ctnn\'s forward pass differs from PyTorch\'s '
               'on reference input %d");\n' % (guard, k, namespace, k))
+    if int8:
+        section, _ = _int8_section(layers, scalar, calibration, reference_inputs, namespace)
+        w(section)
     w("\n} // namespace %s\n" % namespace)
     text = out.getvalue()
     if path is not None:
         _write_atomically(path, text)
     return text
+
+
+# ---------------------------------------------------------------------------
+# int8 (issue 16): ctnn's constexpr quantisation, verified against an integer reference
+# ---------------------------------------------------------------------------
+
+MAX_CALIBRATION = 1000
+
+
+def int8_blocks(layers):
+    """The quantisable blocks of a converted network: dense layers each followed by nothing, relu or identity
+    (what ctnn::quantise takes). Raises ExportError naming the first layer that is not."""
+    blocks, k = [], 0
+    while k < len(layers):
+        layer = layers[k]
+        if layer["kind"] != "dense" or layer.get("each_step"):
+            raise ExportError("layer %s (%s): --int8: ctnn quantises dense layers, each optionally followed by "
+                              "ReLU or Identity, and nothing else (a final Softmax does not change the argmax: "
+                              "export the model without it)" % (_printable(layer["name"]), _printable(layer["torch"])))
+        relu = k + 1 < len(layers) and layers[k + 1]["kind"] == "relu"
+        consumed = 2 if k + 1 < len(layers) and layers[k + 1]["kind"] in ("relu", "identity") else 1
+        blocks.append({"in": layer["inputs"], "out": layer["outputs"], "relu": relu, "layer": layer})
+        k += consumed
+    return blocks
+
+
+def _ctnn_forward_ranges(blocks, inputs, scalar):
+    """The activation ranges ctnn::calibrate records ([0] the input, [k + 1] block k's output), from a
+    forward pass in `scalar` summed in ctnn's order (bias first, then input 0, 1, ...; each product and sum
+    rounded, as ctnn compiled with -ffp-contract=off): the same values bit for bit on ctnn's default
+    multiply-add path."""
+    import numpy as np
+    dtype = np.float32 if scalar == "float" else np.float64
+    x = np.asarray(inputs, dtype=dtype)
+    lo, hi = [float(x.min())], [float(x.max())]
+    for block in blocks:
+        layer = block["layer"]
+        w = np.asarray(_rounded(layer["weight"], scalar), dtype=dtype).T  # [in][out]
+        b = np.asarray(_rounded(layer["bias"], scalar), dtype=dtype)
+        y = np.tile(b, (x.shape[0], 1))
+        for i in range(block["in"]):
+            y = y + x[:, i:i + 1] * w[i]
+        if block["relu"]:
+            y = np.maximum(y, dtype(0))
+        x = y
+        lo.append(float(x.min()))
+        hi.append(float(x.max()))
+    return lo, hi
+
+
+def _int8_section(layers, scalar, calibration, reference_inputs, namespace):
+    """The header's int8 part: the calibration set, its ranges, ctnn::quantise(model, ranges), and the int8
+    outputs of the reference inputs by ctnn_quant (the specification's integer arithmetic), which the
+    compiled int8_model must reproduce bit for bit."""
+    import numpy as np
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import ctnn_quant
+    blocks = int8_blocks(layers)
+    lo, hi = _ctnn_forward_ranges(blocks, calibration, scalar)
+    quant_layers = [{"in": b["in"], "out": b["out"], "relu": b["relu"],
+                     "float_weights": np.asarray(_rounded(b["layer"]["weight"], scalar), dtype=np.float64).T.reshape(-1),
+                     "float_bias": np.asarray(_rounded(b["layer"]["bias"], scalar), dtype=np.float64)}
+                    for b in blocks]
+    derived = ctnn_quant.derive(quant_layers, lo, hi)
+    s_in, z_in = derived[0]["input"]
+    codes = [ctnn_quant.quantise_input(x, s_in, z_in) for x in reference_inputs]
+    outputs = [ctnn_quant.int8_forward(derived, c) for c in codes]
+    lit = lambda v: _literal(v, scalar)  # noqa: E731
+    out = io.StringIO()
+    w = out.write
+    w("\n// int8 (ctnn-export --int8): ctnn quantises `model` in a constant expression (ctnn/quant/quantise.hpp,\n"
+      "// docs/quantisation.md) with the activation ranges of the calibration set below. The ranges are written\n"
+      "// out (exact hexadecimal doubles) so the int8 network does not depend on the last bit of a float sum;\n"
+      "// ctnn::calibrate over the embedded set must give them to a relative 1e-5 (exactly on ctnn's default,\n"
+      "// unfused multiply-add path). The int8 outputs of the reference inputs were computed by the exporter\n"
+      "// with the TFLite specification's integer arithmetic (tools/ctnn_quant.py); int8_model must reproduce\n"
+      "// them bit for bit.\n")
+    w("inline constexpr std::size_t calibration_count = %d;\n" % len(calibration))
+    w("inline constexpr std::array<model_type::input_type, calibration_count> calibration_inputs{{\n")
+    for row in calibration:
+        w("    {{%s}},\n" % ", ".join(lit(v) for v in row))
+    w("}};\n")
+    hexes = lambda values: ", ".join(float(v).hex() for v in values)  # noqa: E731
+    w("inline constexpr ctnn::activation_ranges_for<model_type> int8_ranges{{{%s}}, {{%s}}, calibration_count};\n"
+      % (hexes(lo), hexes(hi)))
+    w("inline constexpr auto int8_model = ctnn::quantise(model, int8_ranges);\n")
+    w("using int8_model_type = std::remove_cvref_t<decltype(int8_model)>;\n")
+    w("inline constexpr std::size_t int8_reference_count = %d;\n" % len(codes))
+    if codes:
+        for name, rows, element in (("int8_reference_inputs", codes, "input_type"),
+                                    ("int8_reference_outputs", outputs, "output_type")):
+            w("inline constexpr std::array<int8_model_type::%s, int8_reference_count> %s{{\n" % (element, name))
+            for row in rows:
+                w("    {{%s}},\n" % ", ".join(str(int(v)) for v in row))
+            w("}};\n")
+    w("\nnamespace verification {\n"
+      "// True iff ctnn::calibrate over the embedded calibration set gives int8_ranges (to a relative 1e-5).\n"
+      "constexpr bool calibration_matches() noexcept {\n"
+      "    const auto r = ctnn::calibrate(model, calibration_inputs);\n"
+      "    for (std::size_t t = 0; t < r.minimum.size(); ++t) {\n"
+      "        const double a = int8_ranges.minimum[t], b = int8_ranges.maximum[t];\n"
+      "        const double span = (a < 0 ? -a : a) > (b < 0 ? -b : b) ? (a < 0 ? -a : a) : (b < 0 ? -b : b);\n"
+      "        const double da = r.minimum[t] - a, db = r.maximum[t] - b;\n"
+      "        if (!((da < 0 ? -da : da) <= 1e-5 * span && (db < 0 ? -db : db) <= 1e-5 * span)) return false;\n"
+      "    }\n"
+      "    return true;\n"
+      "}\n")
+    if codes:
+        w("// True iff the int8 network's output for int8 reference input k is the exporter's, bit for bit.\n"
+          "constexpr bool int8_matches_reference(std::size_t k) noexcept {\n"
+          "    return int8_model.forward(int8_reference_inputs[k]) == int8_reference_outputs[k];\n"
+          "}\n")
+    w("} // namespace verification\n\n")
+    w('static_assert(verification::calibration_matches(), "%s: ctnn::calibrate over calibration_inputs does not give '
+      'int8_ranges");\n' % namespace)
+    w('static_assert(int8_model.accumulators_fit(), "%s: an int8 input could overflow an int32 accumulator");\n'
+      % namespace)
+    for k in range(len(codes)):
+        w('static_assert(verification::int8_matches_reference(%d), "%s: ctnn\'s int8 network differs from the integer '
+          'reference on int8 reference input %d");\n' % (k, namespace, k))
+    return out.getvalue(), {"derived": derived, "ranges": (lo, hi), "codes": codes, "outputs": outputs}
+
+
+def read_calibration(path, width):
+    """A calibration set: a .npy file (numpy.load with allow_pickle=False: data only) of shape [samples][width]
+    or [samples, *input shape], or a text file as for --reference-inputs. 1 to MAX_CALIBRATION samples, finite."""
+    import numpy as np
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic == b"\x93NUMPY":
+        try:
+            array = np.load(path, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as error:
+            raise ExportError("%s: not a readable .npy array of numbers (%s)" % (_printable(path), _first_line(error)))
+        if array.dtype.kind not in "fiu":
+            raise ExportError("%s: holds %s values, not real numbers" % (_printable(path), array.dtype))
+        if array.ndim < 1 or array.shape[0] == 0:
+            raise ExportError("%s holds no calibration samples" % _printable(path))
+        rows = array.reshape(array.shape[0], -1).astype(np.float64).tolist()
+    else:
+        rows = _read_inputs(path)
+    if len(rows) > MAX_CALIBRATION:
+        raise ExportError("%s: %d calibration samples; at most %d (each costs the compiler a forward pass)"
+                          % (_printable(path), len(rows), MAX_CALIBRATION))
+    for k, row in enumerate(rows):
+        if len(row) != width:
+            raise ExportError("%s: calibration sample %d has %d values; the network takes %d"
+                              % (_printable(path), k, len(row), width))
+        if not all(math.isfinite(v) for v in row):
+            raise ExportError("%s: calibration sample %d holds a value that is not finite" % (_printable(path), k))
+    return rows
 
 
 def _check_output(path, inputs=()):
@@ -1504,6 +1690,13 @@ def main(argv=None):
     parser.add_argument("--input-shape", type=_shape, metavar="C,H,W",
                         help="the input's shape, when the first layer is not a Linear: C,L or C,H,W for a "
                              "convolution or pooling, Steps,Features for a GRU or LSTM")
+    parser.add_argument("--int8", action="store_true",
+                        help="also declare int8_model: ctnn::quantise(model) with the calibration set's ranges, "
+                             "verified bit for bit against the exporter's integer reference (needs --calibration; "
+                             "dense layers with ReLU/Identity only)")
+    parser.add_argument("--calibration", metavar="FILE",
+                        help="with --int8: the calibration inputs, a .npy array [samples][features] (read with "
+                             "allow_pickle=False) or text, one sample a line")
     parser.add_argument("--trust-pickle", action="store_true",
                         help="also load a module pickled whole by torch.save(model). DANGER: unpickling executes "
                              "any code the file contains; use it only for files you made or trust. Without it "
@@ -1523,11 +1716,16 @@ def main(argv=None):
     return 2
 
 
+def _calibration_for(path, module, input_size):
+    layers = convert(module, input_size)
+    return read_calibration(path, _product(_input_shape(layers, input_size)))
+
+
 def _run(args):
     # Every argument is checked before the model is loaded.
     to_stdout = args.output == "-"
     if not to_stdout:
-        _check_output(args.output, inputs=(args.model, args.reference_inputs))
+        _check_output(args.output, inputs=(args.model, args.reference_inputs, args.calibration))
     if args.namespace is not None:
         _check_identifier(args.namespace)
     if not 0 <= args.seed < 2 ** 64:
@@ -1546,6 +1744,12 @@ def _run(args):
         raise ExportError("--no-self-check contradicts %s" % given[0])
     if args.references is not None and args.reference_inputs is not None:
         raise ExportError("give --references or --reference-inputs, not both")
+    if args.int8 and args.calibration is None:
+        raise ExportError("--int8 needs --calibration FILE: the inputs whose activation ranges set the int8 scales "
+                          "(e.g. a few hundred training samples, as .npy or text); without them the ranges would be "
+                          "guesses, and the int8 network as wrong as they are")
+    if args.calibration is not None and not args.int8:
+        raise ExportError("--calibration is for --int8")
     inputs = _read_inputs(args.reference_inputs) if args.reference_inputs else None
     module = load_module(args.model, trust_pickle=args.trust_pickle)
     namespace = args.namespace
@@ -1553,7 +1757,8 @@ def _run(args):
         namespace = _namespace_from(args.model)
     text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
                          references=0 if args.no_self_check else args.references, reference_inputs=inputs,
-                         seed=args.seed, input_size=input_size, source=os.path.basename(args.model))
+                         seed=args.seed, input_size=input_size, source=os.path.basename(args.model), int8=args.int8,
+                         calibration=_calibration_for(args.calibration, module, input_size) if args.int8 else None)
     if to_stdout:
         sys.stdout.write(text)
     return 0
