@@ -36,7 +36,7 @@ import os
 import re
 import sys
 
-__all__ = ["ExportError", "convert", "export_header", "load_module", "load_text", "save_text", "main"]
+__all__ = ["ExportError", "convert", "export_header", "load_module", "load_onnx", "load_text", "save_text", "main"]
 
 FORMAT_MAGIC = "ctnn-network"
 FORMAT_VERSION = 1
@@ -605,6 +605,455 @@ def load_module(path, trust_pickle=False):
     if not isinstance(obj, torch.nn.Module):
         raise ExportError("%s holds a %s, not a torch.nn.Module" % (path, type(obj).__name__))
     return obj
+
+
+# ---------------------------------------------------------------------------
+# ONNX -> the equivalent torch.nn.Sequential (then the same export as from PyTorch)
+# ---------------------------------------------------------------------------
+
+ONNX_SUPPORTED = ("Gemm, MatMul (+ Add), Conv, MaxPool, AveragePool, Flatten, Reshape (to [batch, -1]), "
+                  "BatchNormalization, Dropout, Identity, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Softmax, GRU, LSTM, "
+                  "zero Pad, and the bookkeeping torch.onnx.export writes around them (Constant, Shape, Gather, "
+                  "Unsqueeze, Squeeze, Concat, Expand, ConstantOfShape, Cast, Transpose)")
+# At most this many elements in a tensor the importer builds itself (Expand, ConstantOfShape).
+_ONNX_MAX_ELEMENTS = 1 << 24
+
+
+def _short_decimal(value):
+    """The shortest decimal that rounds to `value` as a float32 (ONNX stores attributes such as epsilon or
+    a slope as float32): 1e-05 for float32(1e-5), as PyTorch's module had it."""
+    import numpy as np
+    return float(np.format_float_positional(np.float32(value), unique=True, trim="-"))
+
+
+def load_onnx(path):
+    """An ONNX model file as (nn.Sequential, input shape): the equivalent PyTorch modules, with the weights
+    copied (GRU and LSTM gates reordered from ONNX's z, r, h and i, o, f, c to PyTorch's r, z, n and i, f, g,
+    o), to be exported as a PyTorch model. The file is parsed by the onnx package (protobuf: data only, no
+    code runs); external data files are refused (they would be read from paths the file names); every
+    node must be one ctnn can express, in one chain from the one input to the one output; anything else
+    is an ExportError naming the node and its op."""
+    try:
+        import onnx
+        from onnx import numpy_helper
+    except ImportError as error:
+        raise ExportError("importing ONNX needs the onnx package (`import onnx` failed: %s); on Debian: "
+                          "apt-get install python3-onnx" % error)
+    import numpy as np
+    torch = _torch()
+    shown = _printable(path)
+    try:
+        model = onnx.load(path, load_external_data=False)
+    except Exception as error:  # protobuf's DecodeError and others
+        raise ExportError("%s: not an ONNX model (%s: %s)" % (shown, type(error).__name__, _first_line(error)))
+    graph = model.graph
+    if not model.HasField("graph") or not graph.node:
+        raise ExportError("%s: not an ONNX model (no graph, or a graph without nodes)" % shown)
+    for opset in model.opset_import:
+        if opset.domain not in ("", "ai.onnx"):
+            raise ExportError("%s: uses the operator set %s; ctnn-export imports the standard ONNX operators only"
+                              % (shown, _printable(repr(opset.domain))))
+    opset = max([o.version for o in model.opset_import if o.domain in ("", "ai.onnx")] or [1])
+    if len(graph.sparse_initializer):
+        raise ExportError("%s: holds sparse initializers, which ctnn-export does not import" % shown)
+
+    def tensor_value(t, what):
+        if onnx.external_data_helper.uses_external_data(t):
+            raise ExportError("%s: %s keeps its data in an external file; refused (the path would come from the "
+                              "model file): save the model with its weights inside" % (shown, what))
+        if t.data_type not in (onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE, onnx.TensorProto.INT64,
+                               onnx.TensorProto.INT32, onnx.TensorProto.FLOAT16):
+            raise ExportError("%s: %s has element type %d; ctnn-export reads float, double and integer tensors"
+                              % (shown, what, t.data_type))
+        if any(d < 0 for d in t.dims) or _product(t.dims) > _ONNX_MAX_ELEMENTS:
+            raise ExportError("%s: %s has dimensions %s" % (shown, what, list(t.dims)))
+        try:
+            return np.array(numpy_helper.to_array(t))
+        except Exception as error:
+            raise ExportError("%s: %s cannot be read (%s)" % (shown, what, _first_line(error)))
+
+    consts = {}
+    for t in graph.initializer:
+        consts[t.name] = tensor_value(t, "initializer %s" % _printable(repr(t.name)))
+    inputs = [i for i in graph.input if i.name not in consts]
+    if len(inputs) != 1 or len(graph.output) != 1:
+        raise ExportError("%s: the graph has %d inputs and %d outputs (besides its weights); ctnn networks have one "
+                          "of each" % (shown, len(inputs), len(graph.output)))
+    dims = inputs[0].type.tensor_type.shape.dim
+    shape = []
+    for k, d in enumerate(dims):
+        if d.HasField("dim_value") and d.dim_value > 0:
+            shape.append(int(d.dim_value))
+        elif k == 0:
+            shape.append(1)  # the batch: any size
+        else:
+            raise ExportError("%s: the input's dimension %d has no fixed size; ctnn's sizes are compile-time constants"
+                              % (shown, k))
+    if not 2 <= len(shape) <= 4:
+        raise ExportError("%s: the input has %d dimensions; ctnn-export imports [batch, features], [batch, C, L], "
+                          "[batch, steps, features] and [batch, C, H, W]" % (shown, len(shape)))
+    if np.prod(shape) > _ONNX_MAX_ELEMENTS:
+        raise ExportError("%s: the input is too large" % shown)
+    input_shape = tuple(shape[1:])
+    current, forbidden = inputs[0].name, {}
+    state = {"seq_major": False, "direction_axis": None}
+    entries = []  # [name, kind, arguments]
+    used_names = set()
+
+    def fail(node, index, message):
+        raise ExportError("%s: node %d %s (%s): %s" % (shown, index, _printable(repr(node.name)), _printable(node.op_type),
+                                                      message))
+
+    def attributes(node):
+        out = {}
+        for a in node.attribute:
+            if a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS):
+                raise ExportError("%s: node %s (%s) holds a subgraph; ctnn-export imports plain chains of layers"
+                                  % (shown, _printable(repr(node.name)), _printable(node.op_type)))
+            if a.type == onnx.AttributeProto.TENSOR:
+                out[a.name] = tensor_value(a.t, "the attribute %s of node %s" % (_printable(a.name),
+                                                                                 _printable(repr(node.name))))
+            elif a.type in (onnx.AttributeProto.FLOAT, onnx.AttributeProto.INT, onnx.AttributeProto.STRING,
+                            onnx.AttributeProto.FLOATS, onnx.AttributeProto.INTS, onnx.AttributeProto.STRINGS):
+                out[a.name] = onnx.helper.get_attribute_value(a)
+            else:
+                raise ExportError("%s: node %s (%s): attribute %s of an unsupported type"
+                                  % (shown, _printable(repr(node.name)), _printable(node.op_type), _printable(a.name)))
+        return out
+
+    def layer_name(node, index):
+        match = re.fullmatch(r"/(?:.*/)?([^/]+)/[A-Za-z]+(?:_[0-9]+)?", node.name)
+        name = match.group(1).rsplit(".", 1)[-1] if match else str(len(entries))
+        while name in used_names:
+            name += "_"
+        used_names.add(name)
+        return name
+
+    def const(node, index, name, what):
+        if name not in consts:
+            fail(node, index, "its %s (%s) is not a constant" % (what, _printable(repr(name))))
+        return consts[name]
+
+    def ints(values):
+        return [int(v) for v in values]
+
+    for index, node in enumerate(graph.node):
+        if node.domain not in ("", "ai.onnx"):
+            fail(node, index, "an operator of the domain %s; ctnn-export imports standard ONNX operators only"
+                 % _printable(repr(node.domain)))
+        op = node.op_type
+        a = attributes(node)
+        ins = list(node.input)
+        for name in ins:
+            if name in forbidden:
+                fail(node, index, "reads %s, %s" % (_printable(repr(name)), forbidden[name]))
+        reads_data = current in ins
+        for name in ins:
+            if name and name != current and name not in consts:
+                fail(node, index, "reads %s, which is neither a constant nor the value the chain computes: ctnn "
+                                  "networks are one chain of layers" % _printable(repr(name)))
+        outs = list(node.output)
+        if not reads_data:
+            # Bookkeeping on constants.
+            try:
+                if op == "Constant":
+                    if "value" not in a:
+                        fail(node, index, "a Constant without a tensor value")
+                    value = a["value"]
+                elif op == "Identity":
+                    value = consts[ins[0]]
+                elif op == "Gather":
+                    value = np.take(consts[ins[0]], consts[ins[1]], axis=int(a.get("axis", 0)))
+                elif op in ("Unsqueeze", "Squeeze"):
+                    axes = a.get("axes") if "axes" in a else (ints(consts[ins[1]]) if len(ins) > 1 and ins[1] else None)
+                    value = consts[ins[0]]
+                    if op == "Unsqueeze":
+                        for axis in sorted(axes):
+                            value = np.expand_dims(value, axis)
+                    else:
+                        value = np.squeeze(value, axis=tuple(axes) if axes is not None else None)
+                elif op == "Concat":
+                    value = np.concatenate([consts[i] for i in ins], axis=int(a["axis"]))
+                elif op in ("Expand", "ConstantOfShape"):
+                    target = ints(consts[ins[1]] if op == "Expand" else consts[ins[0]])
+                    if any(d < 0 for d in target) or _product(target) > _ONNX_MAX_ELEMENTS:
+                        fail(node, index, "a shape of %s elements" % _product(target))
+                    fill = consts[ins[0]] if op == "Expand" else a.get("value", np.zeros(1, dtype=np.float32))
+                    value = np.broadcast_to(fill, np.broadcast_shapes(fill.shape, tuple(target))).copy() \
+                        if op == "Expand" else np.full(target, fill.reshape(-1)[0], dtype=fill.dtype)
+                elif op == "Cast":
+                    kinds = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.DOUBLE: np.float64,
+                             onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int32}
+                    if int(a.get("to", 0)) not in kinds:
+                        fail(node, index, "a Cast to type %s" % a.get("to"))
+                    value = consts[ins[0]].astype(kinds[int(a["to"])])
+                elif op == "Reshape":
+                    value = consts[ins[0]].reshape(ints(consts[ins[1]]))
+                else:
+                    fail(node, index, "ctnn-export cannot import %s; supported: %s" % (_printable(op), ONNX_SUPPORTED))
+            except ExportError:
+                raise
+            except Exception as error:  # shapes that do not fit: numpy's message
+                fail(node, index, "cannot evaluate it (%s: %s)" % (type(error).__name__, _first_line(error)))
+            if value.size > _ONNX_MAX_ELEMENTS:
+                fail(node, index, "a constant of %d elements" % value.size)
+            consts[outs[0]] = value
+            continue
+
+        if op == "Shape":
+            consts[outs[0]] = np.array(shape, dtype=np.int64)
+            continue
+        if ins[0] != current and op != "Add":
+            fail(node, index, "the chain's value must be its first input")
+        for extra in outs[1:]:
+            if extra:
+                forbidden[extra] = "the second output of node %s (%s), which ctnn does not compute" % (
+                    _printable(repr(node.name)), _printable(op))
+        rank = len(shape)
+        name = None
+        if op in ("Identity",):
+            pass
+        elif op == "Pad":
+            pads = a.get("pads") if "pads" in a else (ints(const(node, index, ins[1], "pads")) if len(ins) > 1 else [])
+            if a.get("mode", b"constant") not in (b"constant", "constant") or any(int(p) != 0 for p in pads):
+                fail(node, index, "a Pad that pads (ctnn pads only inside Conv, with zeros)")
+        elif op == "Dropout":
+            ratio = float(a.get("ratio", 0.5)) if len(ins) < 2 or not ins[1] else float(const(node, index, ins[1], "ratio"))
+            if a.get("seed") is not None or (len(ins) > 2 and ins[2] and bool(const(node, index, ins[2], "training_mode"))):
+                fail(node, index, "a Dropout in training mode")
+            entries.append([layer_name(node, index), "Dropout", dict(p=_short_decimal(ratio))])
+        elif op in ("Relu", "Sigmoid", "Tanh"):
+            entries.append([layer_name(node, index), {"Relu": "ReLU"}.get(op, op), {}])
+        elif op in ("LeakyRelu", "Elu"):
+            alpha = _short_decimal(a.get("alpha", 0.01 if op == "LeakyRelu" else 1.0))
+            entries.append([layer_name(node, index), "LeakyReLU" if op == "LeakyRelu" else "ELU",
+                            dict(negative_slope=alpha) if op == "LeakyRelu" else dict(alpha=alpha)])
+        elif op == "Softmax":
+            axis = int(a.get("axis", 1 if opset < 13 else -1))
+            if rank != 2 or axis not in (1, -1):
+                fail(node, index, "a Softmax over axis %d of a %d-dimensional value; ctnn's softmax is over the "
+                                  "features of a vector" % (axis, rank))
+            entries.append([layer_name(node, index), "Softmax", dict(dim=axis)])
+        elif op == "Gemm":
+            if float(a.get("alpha", 1.0)) != 1.0 or float(a.get("beta", 1.0)) != 1.0 or int(a.get("transA", 0)):
+                fail(node, index, "a Gemm with alpha, beta or transA; ctnn-export imports y = x W^T + b")
+            if rank != 2:
+                fail(node, index, "a Gemm of a %d-dimensional value" % rank)
+            w = const(node, index, ins[1], "weight")
+            if w.ndim != 2:
+                fail(node, index, "a weight of shape %s" % (w.shape,))
+            w = w if int(a.get("transB", 0)) else w.T
+            b = const(node, index, ins[2], "bias") if len(ins) > 2 and ins[2] else None
+            if b is not None:
+                if b.size != w.shape[0] or b.ndim > 2:
+                    fail(node, index, "a bias of shape %s for %d outputs" % (b.shape, w.shape[0]))
+                b = b.reshape(-1)
+            if w.shape[1] != shape[1]:
+                fail(node, index, "takes %d inputs but the value before it has %d" % (w.shape[1], shape[1]))
+            entries.append([layer_name(node, index), "Linear", dict(weight=w, bias=b)])
+            shape = [1, int(w.shape[0])]
+        elif op == "MatMul":
+            w = const(node, index, ins[1], "weight")
+            if w.ndim != 2 or rank not in (2, 3) or shape[-1] != w.shape[0]:
+                fail(node, index, "a MatMul of shapes %s and %s; ctnn-export imports x W for a weight W [in][out] "
+                                  "matching the value's last dimension" % (shape, list(w.shape)))
+            entries.append([layer_name(node, index), "Linear", dict(weight=w.T, bias=None, matmul=True)])
+            shape = shape[:-1] + [int(w.shape[1])]
+        elif op == "Add":
+            other = ins[1] if ins[0] == current else ins[0]
+            b = const(node, index, other, "addend")
+            last = entries[-1] if entries else None
+            if last is None or last[1] != "Linear" or not last[2].get("matmul") or last[2]["bias"] is not None:
+                fail(node, index, "an Add that is not the bias of a MatMul (ctnn networks are a chain of layers)")
+            if b.size != shape[-1] or (b.ndim > 1 and any(d != 1 for d in b.shape[:-1])):
+                fail(node, index, "a bias of shape %s for %d outputs" % (b.shape, shape[-1]))
+            last[2]["bias"] = b.reshape(-1)
+        elif op == "Conv":
+            w = const(node, index, ins[1], "weight")
+            dims = w.ndim - 2
+            if dims not in (1, 2) or rank != dims + 2:
+                fail(node, index, "a %d-dimensional convolution of a %d-dimensional value" % (max(dims, 0), rank))
+            if a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                fail(node, index, "auto_pad; ctnn-export needs explicit pads")
+            k = ints(a.get("kernel_shape", w.shape[2:]))
+            strides = ints(a.get("strides", [1] * dims))
+            pads = ints(a.get("pads", [0] * 2 * dims))
+            if len(set(k)) != 1 or len(set(strides)) != 1 or len(set(pads)) != 1 or int(a.get("group", 1)) != 1 \
+                    or any(d != 1 for d in ints(a.get("dilations", [1] * dims))) or list(w.shape[2:]) != k:
+                fail(node, index, "kernel %s, strides %s, pads %s, group %s: ctnn's convolutions are square, with "
+                                  "one stride and one zero padding on every side, no groups, no dilation"
+                     % (k, strides, pads, a.get("group", 1)))
+            b = const(node, index, ins[2], "bias") if len(ins) > 2 and ins[2] else None
+            if int(w.shape[1]) != shape[1]:
+                fail(node, index, "takes %d channels but the value before it has %d" % (w.shape[1], shape[1]))
+            entries.append([layer_name(node, index), "Conv%dd" % dims,
+                            dict(weight=w, bias=b, stride=strides[0], padding=pads[0])])
+            out = [(d + 2 * pads[0] - k[0]) // strides[0] + 1 for d in shape[2:]]
+            if any(d < 1 for d in out):
+                fail(node, index, "the kernel is larger than the padded input")
+            shape = [1, int(w.shape[0])] + out
+        elif op in ("MaxPool", "AveragePool"):
+            dims = rank - 2
+            k = ints(a.get("kernel_shape", []))
+            strides = ints(a.get("strides", [1] * dims))
+            if dims not in (1, 2) or len(k) != dims or len(set(k)) != 1 or len(set(strides)) != 1 \
+                    or any(p != 0 for p in ints(a.get("pads", []))) or int(a.get("ceil_mode", 0)) \
+                    or any(d != 1 for d in ints(a.get("dilations", []))) or int(a.get("storage_order", 0)) \
+                    or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                fail(node, index, "kernel %s, strides %s: ctnn's pooling is square, one stride, no padding, "
+                                  "floor mode" % (k, strides))
+            if any(k[0] > d for d in shape[2:]):
+                fail(node, index, "the window is larger than the input")
+            entries.append([layer_name(node, index), ("MaxPool%dd" if op == "MaxPool" else "AvgPool%dd") % dims,
+                            dict(kernel_size=k[0], stride=strides[0])])
+            shape = shape[:2] + [(d - k[0]) // strides[0] + 1 for d in shape[2:]]
+        elif op in ("Flatten", "Reshape"):
+            if state["seq_major"] or state["direction_axis"] is not None:
+                fail(node, index, "flattens a sequence stored step-major; export with batch_first=True")
+            if op == "Flatten":
+                if int(a.get("axis", 1)) != 1:
+                    fail(node, index, "Flatten(axis=%d); ctnn's flatten keeps the batch (axis=1)" % int(a["axis"]))
+            else:
+                target = ints(const(node, index, ins[1], "shape"))
+                resolved = [shape[k] if t == 0 and k < rank else t for k, t in enumerate(target)]
+                if len(resolved) != 2 or resolved[0] not in (1, -1) or resolved[1] not in (-1, _product(shape[1:])):
+                    fail(node, index, "a Reshape to %s; ctnn-export imports only Reshape to [batch, -1] (a Flatten)"
+                         % target)
+            if rank > 2:
+                entries.append([layer_name(node, index), "Flatten", {}])
+            shape = [1, _product(shape[1:])]
+        elif op == "BatchNormalization":
+            if int(a.get("training_mode", 0)) or any(o for o in outs[1:]):
+                fail(node, index, "a BatchNormalization in training mode")
+            scale, bias, mean, var = (const(node, index, ins[k], w) for k, w in
+                                      ((1, "scale"), (2, "bias"), (3, "mean"), (4, "variance")))
+            if rank not in (2, 3, 4) or any(t.shape != (shape[1],) for t in (scale, bias, mean, var)):
+                fail(node, index, "normalises %s with statistics of shapes %s" % (shape, [t.shape for t in
+                                                                                        (scale, bias, mean, var)]))
+            momentum = float("%.6g" % (1.0 - _short_decimal(a.get("momentum", 0.9))))
+            entries.append([layer_name(node, index), "BatchNorm%dd" % (2 if rank == 4 else 1),
+                            dict(eps=_short_decimal(a.get("epsilon", 1e-5)), momentum=momentum, weight=scale,
+                                 bias=bias, mean=mean, var=var)])
+        elif op == "Transpose":
+            perm = ints(a.get("perm", list(range(rank))[::-1]))
+            if perm == list(range(rank)):
+                pass
+            elif rank == 3 and perm == [1, 0, 2] and state["direction_axis"] is None:
+                state["seq_major"] = not state["seq_major"]
+                shape = [shape[1], shape[0], shape[2]]
+            else:
+                fail(node, index, "a Transpose %s; ctnn-export imports only the batch/step exchange torch.onnx.export "
+                                  "writes around a recurrent layer" % perm)
+        elif op == "Squeeze":
+            axes = a.get("axes") if "axes" in a else (ints(const(node, index, ins[1], "axes"))
+                                                      if len(ins) > 1 and ins[1] else None)
+            if axes is None or [int(x) % rank for x in axes] != [state["direction_axis"]]:
+                fail(node, index, "a Squeeze other than of a recurrent layer's direction axis")
+            del shape[state["direction_axis"]]
+            state["direction_axis"] = None
+        elif op in ("GRU", "LSTM"):
+            gates = 3 if op == "GRU" else 4
+            if rank != 3 or state["direction_axis"] is not None:
+                fail(node, index, "a %s of a %d-dimensional value" % (op, rank))
+            layout = int(a.get("layout", 0))
+            if layout != (0 if state["seq_major"] else 1):
+                fail(node, index, "reads the sequence batch-major with layout=0 (or step-major with layout=1)")
+            hidden = int(a.get("hidden_size", 0))
+            if a.get("direction", b"forward") not in (b"forward", "forward") or "clip" in a or "activations" in a \
+                    or int(a.get("input_forget", 0)) or (op == "GRU" and int(a.get("linear_before_reset", 0)) != 1):
+                fail(node, index, "ctnn's %s is PyTorch's: forward, default activations, no clip%s"
+                     % (op.lower(), ", linear_before_reset=1" if op == "GRU" else ", no coupled input and forget gate"))
+            w, r = const(node, index, ins[1], "W"), const(node, index, ins[2], "R")
+            features = shape[2]
+            if hidden < 1 or w.shape != (1, gates * hidden, features) or r.shape != (1, gates * hidden, hidden):
+                fail(node, index, "W %s and R %s for hidden_size %d and %d features per step"
+                     % (w.shape, r.shape, hidden, features))
+            b = const(node, index, ins[3], "B") if len(ins) > 3 and ins[3] else None
+            if b is not None and b.shape != (1, 2 * gates * hidden):
+                fail(node, index, "B of shape %s" % (b.shape,))
+            for k, what in ((4, "sequence_lens"),):
+                if len(ins) > k and ins[k]:
+                    fail(node, index, "takes sequence_lens; ctnn's windows have a fixed number of steps")
+            for k, what in ((5, "initial_h"), (6, "initial_c"), (7, "P (peepholes)")):
+                if len(ins) > k and ins[k] and bool(np.any(const(node, index, ins[k], what) != 0)):
+                    fail(node, index, "a non-zero %s; ctnn's recurrent layers start from zero and have no "
+                                      "peepholes" % what)
+            order = [1, 0, 2] if op == "GRU" else [0, 2, 3, 1]  # PyTorch's gate k is ONNX's gate order[k]
+
+            def reorder(m):
+                m = np.asarray(m)
+                return np.concatenate([m[g * hidden:(g + 1) * hidden] for g in order], axis=0)
+
+            b = b.reshape(-1) if b is not None else None
+            entries.append([layer_name(node, index), op, dict(
+                input_size=features, hidden_size=hidden, weight_ih=reorder(w[0]), weight_hh=reorder(r[0]),
+                bias_ih=None if b is None else reorder(b[:gates * hidden]),
+                bias_hh=None if b is None else reorder(b[gates * hidden:]))])
+            if layout == 0:
+                shape = [shape[0], 1, shape[1], hidden]
+                state["direction_axis"] = 1
+            else:
+                shape = [shape[0], shape[1], 1, hidden]
+                state["direction_axis"] = 2
+        else:
+            fail(node, index, "ctnn-export cannot import %s; supported: %s" % (_printable(op), ONNX_SUPPORTED))
+        current = outs[0]
+    if graph.output[0].name != current:
+        raise ExportError("%s: the graph's output %s is not the end of its chain of layers"
+                          % (shown, _printable(repr(graph.output[0].name))))
+    if state["seq_major"] or state["direction_axis"] is not None:
+        raise ExportError("%s: the output is a sequence stored step-major; export with batch_first=True" % shown)
+    if not entries:
+        raise ExportError("%s: the graph computes nothing ctnn-export can convert" % shown)
+    return _onnx_sequential(entries, torch), input_shape
+
+
+def _onnx_sequential(entries, torch):
+    """The nn.Sequential of the imported layers, named as the ONNX nodes' module paths where they have one."""
+    import collections
+    import numpy as np
+    nn = torch.nn
+    dtype = torch.float32
+    for _, _, arguments in entries:
+        for value in arguments.values():
+            if isinstance(value, np.ndarray) and value.dtype == np.float64:
+                dtype = torch.float64
+
+    def tensor(value):
+        return torch.from_numpy(np.ascontiguousarray(value, dtype=np.float64)).to(dtype)
+
+    modules = collections.OrderedDict()
+    with torch.no_grad():
+        for name, kind, arguments in entries:
+            if kind == "Linear":
+                w, b = arguments["weight"], arguments["bias"]
+                module = nn.Linear(int(w.shape[1]), int(w.shape[0]), bias=b is not None, dtype=dtype)
+                module.weight.copy_(tensor(w))
+                if b is not None:
+                    module.bias.copy_(tensor(b))
+            elif kind in ("Conv1d", "Conv2d"):
+                w, b = arguments["weight"], arguments["bias"]
+                module = getattr(nn, kind)(int(w.shape[1]), int(w.shape[0]), int(w.shape[2]), stride=arguments["stride"],
+                                           padding=arguments["padding"], bias=b is not None, dtype=dtype)
+                module.weight.copy_(tensor(w))
+                if b is not None:
+                    module.bias.copy_(tensor(b))
+            elif kind in ("BatchNorm1d", "BatchNorm2d"):
+                module = getattr(nn, kind)(int(arguments["mean"].shape[0]), eps=arguments["eps"],
+                                           momentum=arguments["momentum"], dtype=dtype)
+                for attribute, key in (("weight", "weight"), ("bias", "bias"), ("running_mean", "mean"),
+                                       ("running_var", "var")):
+                    getattr(module, attribute).copy_(tensor(arguments[key]))
+            elif kind in ("GRU", "LSTM"):
+                module = getattr(nn, kind)(arguments["input_size"], arguments["hidden_size"], batch_first=True,
+                                           bias=arguments["bias_ih"] is not None, dtype=dtype)
+                for attribute in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    if arguments[attribute] is not None:
+                        getattr(module, attribute + "_l0").copy_(tensor(arguments[attribute]))
+            else:
+                module = getattr(nn, kind)(**arguments)
+            modules[name] = module
+    return nn.Sequential(modules).eval()
 
 
 # ---------------------------------------------------------------------------
@@ -1671,8 +2120,8 @@ def main(argv=None):
         description="Convert a PyTorch nn.Sequential (TorchScript archive, ctnn's text format, or with "
                     "--trust-pickle a torch.save'd module) into a self-verifying C++ header with a constexpr "
                     "ctnn::network.")
-    parser.add_argument("model", help="model file: torch.jit.save (TorchScript), ctnn's text format, or "
-                                      "torch.save(module) with --trust-pickle")
+    parser.add_argument("model", help="model file: torch.jit.save (TorchScript), ONNX (a name ending in .onnx), "
+                                      "ctnn's text format, or torch.save(module) with --trust-pickle")
     parser.add_argument("-o", "--output", required=True, help="header to write ('-' for standard output)")
     parser.add_argument("--scalar", choices=("float", "double"), default="float",
                         help="the network's scalar type (default: float)")
@@ -1751,7 +2200,14 @@ def _run(args):
     if args.calibration is not None and not args.int8:
         raise ExportError("--calibration is for --int8")
     inputs = _read_inputs(args.reference_inputs) if args.reference_inputs else None
-    module = load_module(args.model, trust_pickle=args.trust_pickle)
+    if args.model.lower().endswith(".onnx"):
+        module, onnx_shape = load_onnx(args.model)
+        if input_size is not None and _shape_argument(input_size) != onnx_shape:
+            raise ExportError("%s: the ONNX model's input has shape %s, not %s" % (
+                _printable(args.model), _shape_text(onnx_shape), _shape_text(_shape_argument(input_size))))
+        input_size = onnx_shape if len(onnx_shape) > 1 or not isinstance(module[0], _torch().nn.Linear) else None
+    else:
+        module = load_module(args.model, trust_pickle=args.trust_pickle)
     namespace = args.namespace
     if namespace is None and to_stdout:
         namespace = _namespace_from(args.model)
