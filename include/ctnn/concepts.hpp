@@ -43,6 +43,18 @@
 //                         all weights, fan_in = inputs, fan_out = outputs)
 //   spelling              on the specification: the C++ name generated code
 //                         uses (default: the specification's type name)
+// Optional extensions for layers that train otherwise (docs/layers.md;
+// detected by layer_traits, absent from every other layer, whose networks
+// compile as before):
+//   forward_training(p, x, y, context), backward_training<G>(p, sink, x, y, dy, dx, context)
+//                         a training-only layer (dropout): reads a ctnn::training_context
+//   state_count           the last state_count parameters are state: no
+//                         gradient delivered, never moved by an optimiser in
+//                         fit/train_batch, skipped by gradient checks
+//   initial_parameters    fixed initial values (no initialiser draws)
+//   batch_coupled, forward_batch_training(p, state, xs, ys, count),
+//   backward_batch_training<G>(p, sink, xs, dys, dxs, count)
+//                         a layer whose training output couples the batch (batch_norm)
 #pragma once
 
 #if __cplusplus < 202002L

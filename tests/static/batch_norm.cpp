@@ -92,6 +92,8 @@ constexpr std::array<double, 4> normalised_by_hand(const flat_net& n, const std:
     return h;
 }
 
+constexpr fitted flat_fitted = fit_flat();
+
 } // namespace batch_norm_test
 
 using namespace batch_norm_test;
@@ -170,13 +172,12 @@ TEST_CASE("batch_norm: inference gradients (running statistics) against central 
 }
 
 TEST_CASE("batch_norm: folded into the dense or convolution layer before it", "[static][batch_norm]") {
-    constexpr fitted f = fit_flat();
-    constexpr auto folded = ctnn::fold_batch_norm(f.net);
+    constexpr auto folded = ctnn::fold_batch_norm(flat_fitted.net);
     STATIC_REQUIRE(std::is_same_v<std::remove_cvref_t<decltype(folded)>,
                                   ctnn::network<double, ctnn::dense<3, 4>, ctnn::tanh, ctnn::dense<4, 2>>>);
     constexpr bool close = [] {
-        const auto fo = ctnn::fold_batch_norm(fit_flat().net);
-        const auto n = fit_flat().net;
+        const auto fo = ctnn::fold_batch_norm(flat_fitted.net);
+        const auto& n = flat_fitted.net;
         for (const auto& x : data.x) {
             const auto a = n.forward(x), b = fo.forward(x);
             for (std::size_t i = 0; i < 2; ++i)
@@ -201,14 +202,14 @@ TEST_CASE("batch_norm: folded into the dense or convolution layer before it", "[
 }
 
 TEST_CASE("batch_norm: fit trains, and inference afterwards uses the running statistics", "[static][batch_norm]") {
-    constexpr fitted f = fit_flat();
+    constexpr const fitted& f = flat_fitted;
     STATIC_REQUIRE(f.history.status == ctnn::training_status::ok);
     STATIC_REQUIRE(f.history.loss[39] < f.history.loss[0] * 0.5);
     STATIC_REQUIRE(ctnn::mean_loss(f.net, ctnn::mse{}, data.x, data.d) < ctnn::mean_loss(net, ctnn::mse{}, data.x, data.d));
     // The running statistics moved towards the data's (feature 1 of x is near 2).
     STATIC_REQUIRE(f.net.parameters[flat_net::parameter_offsets[1] + 8] != 0.0);
     constexpr bool by_hand = [] {
-        const auto n = fit_flat().net;
+        const auto& n = flat_fitted.net;
         for (const auto& x : data.x) {
             const auto h = normalised_by_hand(n, x);
             const auto trace = n.forward_trace(x);

@@ -115,7 +115,7 @@ TEST_CASE("dropout: the mask has density 1 - p, differs per seed and per layer",
     constexpr auto m = wide::mask({.training = true, .seed = 1});
     constexpr std::size_t kept = [] {
         std::size_t k = 0;
-        for (double v : wide::mask({.training = true, .seed = 1})) k += v != 0.0;
+        for (double value : wide::mask({.training = true, .seed = 1})) k += value != 0.0;
         return k;
     }();
     STATIC_REQUIRE(kept > 270);
@@ -138,6 +138,11 @@ TEST_CASE("dropout: gradients against central differences with a fixed context",
     STATIC_REQUIRE(r.max_relative_error < 1e-6);
     constexpr auto ri = ctnn::input_gradient_check(in_training(7), ctnn::mse{}, x, d);
     STATIC_REQUIRE(ri.passed);
+    // A float network is checked in double with its context (convert carries it).
+    constexpr auto rf = ctnn::gradient_check(ctnn::convert<float>(in_training(7)), ctnn::mse{},
+                                             std::array<float, 3>{0.3f, -0.7f, 0.5f}, std::array<float, 2>{0.25f, -0.5f});
+    STATIC_REQUIRE(rf.passed);
+    STATIC_REQUIRE(ctnn::convert<float>(in_training(7)).context.training);
     // Training and inference gradients differ (the mask matters).
     STATIC_REQUIRE(ctnn::backprop(in_training(7), ctnn::mse{}, x, d).gradient !=
                    ctnn::backprop(net, ctnn::mse{}, x, d).gradient);

@@ -567,11 +567,12 @@ constexpr const auto& output_of(const boost::hana::tuple<Arrays...>& trace) noex
     return boost::hana::at_c<sizeof...(Arrays) - 1>(trace);
 }
 
-// The same parameters in another scalar type.
+// The same parameters (and training context) in another scalar type.
 template <class Other, class S, class... L>
 constexpr network<Other, L...> convert(const network<S, L...>& net) noexcept {
     network<Other, L...> out{};
     for (std::size_t k = 0; k < net.parameter_count; ++k) out.parameters[k] = static_cast<Other>(net.parameters[k]);
+    if constexpr (network<S, L...>::uses_context) out.context = net.context; // a dropout mask checked in double
     return out;
 }
 
