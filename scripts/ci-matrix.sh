@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 # C++23 on GCC only: the clang-cxx23 preset stays for local use (budget).
 # The FMA path (issue 19): g++ runs the whole core suite with -mfma, the
-# clangs only the tests labelled `bits` (run time against constant
+# clangs only the bit-identity tests (target ctnn_bits_tests: run time against constant
 # evaluation, bit for bit).
 presets="clang clang-14 clang-16 gcc-cxx23 sanitize sanitize-clang no-exceptions no-exceptions-clang fma fma-clang fma-clang-14 fma-clang-16"
 [ $# -gt 0 ] && presets="$*"
