@@ -202,7 +202,7 @@ def _pair(value, what, where):
     return value
 
 
-def convert(module, input_size=None):
+def convert(module, input_size=None, batch_norm="fold"):
     """Checks `module` and returns its ctnn description (a Layers list, with .input_shape): one dict per
     ctnn layer:
         {"kind": "dense", "inputs": n, "outputs": m, "weight": [out][in] floats, "bias": [out] floats}
@@ -217,9 +217,14 @@ def convert(module, input_size=None):
         {"kind": "leaky_relu" | "elu", "ratio": (numerator, denominator)}
     each with "name" (its path in the Sequential, e.g. "2" or "block.1"), "torch" (its repr) and "shape"
     (its output shape). A BatchNorm is folded into the Linear or convolution before it (its "folded"
-    holds the BatchNorm's description); a Dropout is dropped (noted in the "torch" text of a neighbour).
+    holds the BatchNorm's description), or with batch_norm="keep" is a layer of its own:
+        {"kind": "batch_norm", "channels": C, "momentum": (n, d), "epsilon": (n, d),
+         "parameters": gamma, beta, running_mean, running_var}
+    a Dropout is dropped (noted in the "torch" text of a neighbour).
     Raises ExportError, naming the layer, for anything ctnn cannot reproduce."""
     torch = _torch()
+    if batch_norm not in ("fold", "keep"):
+        raise ExportError("batch_norm must be 'fold' or 'keep', not %s" % _printable(repr(batch_norm)))
     given = _shape_argument(input_size)
     if not (_is_exactly(module, "Sequential") or _is_exactly(module, "Linear")):
         raise ExportError("ctnn-export converts a torch.nn.Sequential (or a single Linear); got %s. "
@@ -257,7 +262,7 @@ def convert(module, input_size=None):
         entry = {"name": name, "torch": _describe(leaf)}
         last = position == len(leaves) - 1 or all(_is_dropout(l) for _, l in leaves[position + 1:])
         try:
-            result = _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers)
+            result = _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers, batch_norm)
         except ExportError:
             raise
         except Exception as error:  # a hand-made (TorchScript, pickled) module with odd attributes
@@ -361,7 +366,42 @@ def _fold_batch_norm(torch, leaf, where, layers, shape):
     previous["torch"] += " + %s (folded)" % _describe(leaf)
 
 
-def _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers):
+def _keep_batch_norm(torch, leaf, kind, where, entry, shape, role):
+    """A BatchNorm as ctnn::batch_norm<MomentumNum, MomentumDen, EpsilonNum, EpsilonDen> (inference: the
+    running statistics). Its channels are the shape's first dimension (a vector's features)."""
+    rank = len(shape)
+    if role == "sequence" or (kind == "BatchNorm2d") != (rank == 3) or rank > 3:
+        raise ExportError("%s: normalises a value of shape %s; ctnn::batch_norm takes %s" % (
+            where, _shape_text(shape), "C x H x W" if kind == "BatchNorm2d" else "a vector or C x L"))
+    channels = shape[0]
+    if int(leaf.num_features) != channels:
+        raise ExportError("%s: normalises %d features but the value before it has %d channels"
+                          % (where, int(leaf.num_features), channels))
+    mean, var, gamma, beta = _parameters(leaf, ("running_mean", "running_var", "weight", "bias"), where)
+    if mean is None or var is None:
+        raise ExportError("%s: has no running statistics (track_running_stats=False): it normalises with the "
+                          "batch's statistics even in eval mode, which a one-sample network cannot" % where)
+    for t, n in ((mean, "running_mean"), (var, "running_var"), (gamma, "weight"), (beta, "bias")):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise ExportError("%s: its %s has shape %s, not [%d]" % (where, n, tuple(t.shape), channels))
+    if gamma is None:
+        gamma = torch.ones(channels, dtype=torch.float64)
+    if beta is None:
+        beta = torch.zeros(channels, dtype=torch.float64)
+    eps = float(leaf.eps)
+    if not eps > 0:
+        raise ExportError("%s: ctnn::batch_norm needs a positive eps, not %r" % (where, eps))
+    if bool((var + eps <= 0).any()):
+        raise ExportError("%s: running_var + eps is not positive" % where)
+    momentum = 0.1 if leaf.momentum is None else float(leaf.momentum)  # None (a cumulative mean): training only
+    if not 0 <= momentum <= 1:
+        raise ExportError("%s: momentum %r is not in [0, 1]" % (where, momentum))
+    entry.update(kind="batch_norm", channels=channels, epsilon=_rational(eps, where + ": eps"),
+                 momentum=_rational(momentum, where + ": momentum"),
+                 parameters=gamma.tolist() + beta.tolist() + mean.tolist() + var.tolist(), _shape=shape)
+
+
+def _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, layers, batch_norm="fold"):
     """Fills `entry` (with "_shape", "_role": the output's) or returns "dropped" / "folded"."""
     rank = len(shape)
     if _is_exactly(leaf, "Linear"):
@@ -489,8 +529,11 @@ def _convert_leaf(torch, leaf, kind, where, entry, last, shape, role, before, la
     elif _is_dropout(leaf):
         return "dropped"
     elif kind in ("BatchNorm1d", "BatchNorm2d") and _is_exactly(leaf, kind):
-        _fold_batch_norm(torch, leaf, where, layers, shape)
-        return "folded"
+        if batch_norm == "keep":
+            _keep_batch_norm(torch, leaf, kind, where, entry, shape, role)
+        else:
+            _fold_batch_norm(torch, leaf, where, layers, shape)
+            return "folded"
     elif _is_exactly(leaf, "ReLU"):
         entry.update(kind="relu")
     elif _is_exactly(leaf, "Sigmoid"):
@@ -1133,6 +1176,20 @@ def error_bounds(layers, inputs, scalar, shape=None):
             x, d = x.reshape(x.shape[0], -1), d.reshape(d.shape[0], -1)
         elif kind in ("gru", "lstm"):
             x, d = _recurrent_bounds(layer, x, d, u, fn, gamma)
+        elif kind == "batch_norm":
+            # y = x * a + (beta - mean * a), a = gamma / sqrt(var + eps): a few roundings of each term, and
+            # eps itself rounded to the scalar in ctnn (PyTorch adds it in double).
+            c = layer["channels"]
+            p = np.asarray(layer["parameters"], dtype=np.float64)
+            g, beta, mean, var = p[:c], p[c:2 * c], p[2 * c:3 * c], p[3 * c:]
+            eps = layer["epsilon"][0] / layer["epsilon"][1]
+            a = g / np.sqrt(var + eps)
+            view = (1, c) + (1,) * (x.ndim - 2)
+            a_, beta_, mean_ = a.reshape(view), beta.reshape(view), mean.reshape(view)
+            y = x * a_ + (beta_ - mean_ * a_)
+            d = np.abs(a_) * d + 8.0 * u * (np.abs(x * a_) + np.abs(beta_) + np.abs(mean_ * a_)) \
+                + np.abs(x - mean_) * np.abs(a_) * (eps * u / (var + eps)).reshape(view)
+            x = y
         elif kind in ("relu", "identity"):
             x = np.maximum(x, 0.0) if kind == "relu" else x
         elif kind == "leaky_relu":
@@ -1341,6 +1398,8 @@ def ctnn_spec(layer):
         return "ctnn::%s<%d, %d>" % (kind, layer["kernel"], layer["stride"])
     if kind in ("gru", "lstm"):
         return "ctnn::%s<%d>" % (kind, layer["hidden"])
+    if kind == "batch_norm":
+        return "ctnn::batch_norm<%d, %d, %d, %d>" % (layer["momentum"] + layer["epsilon"])
     if "ratio" in layer:
         return "ctnn::%s<%d, %d>" % (kind, layer["ratio"][0], layer["ratio"][1])
     return "ctnn::" + kind
@@ -1355,7 +1414,7 @@ def layer_parameters(layer):
         return [weight[j][i] for i in range(n_in) for j in range(n_out)] + list(layer["bias"])
     if kind in ("conv1d", "conv2d"):
         return list(layer["weight"]) + list(layer["bias"])
-    if kind in ("gru", "lstm"):
+    if kind in ("gru", "lstm", "batch_norm"):
         return list(layer["parameters"])
     return []
 
@@ -1459,7 +1518,7 @@ def default_references(parameter_count):
 
 
 def export_header(module, path=None, *, scalar="float", namespace=None, references=None, reference_inputs=None,
-                  seed=0, input_size=None, source=None, int8=False, calibration=None):
+                  seed=0, input_size=None, source=None, int8=False, calibration=None, batch_norm="fold"):
     """Writes (to `path`, if given) and returns the text of a self-verifying ctnn header for `module`.
 
     scalar            "float" or "double": the network's scalar type (weights are rounded to it)
@@ -1470,6 +1529,8 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
     seed              0 <= seed < 2^64
     input_size        needed only when the Sequential has no Linear layer
     source            what to name as the origin in the header's first comment (escaped there)
+    batch_norm        "fold": each BatchNorm folded into the Linear/Conv before it (default); "keep": a
+                      ctnn::batch_norm layer with the running statistics
     int8              also declare int8_model = ctnn::quantise(model, ranges of `calibration`), verified
                       bit for bit against the exporter's integer reference (dense + ReLU/Identity only)
     calibration       with int8 (required): calibration inputs, [samples][features] (e.g. training data)
@@ -1498,7 +1559,7 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
         raise ExportError("--int8 needs a calibration set (--calibration FILE, calibration=): the inputs whose "
                           "activation ranges set the int8 scales, e.g. a few hundred training samples. Without one "
                           "the ranges would be guesses, and the int8 network as wrong as they are")
-    layers = convert(module, input_size)
+    layers = convert(module, input_size) if batch_norm == "fold" else convert(module, input_size, batch_norm=batch_norm)
     shape = _input_shape(layers, input_size)
     width = _product(shape)
     if int8:
@@ -1615,9 +1676,9 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
                     w(line + "\n")
             for line in _wrap([lit(v) for v in _rounded(layer["bias"], scalar)], "    "):
                 w(line + "\n")
-        elif kind in ("conv1d", "conv2d", "gru", "lstm"):
+        elif kind in ("conv1d", "conv2d", "gru", "lstm", "batch_norm"):
             what = ("weight [out][in][kernel]%s as PyTorch's, then bias" % ("[kernel]" if kind == "conv2d" else "")
-                    if kind.startswith("conv") else
+                    if kind.startswith("conv") else "gamma, beta, running_mean, running_var" if kind == "batch_norm" else
                     "weight_ih, weight_hh, bias_ih, bias_hh as PyTorch's (gates %s)" % ("r, z, n" if kind == "gru"
                                                                                        else "i, f, g, o"))
             w("    // layer %s: %s -> %s: %s\n" % (_escaped(layer["name"]), _escaped(layer["torch"]),
@@ -2139,6 +2200,9 @@ def main(argv=None):
     parser.add_argument("--input-shape", type=_shape, metavar="C,H,W",
                         help="the input's shape, when the first layer is not a Linear: C,L or C,H,W for a "
                              "convolution or pooling, Steps,Features for a GRU or LSTM")
+    parser.add_argument("--batch-norm", choices=("fold", "keep"), default="fold",
+                        help="fold each BatchNorm into the Linear/Conv before it (default), or keep it as a "
+                             "ctnn::batch_norm layer")
     parser.add_argument("--int8", action="store_true",
                         help="also declare int8_model: ctnn::quantise(model) with the calibration set's ranges, "
                              "verified bit for bit against the exporter's integer reference (needs --calibration; "
@@ -2214,7 +2278,8 @@ def _run(args):
     text = export_header(module, None if to_stdout else args.output, scalar=args.scalar, namespace=namespace,
                          references=0 if args.no_self_check else args.references, reference_inputs=inputs,
                          seed=args.seed, input_size=input_size, source=os.path.basename(args.model), int8=args.int8,
-                         calibration=_calibration_for(args.calibration, module, input_size) if args.int8 else None)
+                         calibration=_calibration_for(args.calibration, module, input_size) if args.int8 else None,
+                         batch_norm=args.batch_norm)
     if to_stdout:
         sys.stdout.write(text)
     return 0

@@ -9,9 +9,11 @@ check: every header static_asserts ctnn's outputs against PyTorch's), and runs i
 header, the largest |ctnn - PyTorch| and the largest ratio of that difference to the header's tolerance
 (must be <= 1). The same models also go through the command line (TorchScript, --input-shape).
 
+BatchNorm is exported both ways: folded (the default) and kept as ctnn::batch_norm (batch_norm="keep").
+
 Negative controls, each must fail to compile naming a reference input: a GRU with its r and z gates
 exchanged, a convolution with its kernel transposed, a BatchNorm left out of the fold, an LSTM with its
-f and g gates exchanged.
+f and g gates exchanged, a kept batch_norm with gamma and beta exchanged.
 """
 
 import os
@@ -72,15 +74,25 @@ def scale_up(model):
     return model
 
 
+def kept_models():
+    """BatchNorm kept as ctnn::batch_norm (batch_norm="keep", --batch-norm keep), also where it cannot be
+    folded (after an activation), with PyTorch's momentum and eps other than the defaults."""
+    yield "digits_cnn_kept", next(models())[1], (1, 8, 8)
+    yield "batch_norm_kept", randomise_batch_norm(nn.Sequential(
+        nn.Conv1d(2, 3, 3), nn.Tanh(), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01), nn.Flatten(),
+        nn.Linear(3 * 6, 4), nn.ReLU(), nn.BatchNorm1d(4), nn.Linear(4, 2))), (2, 8)
+
+
 namespaces = []
-for name, model, shape in models():
-    scale_up(model)
-    for scalar in ("float", "double"):
-        namespace = "%s_%s" % (name, scalar)
-        module = model if scalar == "float" else model.double()
-        ctnn_export.export_header(module, os.path.join(scratch, namespace + ".hpp"), scalar=scalar,
-                                  namespace=namespace, input_size=shape, references=4)
-        namespaces.append(namespace)
+for mode, family in (("fold", models), ("keep", kept_models)):
+    for name, model, shape in family():
+        scale_up(model)
+        for scalar in ("float", "double"):
+            namespace = "%s_%s" % (name, scalar)
+            module = model if scalar == "float" else model.double()
+            ctnn_export.export_header(module, os.path.join(scratch, namespace + ".hpp"), scalar=scalar,
+                                      namespace=namespace, input_size=shape, references=4, batch_norm=mode)
+            namespaces.append(namespace)
 
 # The command line: a TorchScript archive of the CNN, --input-shape.
 cnn = next(m for n, m, s in models() if n == "conv2d_family")
@@ -143,11 +155,11 @@ compile_and_run(namespaces, "layers_program")
 
 
 # Negative controls: a wrong conversion must not compile.
-def control(name, model, shape, mutate, scalar="double"):
+def control(name, model, shape, mutate, scalar="double", batch_norm="fold"):
     convert = ctnn_export.convert
 
-    def wrong(module, input_size=None):
-        layers = convert(module, input_size)
+    def wrong(module, input_size=None, **options):
+        layers = convert(module, input_size, **options)
         mutate(layers)
         return layers
 
@@ -155,7 +167,7 @@ def control(name, model, shape, mutate, scalar="double"):
     try:
         header = os.path.join(scratch, name + ".hpp")
         ctnn_export.export_header(model.double() if scalar == "double" else model, header, scalar=scalar,
-                                  namespace=name, input_size=shape, references=2)
+                                  namespace=name, input_size=shape, references=2, batch_norm=batch_norm)
     finally:
         ctnn_export.convert = convert
     source = os.path.join(scratch, name + ".cpp")
@@ -227,6 +239,18 @@ control("control_gru_rz", gru, (5, 2), lambda layers: swap_gates(layers, 0, 1))
 control("control_lstm_fg", lstm, (3, 2), lambda layers: swap_gates(layers, 1, 2))
 control("control_conv_transposed", conv, (1, 4, 4), transpose_kernels, scalar="float")
 control("control_not_folded", folded, (1, 6), unfold, scalar="float")
+
+
+def swap_statistics(layers):
+    """gamma and beta exchanged in a kept batch_norm."""
+    for layer in layers:
+        if layer["kind"] == "batch_norm":
+            c, p = layer["channels"], layer["parameters"]
+            layer["parameters"] = p[c:2 * c] + p[:c] + p[2 * c:]
+            return
+
+
+control("control_kept_gamma_beta", folded, (1, 6), swap_statistics, scalar="float", batch_norm="keep")
 
 print("python user CPU time (exports): %.1f s" % python_seconds)
 if failures:
