@@ -766,7 +766,10 @@ def load_onnx(path):
 
     def layer_name(node, index):
         match = re.fullmatch(r"/(?:.*/)?([^/]+)/[A-Za-z]+(?:_[0-9]+)?", node.name)
-        name = match.group(1).rsplit(".", 1)[-1] if match else str(len(entries))
+        name = match.group(1).rsplit(".", 1)[-1] if match else ""
+        # A module name: plain, and not one of nn.Sequential's own attributes ("training", "forward", ...).
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name) or hasattr(_torch().nn.Sequential(), name):
+            name = str(len(entries))
         while name in used_names:
             name += "_"
         used_names.add(name)

@@ -247,7 +247,8 @@ for name, content, expected in cases:
 
 # Names from the file reach the header only escaped, in comments.
 named = [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name=hostile_names, transB=1),
-         helper.make_node("Relu", ["h"], ["y"], name="/*/ ??/\n#define static_assert(...)\n/Relu")]
+         helper.make_node("Relu", ["h"], ["h2"], name="/*/ ??/\n#define static_assert(...)\n/Relu"),
+         helper.make_node("Relu", ["h2"], ["y"], name="/training/Relu")]  # an attribute of nn.Sequential
 hostile = save("names.onnx", graph_model(named, [x_in], [y_out], [w, b]))
 if ctnn_export.main([hostile, "-o", path("onnx_names.hpp"), "--namespace", "onnx_names"]) != 0:
     failures.append("names.onnx was refused")
