@@ -7,7 +7,8 @@ arithmetic (tools/ctnn_quant.py). Run by ctest:
 
 Checks:
   * a trained 8-24-16-4 ReLU classifier exported with --int8 through the command line (calibration as
-    .npy and as text) and the Python API (a tensor); the three headers compile and run: the program prints
+    .npy and as text), from ONNX (the same header as from the PyTorch module, but the first line) and the Python
+    API (a tensor); the headers compile and run: the program prints
     the int8 network's agreement with the float network's argmax and ctnn::max_output_difference;
   * tools/ctnn_quant.py (the exporter's copy of the arithmetic) against tests/interop/quant_reference.py
     (the reference tested bit for bit against ctnn): the same scales, codes, multipliers and int8 outputs;
@@ -79,6 +80,28 @@ for name, arguments in (("int8_npy", ["--calibration", path("calibration.npy")])
 ctnn_export.export_header(model, path("int8_api.hpp"), namespace="int8_api", int8=True, calibration=calibration,
                           reference_inputs=held_out)
 headers.append("int8_api")
+
+# From ONNX: the same --int8 header as from TorchScript, but the first line (the source file's name).
+try:
+    import onnx  # noqa: F401
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, x[:1], path("classifier.onnx"))
+    if ctnn_export.main([path("classifier.onnx"), "-o", path("int8_onnx.hpp"), "--int8", "--namespace", "int8_npy",
+                         "--references", "8", "--calibration", path("calibration.npy")]) != 0:
+        failures.append("ctnn-export classifier.onnx --int8 failed")
+    else:
+        direct = ctnn_export.export_header(model, None, namespace="int8_npy", int8=True, references=8,
+                                           calibration=np.load(path("calibration.npy")))
+        with open(path("int8_onnx.hpp")) as f:
+            same = f.read().splitlines()[1:] == direct.splitlines()[1:]
+        if same:
+            print("--int8 from ONNX: the same header as from the PyTorch module (but the first line)")
+        else:
+            failures.append("--int8 from ONNX differs from --int8 from the PyTorch module")
+except ImportError:
+    print("no onnx package: the ONNX --int8 comparison is skipped")
 
 # The exporter's arithmetic against quant_reference.py's, on this network.
 layers = ctnn_export.convert(model)

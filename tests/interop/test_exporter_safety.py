@@ -406,6 +406,12 @@ elif section == "output":
 
 # ---------------------------------------------------------------------------------------------------
 elif section == "errors":
+    def _bad_variance():
+        norm = nn.BatchNorm1d(2).eval()
+        with torch.no_grad():
+            norm.running_var.fill_(-1.0)
+        return norm
+
     def pickled(name, module):
         torch.save(module, path(name))
         return path(name)
@@ -444,6 +450,22 @@ elif section == "errors":
     for size in ("0", "-3"):
         refused("--input-size %s" % size, [activations, "--input-size", size] + trusted, "--input-size")
     refused("--input-size x", [activations, "--input-size", "x"] + trusted, "--input-size")
+    # --input-shape (issue 15's layers) and --batch-norm.
+    conv = pickled("conv.pt", nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(8, 2)))
+    for shape in ("0,4,4", "1,2,3,4", "a", "1,,4", "-1,4", ""):
+        refused("--input-shape %r" % shape, [conv, "--input-shape", shape] + trusted, "--input-shape")
+    refused("no --input-shape for a Conv2d", [conv] + trusted, "starts with Conv2d", "--input-shape")
+    refused("--input-shape too small for the kernel", [conv, "--input-shape", "1,2,2"] + trusted, "layer 0",
+            "larger than the padded input")
+    refused("--input-shape of the wrong size", [conv, "--input-shape", "1,5,5"] + trusted, "layer 2",
+            "takes 8 inputs but layer 1")
+    refused("--input-size and --input-shape", [conv, "--input-size", "16", "--input-shape", "1,4,4"] + trusted,
+            "not both")
+    refused("--batch-norm drop", [conv, "--input-shape", "1,4,4", "--batch-norm", "drop"] + trusted, "--batch-norm")
+    status, stderr = cli(conv, "--input-shape", "1,4,4", *trusted)
+    check(status == 0, "--input-shape 1,4,4 refused: %r" % stderr)
+    refused("a negative running_var, kept", [pickled("badvar.pt", nn.Sequential(
+        nn.Linear(2, 2), _bad_variance()))] + trusted + ["--batch-norm", "keep"], "layer 1", "running_var + eps")
 
     model = text_model("model.txt")
     for seed in (str(2 ** 64), str(2 ** 70), "-1"):
