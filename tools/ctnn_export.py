@@ -2,22 +2,32 @@
 """ctnn_export - PyTorch <-> ctnn.
 
 PyTorch -> ctnn: `export_header(module, ...)` turns an `nn.Sequential` of
-`Linear` layers and the activations ctnn has into one C++ header holding a
-`constexpr ctnn::network` with the trained weights, plus reference
-inputs/outputs computed by PyTorch and `static_assert`s that ctnn's forward
-pass reproduces them: the header verifies itself when it is compiled.
+`Linear`, `Conv1d`/`Conv2d`, pooling, `Flatten`, `BatchNorm` (folded or kept),
+`Dropout` (dropped), `GRU`/`LSTM` layers and the activations ctnn has into one
+C++ header holding a `constexpr ctnn::network` with the trained weights, plus
+reference inputs/outputs computed by PyTorch and `static_assert`s that ctnn's
+forward pass reproduces them: the header verifies itself when it is compiled.
+With int8=True (--int8) and a calibration set it also declares the int8 network
+ctnn::quantise makes of it, verified bit for bit against an integer reference.
+
+ONNX -> ctnn: `load_onnx(path)` rebuilds the equivalent nn.Sequential from an
+ONNX graph of the same layers (parsed by the onnx package, data only), which
+then exports as above: `ctnn-export model.onnx -o model.hpp`.
 
 ctnn -> PyTorch: `load_text(path)` reads the text format that
 `ctnn::write_text` (include/ctnn/serialize.hpp) writes into the equivalent
 `nn.Sequential`; `save_text(module, path)` writes that format from PyTorch.
 
-Anything that cannot be converted exactly (a Conv2d, a Dropout left in, a
+Anything that cannot be converted exactly (a Conv3d, a dilated convolution, a
 mismatched size, ...) raises `ExportError` with a message naming the layer;
 no header is written. See docs/interop.md.
 
 Command line (tools/ctnn-export is a wrapper that finds a Python with torch):
     ctnn-export model.pt -o model.hpp [--scalar float|double] [--namespace NAME]
     ctnn-export model.txt -o model.hpp        # a network written by ctnn::write_text
+    ctnn-export cnn.pt -o cnn.hpp --input-shape 1,8,8 [--batch-norm fold|keep]
+    ctnn-export model.onnx -o model.hpp
+    ctnn-export mlp.pt -o mlp.hpp --int8 --calibration calibration.npy
 
 Untrusted input (docs/security.md): a model file is data. TorchScript archives are read with
 torch.jit.load and other torch.save files with torch.load(weights_only=True), neither of which runs
@@ -735,7 +745,7 @@ def load_onnx(path):
     if not 2 <= len(shape) <= 4:
         raise ExportError("%s: the input has %d dimensions; ctnn-export imports [batch, features], [batch, C, L], "
                           "[batch, steps, features] and [batch, C, H, W]" % (shown, len(shape)))
-    if np.prod(shape) > _ONNX_MAX_ELEMENTS:
+    if _product(shape) > _ONNX_MAX_ELEMENTS:
         raise ExportError("%s: the input is too large" % shown)
     input_shape = tuple(shape[1:])
     current, forbidden = inputs[0].name, {}
@@ -1659,6 +1669,9 @@ def export_header(module, path=None, *, scalar="float", namespace=None, referenc
           "// difference of two implementations that sum each dot product in any order (gamma(n+1) * sum\n"
           "// of |x_i * w_ij| + |b_j| per dense layer, propagated; %d ulps per exp/tanh/sigmoid).\n"
           % (count, scalar, _FUNCTION_ULPS))
+        if any(l["kind"] not in ("dense",) + _ELEMENTWISE_KINDS + ("softmax",) for l in layers):
+            w("// A convolution counts as a dense layer of Cin*K^d + 1 terms; pooling, batch_norm and the\n"
+              "// GRU/LSTM gates propagate the bound as docs/interop.md (The tolerance) derives.\n")
     if too_big:
         w("// This network is larger than the default constexpr limits allow to verify: compile with\n"
           "// -fconstexpr-ops-limit=2147483647 (GCC) or -fconstexpr-steps=2147483647 (Clang).\n")
