@@ -1013,7 +1013,9 @@ def load_onnx(path):
                 fail(node, index, "a %s of a %d-dimensional value" % (op, rank))
             layout = int(a.get("layout", 0))
             if layout != (0 if state["seq_major"] else 1):
-                fail(node, index, "reads the sequence batch-major with layout=0 (or step-major with layout=1)")
+                fail(node, index, "reads the sequence batch-major with layout=0 (or step-major with layout=1); "
+                                  "export the model with a batch-first input, [batch, steps, features] "
+                                  "(batch_first=True)")
             hidden = int(a.get("hidden_size", 0))
             if a.get("direction", b"forward") not in (b"forward", "forward") or "clip" in a or "activations" in a \
                     or int(a.get("input_forget", 0)) or (op == "GRU" and int(a.get("linear_before_reset", 0)) != 1):
