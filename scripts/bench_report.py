@@ -8,6 +8,8 @@ Usually run through the CMake target (see docs/benchmarks.md):
 
 Directly: bench_report.py --bench build/bench/bench/ctnn_bench
           [--portable build/bench/bench/ctnn_bench_portable] [--docs docs]
+          [--also "clang++-19=build/bench-clang/bench/ctnn_bench"]  (more builds,
+           e.g. another compiler: a section each, their own raw lines)
           [--reuse]  (re-read the JSON of the last run instead of running again)
        bench_report.py --compare before.json after.json   (before/after table)
 
@@ -44,12 +46,27 @@ REPETITIONS = 5
 
 
 def run_benchmark(binary, out_json, min_time, repetitions, bench_filter):
+    # Repetitions interleaved in random order (Google Benchmark >= 1.6): on a
+    # shared machine a burst of load falls on every benchmark alike, not on
+    # all repetitions of one.
     cmd = [binary, f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+           "--benchmark_enable_random_interleaving=true",
            f"--benchmark_min_time={min_time}", f"--benchmark_out={out_json}", "--benchmark_out_format=json"]
     if bench_filter:
         cmd.append(f"--benchmark_filter={bench_filter}")
     print("running:", " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, stdout=sys.stderr)
+    # The load at the end, beside Google Benchmark's load at the start.
+    with open(out_json) as f:
+        data = json.load(f)
+    try:
+        with open("/proc/loadavg") as f:
+            data["context"]["load_avg_end"] = f.read().split()[:3]
+    except OSError:
+        pass
+    data["context"]["command"] = " ".join(cmd)
+    with open(out_json, "w") as f:
+        json.dump(data, f, indent=1)
 
 
 def load(path):
@@ -366,7 +383,9 @@ def section(title, ctx, rs, medians):
     effective = f" (the last `-O` wins: {levels[-1]})" if len(levels) > 1 else ""
     out = [f"### {title}", "",
            f"Flags: `{flags}`{effective}; compiler {ctx.get('ctnn_compiler', '?')}; "
-           f"Eigen {ctx.get('eigen_version', '?')} using {ctx.get('eigen_simd', '?')}.", ""]
+           f"Eigen {ctx.get('eigen_version', '?')} using {ctx.get('eigen_simd', '?')}.", "",
+           f"Run {ctx.get('date', '?')}; load average at the start {ctx.get('load_avg', '?')}, at the end "
+           f"{ctx.get('load_avg_end', '?')}; command `{ctx.get('command', '?')}`.", ""]
     out.append("Peak multiply-add throughput measured in the same run (GFLOP/s, best vector width):")
     out.append("")
     out.append("| scalar | fused (FMA where the flags allow; the machine's limit) | separate multiply and add (-ffp-contract=off, ctnn's limit) |")
@@ -415,6 +434,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", required=True, help="the -O3 -march=native benchmark binary")
     ap.add_argument("--portable", help="the -O2 benchmark binary (optional second table)")
+    ap.add_argument("--also", action="append", default=[], metavar="LABEL=BINARY",
+                    help="another build (e.g. clang++-19=path/to/ctnn_bench): a section and raw lines of its own")
     ap.add_argument("--docs", default="docs")
     ap.add_argument("--min-time", default="0.1", help="--benchmark_min_time per repetition (s)")
     ap.add_argument("--repetitions", type=int, default=REPETITIONS)
@@ -427,6 +448,9 @@ def main():
     runs = [("native", args.bench, "-O3 -march=native (main figures)")]
     if args.portable:
         runs.append(("portable", args.portable, "-O2, baseline x86-64"))
+    for k, extra in enumerate(args.also):
+        label, _, binary = extra.partition("=")
+        runs.append((f"also{k}", binary, label))
     results = []
     for tag, binary, title in runs:
         out_json = os.path.join(os.path.dirname(os.path.abspath(binary)), f"bench_{tag}.json")
@@ -438,6 +462,15 @@ def main():
     native_rows = results[0][4]
     native_peaks = {sc: (peak(results[0][3], "fused", sc) or (None, None))[1] for sc in ("float", "double")}
     for line in raw_lines(native_rows, native_peaks):
+        print(line)
+    extra_raw = []
+    for tag, title, c, medians, rs in results[1:]:
+        if not tag.startswith("also"):
+            continue
+        pk = {sc: (peak(medians, "fused", sc) or (None, None))[1] for sc in ("float", "double")}
+        extra_raw.append(f"# {title}: {c.get('ctnn_compiler', '?')}, {c.get('ctnn_flags', '?')}")
+        extra_raw.extend(raw_lines(rs, pk))
+    for line in extra_raw:
         print(line)
 
     os.makedirs(args.docs, exist_ok=True)
@@ -479,7 +512,9 @@ def main():
     md.append("## Raw lines")
     md.append("")
     md.append("```")
+    md.append(f"# {results[0][2].get('ctnn_compiler', '?')}, {results[0][2].get('ctnn_flags', '?')}")
     md.extend(raw_lines(native_rows, native_peaks))
+    md.extend(extra_raw)
     md.append("```")
     md.append("")
     if os.path.exists(args.analysis):
