@@ -9,7 +9,7 @@ Exits 0 with "SKIPPED" on its last line when the onnx package is missing (Debian
    first line (which names the source file). Models: an MLP, a Conv1d/pool/BatchNorm model, a digits-sized
    CNN with BatchNorm2d, a GRU model and an LSTM model (the gate reorderings are checked here: a wrong
    order changes every weight line). Exported with training=TrainingMode.PRESERVE, which keeps
-   BatchNormalization nodes; the CNN's Dropout is not in the ONNX graph, so its header lacks the
+   BatchNormalization nodes (also with --batch-norm keep); the CNN's Dropout is not in the ONNX graph, so its header lacks the
    "+ Dropout(...) (dropped)" note in two comment lines: that is the whole, expected, difference.
 2. The default export (TrainingMode.EVAL) folds a BatchNorm into the Conv in float32 in torch.onnx.export:
    the weights then differ from ctnn-export's fold (in double, rounded once) in the last bits; the test
@@ -127,6 +127,19 @@ for name, model, shape in models:
               "the ONNX graph" % (name, len(difference) // 2))
     else:
         failures.append("%s: the header from ONNX differs from the direct path's:\n%s" % (name, "\n".join(difference[:12])))
+
+# BatchNorm kept (--batch-norm keep) from ONNX too.
+name, model, shape = models[1]
+direct = ctnn_export.export_header(model, None, namespace="kept", input_size=shape, batch_norm="keep")
+if ctnn_export.main([path(name + ".onnx"), "-o", path("onnx_kept.hpp"), "--namespace", "kept",
+                     "--batch-norm", "keep"]) != 0:
+    failures.append("ctnn-export %s.onnx --batch-norm keep failed" % name)
+else:
+    with open(path("onnx_kept.hpp")) as f:
+        if f.read().splitlines()[1:] != direct.splitlines()[1:] or "ctnn::batch_norm<" not in direct:
+            failures.append("--batch-norm keep: the header from ONNX differs from the direct path's")
+        else:
+            print("--batch-norm keep: the header from ONNX is the direct path's (but the first line)")
 
 # 2. The default export folds BatchNorm2d into the Conv itself (float32).
 name, model, shape = models[2]
