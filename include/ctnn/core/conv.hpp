@@ -22,8 +22,11 @@
 #include <ctnn/core/size.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
+#include <utility>
 
 namespace ctnn {
 
@@ -110,7 +113,103 @@ struct conv_layer {
 
     // Raw pointers rather than std::array::operator[]: in constant evaluation
     // each call counts against the compiler's limits.
+    // ---- Run time: the same sums in the same order, blocked.
+    // The input is first copied with its columns padded (padded_width cells
+    // per row: the cells j·SW + v that output column j reads through tap v;
+    // zero outside the input) so that every tap runs over the full output row
+    // with a constant trip count; a product that falls on a padding cell is
+    // not added (a select with a constant mask), so each output's sum is the
+    // constant evaluation's: the bias, then the taps (c, u, v) in order that
+    // fall inside the input. A block of output channels × one output row is
+    // summed in a local array (no running sum through y, nothing for the
+    // compiler to check for overlap); kernel columns unrolled at compile time.
+    static constexpr std::size_t padded_width = (out_width - 1) * SW + KW;
+    static constexpr std::size_t channel_block = [] {
+        std::size_t b = 256 / (out_width > 0 ? out_width : 1); // at most 256 sums (16 AVX-512 registers)
+        b = b < 1 ? 1 : b;
+        return b < Cout ? b : Cout;
+    }();
+    // A product on a padding cell becomes −0 (its bits ANDed with keep, ORed
+    // with minus_zero), and s + (−0) is s for every s (±0, NaN and ∞
+    // included): the sum is the one that skips the tap. (A select of floats
+    // GCC 12 turns into a branch and does not vectorise; bit operations it does.)
+    using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    static constexpr bits sign_bit = bits{1} << (8 * sizeof(T) - 1);
+    struct column_masks {
+        std::array<std::array<bits, out_width>, KW> keep{}, minus_zero{};
+    };
+    static constexpr column_masks masks = [] {
+        column_masks m{};
+        for (std::size_t v = 0; v < KW; ++v)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                const bool valid = j >= columns::first[v] && j < columns::end[v];
+                m.keep[v][j] = valid ? ~bits{0} : bits{0};
+                m.minus_zero[v][j] = valid ? bits{0} : sign_bit;
+            }
+        return m;
+    }();
+    template <std::size_t V>
+    static constexpr bool full_columns = columns::first[V] == 0 && columns::end[V] == out_width;
+
+    static constexpr void pad_columns(const T* x, T* xp) noexcept {
+        for (std::size_t r = 0; r < Cin * H; ++r, x += W, xp += padded_width)
+            for (std::size_t s = 0; s < padded_width; ++s) xp[s] = s >= PW && s - PW < W ? x[s - PW] : T(0);
+    }
+
+    template <std::size_t Block, std::size_t... V>
+    static constexpr void forward_row(const T* w, const T* b, const T* xp, T* y, std::size_t o0, std::size_t i,
+                                      std::index_sequence<V...>) noexcept {
+        std::array<T, Block * out_width> acc;
+        T* a = acc.data();
+        for (std::size_t o = 0; o < Block; ++o)
+            for (std::size_t j = 0; j < out_width; ++j) a[o * out_width + j] = b[o0 + o];
+        for (std::size_t c = 0; c < Cin; ++c) {
+            for (std::size_t u = 0; u < KH; ++u) {
+                if (i < rows::first[u] || i >= rows::end[u]) continue; // the tap row is outside the input
+                const T* xr = xp + (c * H + i * SH + u - PH) * padded_width;
+                const T* wu = w + (o0 * Cin + c) * KH * KW + u * KW;
+                (
+                    [&] {
+                        const T* xv = xr + V;
+                        for (std::size_t o = 0; o < Block; ++o) {
+                            const T wv = wu[o * Cin * KH * KW + V];
+                            T* ao = a + o * out_width;
+                            if constexpr (full_columns<V>) {
+                                for (std::size_t j = 0; j < out_width; ++j) ao[j] += wv * xv[j * SW];
+                            } else {
+                                const bits* keep = masks.keep[V].data();
+                                const bits* minus_zero = masks.minus_zero[V].data();
+                                for (std::size_t j = 0; j < out_width; ++j)
+                                    ao[j] += std::bit_cast<T>((std::bit_cast<bits>(wv * xv[j * SW]) & keep[j]) |
+                                                              minus_zero[j]);
+                            }
+                        }
+                    }(),
+                    ...);
+            }
+        }
+        for (std::size_t o = 0; o < Block; ++o)
+            for (std::size_t j = 0; j < out_width; ++j) y[(o0 + o) * out_plane + i * out_width + j] = a[o * out_width + j];
+    }
+
+    static constexpr void forward_blocked(const T* p, const T* x, T* y) noexcept {
+        const T* b = p + weight_count;
+        std::array<T, Cin * H * padded_width> padded;
+        pad_columns(x, padded.data());
+        constexpr std::size_t full = Cout - Cout % channel_block;
+        for (std::size_t i = 0; i < out_height; ++i) {
+            for (std::size_t o0 = 0; o0 < full; o0 += channel_block)
+                forward_row<channel_block>(p, b, padded.data(), y, o0, i, std::make_index_sequence<KW>{});
+            if constexpr (Cout % channel_block != 0)
+                forward_row<Cout % channel_block>(p, b, padded.data(), y, full, i, std::make_index_sequence<KW>{});
+        }
+    }
+
     static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        if (!std::is_constant_evaluated()) {
+            forward_blocked(p, x.data(), y.data());
+            return;
+        }
         const T* w = p;
         const T* b = p + weight_count;
         T* yp = y.data();
@@ -133,6 +232,64 @@ struct conv_layer {
                             for (std::size_t j = 0; j < n; ++j) yr[j] += wv * xr[j * SW];
                         }
                     }
+                }
+            }
+        }
+    }
+
+    // Run time: the weight gradients of one kernel row (o, c, u) together,
+    // each still summed column by column over the rows in order into its
+    // lane and the lanes added last in order (absolute columns: the same
+    // values as the constant evaluation's lanes), delivered in parameter
+    // order after the input gradient has read the weights (the input
+    // gradient's sums keep their order: o, then u, then v).
+    template <bool NeedInputGradient, class Sink, std::size_t... V>
+    static constexpr void backward_blocked(const T* w, Sink& sink, const T* x, const T* dy, T* dx,
+                                           std::index_sequence<V...>) noexcept {
+        std::array<T, Cin * H * padded_width> padded;
+        pad_columns(x, padded.data());
+        std::array<T, KW * out_width> lanes;
+        T* l = lanes.data();
+        std::size_t k = 0;
+        for (std::size_t o = 0; o < Cout; ++o) {
+            const T* dyo = dy + o * out_plane;
+            for (std::size_t c = 0; c < Cin; ++c) {
+                [[maybe_unused]] T* dxc = dx + c * plane;
+                for (std::size_t u = 0; u < KH; ++u, k += KW) {
+                    for (std::size_t m = 0; m < KW * out_width; ++m) l[m] = T(0);
+                    const T* wk = w + k;
+                    for (std::size_t i = rows::first[u]; i < rows::end[u]; ++i) {
+                        const std::size_t r = (i * SH + u - PH) * W;
+                        // Lanes of columns outside [first, end) gather products with
+                        // padding cells: they are never read.
+                        const T* xr = padded.data() + (c * H + i * SH + u - PH) * padded_width;
+                        const T* dyr = dyo + i * out_width;
+                        (
+                            [&] {
+                                const T* xv = xr + V;
+                                T* lv = l + V * out_width;
+                                for (std::size_t j = 0; j < out_width; ++j) lv[j] += dyr[j] * xv[j * SW];
+                            }(),
+                            ...);
+                        if constexpr (NeedInputGradient)
+                            (
+                                [&] {
+                                    constexpr std::size_t j0 = columns::first[V], j1 = columns::end[V];
+                                    T* dxv = dxc + r + (j0 * SW + V - PW);
+                                    const T wv = wk[V];
+                                    for (std::size_t j = j0; j < j1; ++j) dxv[(j - j0) * SW] += wv * dyr[j];
+                                }(),
+                                ...);
+                    }
+                    (
+                        [&] {
+                            constexpr std::size_t j0 = columns::first[V], j1 = columns::end[V];
+                            const T* lv = l + V * out_width;
+                            T g = T(0);
+                            for (std::size_t j = j0; j < j1; ++j) g += lv[j];
+                            sink(k + V, g);
+                        }(),
+                        ...);
                 }
             }
         }
@@ -162,6 +319,10 @@ struct conv_layer {
             bias_gradient[o] = sum;
         }
         sink.row(weight_count, bias_gradient.data(), Cout);
+        if (!std::is_constant_evaluated()) {
+            backward_blocked<NeedInputGradient>(w, sink, x.data(), dyp, dxp, std::make_index_sequence<KW>{});
+            return;
+        }
         std::size_t k = 0;
         for (std::size_t o = 0; o < Cout; ++o) {
             const T* dyo = dyp + o * out_plane;

@@ -57,7 +57,9 @@
 #include <ctnn/core/size.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -121,6 +123,107 @@ constexpr void affine_transposed(const T* b, const T* wt, const T* v, std::size_
     }
 }
 
+// The run-time kernels of one step (the recurrent layers' forward, ctnn::stream
+// and the forward replay of backpropagation through time). Constant evaluation
+// keeps the plain loops above and math::sigmoid / math::tanh element by
+// element; these give the same bits (tests/runtime/recurrent.cpp compares them
+// on a sweep of floats and doubles and every special value) in a form the
+// compiler can vectorise: every branch of math's sigmoid_d / tanh_d (and the
+// exp_d / expm1_d inside them) computed on every lane and the result selected,
+// with the same operations in the same order on each lane.
+
+// out[j] = b[j] + Σ_k v[k]·wt[k][j] (k in order, the sums of affine_transposed)
+// for the Width rows from j0, the running sums in a local array the compiler
+// keeps in registers (no running sum through memory, no aliasing to check).
+template <std::size_t Width, std::size_t Rows, class T>
+constexpr void affine_block(const T* b, const T* wt, const T* v, std::size_t n, T* out, std::size_t j0) noexcept {
+    std::array<T, Width> acc;
+    T* a = acc.data();
+    for (std::size_t j = 0; j < Width; ++j) a[j] = b[j0 + j];
+    const T* row = wt + j0;
+    for (std::size_t k = 0; k < n; ++k, row += Rows) {
+        const T vk = v[k];
+        for (std::size_t j = 0; j < Width; ++j) a[j] += vk * row[j];
+    }
+    for (std::size_t j = 0; j < Width; ++j) out[j0 + j] = a[j];
+}
+
+template <std::size_t Rows, class T>
+constexpr void affine_blocked(const T* b, const T* wt, const T* v, std::size_t n, T* out) noexcept {
+    constexpr std::size_t block = 256 / sizeof(T); // four AVX-512 registers of sums
+    constexpr std::size_t full = Rows - Rows % block;
+    for (std::size_t j0 = 0; j0 < full; j0 += block) affine_block<block, Rows>(b, wt, v, n, out, j0);
+    if constexpr (Rows % block != 0) affine_block<Rows % block, Rows>(b, wt, v, n, out, full);
+}
+
+// c ? a : b, and x if keep else +0, written on the bits: GCC 12 turns a
+// select of doubles into a branch (moving a division or a conversion to int
+// into it) and then does not vectorise the loop; bitwise selects it leaves.
+constexpr double pick(bool c, double a, double b) noexcept {
+    const std::uint64_t m = std::uint64_t{0} - std::uint64_t{c};
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
+}
+constexpr double keep_if(bool keep, double x) noexcept {
+    return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & (std::uint64_t{0} - std::uint64_t{keep}));
+}
+
+// 2^k for an exponent field k + 1023 in 1..2046.
+constexpr double pow2_lane(int k) noexcept {
+    return std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+}
+
+// math's exp_d(a) for a <= 0 or NaN (NaN: any value; the callers select).
+constexpr double exp_nonpositive_lane(double a) noexcept {
+    using namespace math::detail;
+    const bool zero = !(a >= kExpLo); // exp_d's "x < kExpLo: 0" (and NaN)
+    const double x = keep_if(!zero, a);
+    const int k = static_cast<int>(x * kInvLn2 + (x < 0.0 ? -0.5 : 0.5)), h = k / 2;
+    const double dk = static_cast<double>(k), hi = x - dk * kLn2Hi, lo = dk * kLn2Lo, r = hi - lo, t = r * r,
+                 c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5))));
+    const double e = (1.0 - ((lo - (r * c) / (2.0 - c)) - hi)) * pow2_lane(h) * pow2_lane(k - h);
+    return keep_if(!zero, e);
+}
+
+// out[j] = math::sigmoid(in[j]) for j < N.
+template <std::size_t N, class T>
+constexpr void sigmoid_lanes(const T* in, T* out) noexcept {
+    for (std::size_t j = 0; j < N; ++j) {
+        const double x = static_cast<double>(in[j]);
+        const bool negative = x < 0.0;
+        const double e = exp_nonpositive_lane(negative ? x : -x);
+        const double s = pick(negative, e, 1.0) / (1.0 + e);
+        out[j] = static_cast<T>(pick(x != x, math::detail::kNaN, s));
+    }
+}
+
+// out[j] = math::tanh(in[j]) for j < N.
+template <std::size_t N, class T>
+constexpr void tanh_lanes(const T* in, T* out) noexcept {
+    using namespace math::detail;
+    for (std::size_t j = 0; j < N; ++j) {
+        const double x = static_cast<double>(in[j]);
+        const double a0 = x < 0.0 ? -x : x;
+        const bool saturated = !(a0 <= 22.0), tiny = a0 < 0x1p-28;
+        const double a = keep_if(!(saturated || tiny), a0); // a value every branch below can take
+        const bool large = a >= 1.0;
+        // expm1_d(y) for y in [-2, -2^-28·2] and [2, 44]: none of its early returns.
+        const double y = large ? 2.0 * a : -2.0 * a;
+        const int k = static_cast<int>(y * kInvLn2 + (y < 0.0 ? -0.5 : 0.5));
+        const double dk = static_cast<double>(k), hi = y - dk * kLn2Hi, lo = dk * kLn2Lo, r = hi - lo,
+                     cr = (hi - r) - lo, t = r * r, c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5)))),
+                     e = r + ((r * c) / (2.0 - c) + cr * (1.0 + r));
+        const int h = k / 2;
+        const double big_k = (1.0 + e) * pow2_lane(h) * pow2_lane(k - h) - 1.0,
+                     small_k = e * pow2_lane(h) * pow2_lane(k - h) + (pow2_lane(k) - 1.0);
+        const double m = pick(k == 0, e, pick(k > 52, big_k, small_k));
+        // tanh_d's 1 − 2/(m + 2) or −m/(m + 2): one division, its numerator chosen.
+        const double d = pick(large, 2.0, -m) / (m + 2.0), z = pick(large, 1.0 - d, d);
+        const double v = pick(x < 0.0, -z, z);
+        const double sat = pick(x != x, kNaN, pick(x < 0.0, -1.0, 1.0));
+        out[j] = static_cast<T>(pick(saturated, sat, pick(tiny, x, v)));
+    }
+}
+
 template <std::size_t N, class T>
 constexpr T dot(const T* a, const T* b) noexcept {
     T acc = T(0);
@@ -141,6 +244,19 @@ struct gru_cell {
         T* z = r + H;
         T* n = z + H;
         T* hn = n + H;
+        if (!std::is_constant_evaluated()) {
+            // The same values (the lanes give math's bits), vectorised.
+            std::array<T, 2 * H> a;
+            for (std::size_t j = 0; j < 2 * H; ++j) a[j] = ih[j] + hh[j];
+            sigmoid_lanes<2 * H>(a.data(), r); // r, z
+            for (std::size_t j = 0; j < H; ++j) {
+                hn[j] = hh[2 * H + j];
+                a[j] = ih[2 * H + j] + r[j] * hn[j];
+            }
+            tanh_lanes<H>(a.data(), n);
+            for (std::size_t j = 0; j < H; ++j) next[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
+            return;
+        }
         for (std::size_t j = 0; j < H; ++j) r[j] = math::sigmoid(ih[j] + hh[j]);
         for (std::size_t j = 0; j < H; ++j) z[j] = math::sigmoid(ih[H + j] + hh[H + j]);
         for (std::size_t j = 0; j < H; ++j) {
@@ -185,6 +301,20 @@ struct lstm_cell {
         T* g = f + H;
         T* o = g + H;
         T* tc = o + H;
+        if (!std::is_constant_evaluated()) {
+            std::array<T, 4 * H> a;
+            for (std::size_t j = 0; j < 4 * H; ++j) a[j] = ih[j] + hh[j];
+            sigmoid_lanes<2 * H>(a.data(), i); // i, f
+            tanh_lanes<H>(a.data() + 2 * H, g);
+            sigmoid_lanes<H>(a.data() + 3 * H, o);
+            for (std::size_t j = 0; j < H; ++j) a[j] = f[j] * state[H + j] + i[j] * g[j];
+            tanh_lanes<H>(a.data(), tc);
+            for (std::size_t j = 0; j < H; ++j) {
+                next[j] = o[j] * tc[j];
+                next[H + j] = a[j];
+            }
+            return;
+        }
         for (std::size_t j = 0; j < H; ++j) {
             i[j] = math::sigmoid(ih[j] + hh[j]);
             f[j] = math::sigmoid(ih[H + j] + hh[H + j]);
@@ -267,8 +397,13 @@ struct recurrent_layer {
     // One step from state (h first) to the next, keeping what backward needs.
     static constexpr void cell_step(const T* q, const T* x, const T* state, T* next, T* saved) noexcept {
         std::array<T, gate_rows> ih, hh;
-        detail::affine_transposed<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
-        detail::affine_transposed<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        if (std::is_constant_evaluated()) {
+            detail::affine_transposed<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
+            detail::affine_transposed<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        } else { // the same sums, in registers
+            detail::affine_blocked<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
+            detail::affine_blocked<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        }
         cell::step(ih.data(), hh.data(), state, next, saved);
     }
 
