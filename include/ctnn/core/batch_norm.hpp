@@ -86,20 +86,46 @@ struct batch_norm_layer {
         for (std::size_t c = 0; c < C; ++c) {
             const T invstd = T(1) / math::sqrt(p[3 * C + c] + epsilon);
             const T mean = p[2 * C + c];
+            const T* xc = x.data() + c * S;
+            const T* dyc = dy.data() + c * S;
             T sum = T(0), dotp = T(0);
             for (std::size_t s = 0; s < S; ++s) {
-                sum += dy[c * S + s];
-                dotp += (x[c * S + s] - mean) * dy[c * S + s];
+                sum += dyc[s];
+                dotp += (xc[s] - mean) * dyc[s];
             }
             dgamma[c] = dotp * invstd;
             dbeta[c] = sum;
             if constexpr (NeedInputGradient) {
                 const T a = invstd * p[c];
-                for (std::size_t s = 0; s < S; ++s) dx[c * S + s] = dy[c * S + s] * a;
+                T* dxc = dx.data() + c * S;
+                for (std::size_t s = 0; s < S; ++s) dxc[s] = dyc[s] * a;
             }
         }
         sink.row(0, dgamma.data(), C);
         sink.row(C, dbeta.data(), C);
+    }
+
+    // The batch's mean of channel c and the sum of squared deviations from it
+    // (two passes, as PyTorch's CPU kernel). Raw pointers: in constant
+    // evaluation each operator[] is a call.
+    static constexpr void statistics(const std::array<T, inputs>* const* xs, std::size_t count, std::size_t c,
+                                     T& mean, T& var_sum) noexcept {
+        const T m = static_cast<T>(count * S);
+        T sum = T(0);
+        for (std::size_t b = 0; b < count; ++b) {
+            const T* x = xs[b]->data() + c * S;
+            for (std::size_t s = 0; s < S; ++s) sum += x[s];
+        }
+        mean = sum / m;
+        T squares = T(0);
+        for (std::size_t b = 0; b < count; ++b) {
+            const T* x = xs[b]->data() + c * S;
+            for (std::size_t s = 0; s < S; ++s) {
+                const T d = x[s] - mean;
+                squares += d * d;
+            }
+        }
+        var_sum = squares;
     }
 
     // Training over a batch: xs[b], ys[b] for b < count (count >= 2).
@@ -108,21 +134,16 @@ struct batch_norm_layer {
                                                  std::array<T, outputs>* const* ys, std::size_t count) noexcept {
         const T m = static_cast<T>(count * S);
         for (std::size_t c = 0; c < C; ++c) {
-            T sum = T(0);
-            for (std::size_t b = 0; b < count; ++b)
-                for (std::size_t s = 0; s < S; ++s) sum += (*xs[b])[c * S + s];
-            const T mean = sum / m;
-            T var_sum = T(0);
-            for (std::size_t b = 0; b < count; ++b)
-                for (std::size_t s = 0; s < S; ++s) {
-                    const T d = (*xs[b])[c * S + s] - mean;
-                    var_sum += d * d;
-                }
+            T mean = T(0), var_sum = T(0);
+            statistics(xs, count, c, mean, var_sum);
             const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
             const T alpha = invstd * p[c];
             const T beta = p[C + c] - mean * alpha;
-            for (std::size_t b = 0; b < count; ++b)
-                for (std::size_t s = 0; s < S; ++s) (*ys[b])[c * S + s] = (*xs[b])[c * S + s] * alpha + beta;
+            for (std::size_t b = 0; b < count; ++b) {
+                const T* x = xs[b]->data() + c * S;
+                T* y = ys[b]->data() + c * S;
+                for (std::size_t s = 0; s < S; ++s) y[s] = x[s] * alpha + beta;
+            }
             if (state) {
                 const T unbiased = m > T(1) ? var_sum / (m - T(1)) : var_sum / m;
                 state[c] = momentum * mean + (T(1) - momentum) * p[2 * C + c];
@@ -140,34 +161,30 @@ struct batch_norm_layer {
         const T m = static_cast<T>(count * S);
         std::array<T, C> dgamma{}, dbeta{};
         for (std::size_t c = 0; c < C; ++c) {
-            T sum = T(0);
-            for (std::size_t b = 0; b < count; ++b)
-                for (std::size_t s = 0; s < S; ++s) sum += (*xs[b])[c * S + s];
-            const T mean = sum / m;
-            T var_sum = T(0);
-            for (std::size_t b = 0; b < count; ++b)
-                for (std::size_t s = 0; s < S; ++s) {
-                    const T d = (*xs[b])[c * S + s] - mean;
-                    var_sum += d * d;
-                }
+            T mean = T(0), var_sum = T(0);
+            statistics(xs, count, c, mean, var_sum);
             const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
             T dy_sum = T(0), dotp = T(0);
-            for (std::size_t b = 0; b < count; ++b)
+            for (std::size_t b = 0; b < count; ++b) {
+                const T* x = xs[b]->data() + c * S;
+                const T* dy = dys[b]->data() + c * S;
                 for (std::size_t s = 0; s < S; ++s) {
-                    dy_sum += (*dys[b])[c * S + s];
-                    dotp += ((*xs[b])[c * S + s] - mean) * (*dys[b])[c * S + s];
+                    dy_sum += dy[s];
+                    dotp += (x[s] - mean) * dy[s];
                 }
+            }
             dgamma[c] = dotp * invstd;
             dbeta[c] = dy_sum;
             if constexpr (NeedInputGradient) {
                 const T k = dotp * invstd * invstd / m;
                 const T grad_mean = dy_sum / m;
                 const T w = invstd * p[c];
-                for (std::size_t b = 0; b < count; ++b)
-                    for (std::size_t s = 0; s < S; ++s) {
-                        const T dxv = ((*xs[b])[c * S + s] - mean) * k;
-                        (*dxs[b])[c * S + s] = ((*dys[b])[c * S + s] - grad_mean - dxv) * w;
-                    }
+                for (std::size_t b = 0; b < count; ++b) {
+                    const T* x = xs[b]->data() + c * S;
+                    const T* dy = dys[b]->data() + c * S;
+                    T* dx = dxs[b]->data() + c * S;
+                    for (std::size_t s = 0; s < S; ++s) dx[s] = (dy[s] - grad_mean - (x[s] - mean) * k) * w;
+                }
             }
         }
         sink.row(0, dgamma.data(), C);
