@@ -9,8 +9,8 @@ packages="cmake ninja-build g++ clang-14 clang-16 clang-19 libboost-dev catch2"
 packages="$packages libclang-rt-19-dev"
 # the embedded example: ARM bare-metal toolchain and QEMU
 packages="$packages gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm"
-# interop tests (PyTorch) and plots
-packages="$packages python3 python3-numpy python3-torch python3-mpmath gnuplot-nox"
+# interop tests (PyTorch, ONNX import) and plots
+packages="$packages python3 python3-numpy python3-torch python3-onnx python3-mpmath gnuplot-nox"
 # benchmarks (optional: -DCTNN_BUILD_BENCHMARKS=ON): Google Benchmark, Eigen, plots
 packages="$packages libbenchmark-dev libeigen3-dev python3-matplotlib"
 packages="$packages ${CTNN_EXTRA_PACKAGES:-}"
