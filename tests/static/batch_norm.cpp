@@ -221,3 +221,34 @@ TEST_CASE("batch_norm: fit trains, and inference afterwards uses the running sta
     }();
     STATIC_REQUIRE(by_hand);
 }
+
+namespace batch_norm_test {
+
+using io_net = ctnn::network<double, ctnn::dense<3, 4>, ctnn::batch_norm<>, ctnn::tanh, ctnn::dropout<1, 4>,
+                             ctnn::dense<4, 2>>;
+
+constexpr io_net io_trained() {
+    io_net n = ctnn::make_network<io_net>(7, ctnn::init::uniform{-1.0, 1.0});
+    ctnn::sgd opt{0.1};
+    ctnn::train_batch(n, ctnn::mse{}, opt, xs, ds);
+    return n;
+}
+
+constexpr bool text_round_trip() {
+    const io_net n = io_trained();
+    ctnn::char_buffer<4096> text;
+    ctnn::write_text(n, text);
+    if (text.overflowed) return false;
+    io_net back{};
+    const auto r = ctnn::read_text(text.view(), back);
+    return r.status == ctnn::read_status::ok && back.parameters == n.parameters &&
+           text.view().find("\nbatch_norm 1 10 1 100000\n") != std::string_view::npos &&
+           text.view().find("\ndropout 1 4\n") != std::string_view::npos;
+}
+
+} // namespace batch_norm_test
+
+TEST_CASE("batch_norm and dropout: the text format round-trips them, running statistics included", "[static][batch_norm]") {
+    STATIC_REQUIRE(io_trained().parameters[io_net::parameter_offsets[1] + 8] != 0.0); // a running mean moved
+    STATIC_REQUIRE(text_round_trip());
+}
