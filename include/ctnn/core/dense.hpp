@@ -18,6 +18,25 @@
     if constexpr (fma_path<T>) head lhs = ctnn::fma(a, b, c);                                                  \
     else head lhs = (a) * (b) + (c)
 
+// GCC 12 fully unrolls ("peels") an inner loop of up to 16 iterations before
+// its loop vectoriser runs, and the straight-line code left is often not
+// vectorised (read from the generated code, -O3 -march=native: a block of
+// forward_batch of 4 samples × 16 doubles became 16 scalar vfmadd213sd per
+// sample with the sums loaded and stored each time, 7-10x slower than the
+// per-sample loop; dot_outputs' 16 float lanes became 16 scalar
+// vfmadd231ss). Kept a loop, it is vectorised. Clang vectorises either way.
+// The pragma changes no arithmetic: the same operations on each element.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DENSE_VECTOR_LOOP _Pragma("GCC unroll 1")
+#else
+#define CTNN_DENSE_VECTOR_LOOP
+#endif
+#if defined(__clang__)
+#define CTNN_DENSE_ROW_LOOP _Pragma("clang loop vectorize(disable)")
+#else
+#define CTNN_DENSE_ROW_LOOP
+#endif
+
 namespace ctnn {
 
 namespace detail {
@@ -162,7 +181,8 @@ struct dense_layer {
             for (std::size_t s = 0; s < Samples; ++s) {
                 const T xi = (*xs[s])[i];
                 T* as = a + s * Width;
-                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), as[j], xi, row[j], as[j]);
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(CTNN_DENSE_VECTOR_LOOP for (std::size_t j = 0; j < Width; ++j), as[j], xi,
+                                             row[j], as[j]);
             }
         }
         for (std::size_t s = 0; s < Samples; ++s)
@@ -209,7 +229,7 @@ struct dense_layer {
             for (std::size_t r = 0; r < Rows; ++r) {
                 const T xr = (*xs[s])[r0 + r];
                 T* ar = a + r * Width;
-                for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
+                CTNN_DENSE_VECTOR_LOOP for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
             }
         }
         for (std::size_t r = 0; r < Rows; ++r)
@@ -262,8 +282,19 @@ struct dense_layer {
             std::array<T, lanes> lane{};
             T* l = lane.data();
             constexpr std::size_t tail = Out % lanes;
-            for (std::size_t j = 0; j < Out - tail; j += lanes) {
-                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < lanes; ++k), l[k], a[j + k], c[j + k], l[k]);
+            if constexpr (tail == 0) {
+                // (Kept a loop for GCC, see CTNN_DENSE_VECTOR_LOOP: one vector
+                // of lanes. With a tail the lanes are read back one by one, and
+                // the vector stores stall them: measured 2-3x slower at Out = 10.)
+                for (std::size_t j = 0; j < Out; j += lanes) {
+                    CTNN_DENSE_MULTIPLY_ADD_LOOP(CTNN_DENSE_VECTOR_LOOP for (std::size_t k = 0; k < lanes; ++k), l[k],
+                                                 a[j + k], c[j + k], l[k]);
+                }
+            } else {
+                for (std::size_t j = 0; j < Out - tail; j += lanes) {
+                    CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < lanes; ++k), l[k], a[j + k], c[j + k],
+                                                 l[k]);
+                }
             }
             const T* at = a + (Out - tail);
             const T* ct = c + (Out - tail);
@@ -295,10 +326,26 @@ struct dense_layer {
                 CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t i = 0; i < In; ++i), dxp[i], w[i], d, T(0));
             }
             sink.row(0, d, xp, In);
-        } else {
+        } else if (__builtin_is_constant_evaluated()) {
             for (std::size_t i = 0; i < In; ++i, w += Out) {
                 if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
                 sink.row(i * Out, xp[i], dyp, Out);
+            }
+        } else {
+            // At run time dy is first copied to a local array: a sink that
+            // updates the weights in place (the fused training step) writes
+            // through a pointer the compiler could not otherwise tell apart
+            // from dy, so it kept each row scalar or behind an overlap check.
+            // And the row loop is not for Clang's vectoriser: clang++-19 -O3
+            // -march=native vectorised it across rows (stride Out) with
+            // AVX-512 gathers and scatters, 1.2-1.7x slower than -O2
+            // (bench/analysis.md, issue 19 item 4).
+            std::array<T, Out> dy_local;
+            T* dl = dy_local.data();
+            for (std::size_t j = 0; j < Out; ++j) dl[j] = dyp[j];
+            CTNN_DENSE_ROW_LOOP for (std::size_t i = 0; i < In; ++i, w += Out) {
+                if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dl);
+                sink.row(i * Out, xp[i], dl, Out);
             }
         }
     }
@@ -317,3 +364,5 @@ struct dense {
 } // namespace ctnn
 
 #undef CTNN_DENSE_MULTIPLY_ADD_LOOP
+#undef CTNN_DENSE_VECTOR_LOOP
+#undef CTNN_DENSE_ROW_LOOP
