@@ -77,6 +77,28 @@ TEST_CASE("conv layers: runtime and constant evaluation give the same bits", "[r
     REQUIRE(ctnn::backprop(net, ctnn::mse{}, x, std::array<double, 2>{0.5, -1}).gradient == small_gradient);
 }
 
+// Narrow rows and 32 bytes of output channels: the run-time kernels that
+// vectorise over the output channels (conv_layer::by_position), with an
+// input gradient (the second layer) and padding.
+using narrow = ctnn::network<float, ctnn::input<2, 4, 4>, ctnn::conv2d<2, 8, 3, 1, 1>, ctnn::tanh,
+                             ctnn::conv2d<8, 8, 3, 1, 1>>;
+static_assert(narrow::layer_type<0>::by_position && narrow::layer_type<2>::by_position);
+constexpr auto narrow_x = layer_checks::uniform_values<float, 32>(8);
+constexpr auto narrow_d = layer_checks::uniform_values<float, 128>(9);
+constexpr auto narrow_out = ctnn::make_network<narrow>(fixed_seed, ctnn::init::he_uniform{}).forward(narrow_x);
+constexpr auto narrow_gradient =
+    ctnn::backprop(ctnn::make_network<narrow>(fixed_seed, ctnn::init::he_uniform{}), ctnn::mse{}, narrow_x, narrow_d)
+        .gradient;
+
+TEST_CASE("conv layers vectorised over the channels: runtime and constant evaluation give the same bits",
+          "[runtime][conv]") {
+    const auto net = ctnn::make_network<narrow>(fixed_seed_at_runtime, ctnn::init::he_uniform{});
+    auto x = narrow_x;
+    x[0] = x[0] + 0.0f * static_cast<float>(runtime_seed); // unseen by the compiler
+    REQUIRE(net.forward(x) == narrow_out);
+    REQUIRE(ctnn::backprop(net, ctnn::mse{}, x, narrow_d).gradient == narrow_gradient);
+}
+
 TEST_CASE("conv layers keep the contract at the benchmark sizes", "[runtime][conv]") {
     const auto net = seeded<cifar_sized>(5);
     const auto x = layer_checks::uniform_values<double, 3 * 32 * 32>(runtime_seed);

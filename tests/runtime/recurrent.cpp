@@ -10,6 +10,8 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 namespace {
 
@@ -146,4 +148,41 @@ TEST_CASE("fused SGD step equals backprop then update, bit for bit", "[runtime][
         same += std::bit_cast<std::uint32_t>(fused.parameters[k]) == std::bit_cast<std::uint32_t>(separate.parameters[k]);
     REQUIRE(same == net_t::parameter_count);
     REQUIRE(ctnn::loss_value(fused, ctnn::mse{}, x, d) < ctnn::loss_value(seeded<net_t>(9), ctnn::mse{}, x, d));
+}
+
+// The run-time gates (detail::sigmoid_lanes / tanh_lanes, vectorised) give
+// math::sigmoid / math::tanh's bits: every 97th float bit pattern (all
+// exponents, both signs, NaNs and infinities), the special values, and
+// doubles spread over the range where the functions are not constant.
+// (Every float was checked once, 2^32 patterns, while writing them.)
+TEST_CASE("vectorised sigmoid and tanh give math's bits", "[runtime][gru][lstm]") {
+    constexpr std::size_t block = 1024;
+    std::array<float, block> in, s, t;
+    std::size_t mismatches = 0;
+    for (std::uint64_t base = 0; base < (std::uint64_t{1} << 32); base += block * 97) {
+        for (std::size_t j = 0; j < block; ++j) in[j] = std::bit_cast<float>(static_cast<std::uint32_t>(base + j * 97));
+        ctnn::detail::sigmoid_lanes<block>(in.data(), s.data());
+        ctnn::detail::tanh_lanes<block>(in.data(), t.data());
+        for (std::size_t j = 0; j < block; ++j)
+            mismatches += std::bit_cast<std::uint32_t>(s[j]) != std::bit_cast<std::uint32_t>(ctnn::math::sigmoid(in[j])) ||
+                          std::bit_cast<std::uint32_t>(t[j]) != std::bit_cast<std::uint32_t>(ctnn::math::tanh(in[j]));
+    }
+    REQUIRE(mismatches == 0);
+    constexpr std::array<double, 12> special = {0.0, -0.0, 1e-300, -1e-300, 0x1p-28, 22.0, -22.0, 745.2, -745.2,
+                                                std::numeric_limits<double>::infinity(),
+                                                -std::numeric_limits<double>::infinity(),
+                                                std::numeric_limits<double>::quiet_NaN()};
+    std::array<double, block> din, ds, dt;
+    ctnn::splitmix64 gen{runtime_seed};
+    for (int round = 0; round < 64; ++round) {
+        for (std::size_t j = 0; j < block; ++j)
+            din[j] = j < special.size() ? special[j]
+                                        : (gen.uniform(-1.0, 1.0) * (j % 2 ? 50.0 : 1.0)) * (j % 3 ? 1.0 : 1e-6);
+        ctnn::detail::sigmoid_lanes<block>(din.data(), ds.data());
+        ctnn::detail::tanh_lanes<block>(din.data(), dt.data());
+        for (std::size_t j = 0; j < block; ++j)
+            mismatches += std::bit_cast<std::uint64_t>(ds[j]) != std::bit_cast<std::uint64_t>(ctnn::math::sigmoid(din[j])) ||
+                          std::bit_cast<std::uint64_t>(dt[j]) != std::bit_cast<std::uint64_t>(ctnn::math::tanh(din[j]));
+    }
+    REQUIRE(mismatches == 0);
 }

@@ -28,6 +28,15 @@
 #include <type_traits>
 #include <utility>
 
+// GCC 12 unrolls a short constant loop completely before its loop
+// vectoriser sees it and then leaves the copies scalar; kept a loop, it is
+// one vector operation.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED _Pragma("GCC unroll 1")
+#else
+#define CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+#endif
+
 namespace ctnn {
 
 namespace size {
@@ -192,7 +201,45 @@ struct conv_layer {
             for (std::size_t j = 0; j < out_width; ++j) y[(o0 + o) * out_plane + i * out_width + j] = a[o * out_width + j];
     }
 
+    // Narrow output rows (less than a 64-byte vector) and at least 32 bytes of
+    // output channels: the vector runs over the output channels instead, one
+    // output position at a time (the weights regrouped [c][u][v][o] first),
+    // every tap that falls outside the input skipped.
+    static constexpr bool by_position = out_width * sizeof(T) < 64 && Cout * sizeof(T) >= 32;
+
+    static constexpr void forward_by_position(const T* w, const T* x, T* y) noexcept {
+        const T* b = w + weight_count;
+        std::array<T, weight_count> regrouped;
+        T* wt = regrouped.data();
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t t = 0; t < Cin * KH * KW; ++t) wt[t * Cout + o] = w[o * Cin * KH * KW + t];
+        for (std::size_t i = 0; i < out_height; ++i)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                std::array<T, Cout> acc;
+                T* a = acc.data();
+                for (std::size_t o = 0; o < Cout; ++o) a[o] = b[o];
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u) {
+                        if (i < rows::first[u] || i >= rows::end[u]) continue;
+                        const T* xr = x + c * plane + (i * SH + u - PH) * W;
+                        const T* wu = wt + (c * KH + u) * KW * Cout;
+                        for (std::size_t v = 0; v < KW; ++v) {
+                            if (j < columns::first[v] || j >= columns::end[v]) continue;
+                            const T xv = xr[j * SW + v - PW];
+                            const T* wv = wu + v * Cout;
+                            CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                            for (std::size_t o = 0; o < Cout; ++o) a[o] += wv[o] * xv;
+                        }
+                    }
+                for (std::size_t o = 0; o < Cout; ++o) y[o * out_plane + i * out_width + j] = a[o];
+            }
+    }
+
     static constexpr void forward_blocked(const T* p, const T* x, T* y) noexcept {
+        if constexpr (by_position) {
+            forward_by_position(p, x, y);
+            return;
+        }
         const T* b = p + weight_count;
         std::array<T, Cin * H * padded_width> padded;
         pad_columns(x, padded.data());
@@ -235,6 +282,66 @@ struct conv_layer {
                 }
             }
         }
+    }
+
+    // Narrow rows (by_position): the lanes of every weight at once, vectorised
+    // over the output channels (dy regrouped [position][o] first); each lane
+    // (weight, column) sums over the rows in order from +0 and each weight's
+    // gradient is its lanes in [first, end) in order from +0, as above. The
+    // input gradient first (the constant evaluation's loops), then the
+    // gradients are delivered in parameter order.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_by_position(const T* w, Sink& sink, const T* x, const T* dy, T* dx) noexcept {
+        constexpr std::size_t taps = Cin * KH * KW;
+        if constexpr (NeedInputGradient) {
+            const T* wk = w;
+            for (std::size_t o = 0; o < Cout; ++o)
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u)
+                        for (std::size_t v = 0; v < KW; ++v, ++wk) {
+                            const T wv = *wk;
+                            for (std::size_t i = rows::first[u]; i < rows::end[u]; ++i)
+                                for (std::size_t j = columns::first[v]; j < columns::end[v]; ++j)
+                                    dx[c * plane + (i * SH + u - PH) * W + j * SW + v - PW] +=
+                                        wv * dy[o * out_plane + i * out_width + j];
+                        }
+        }
+        std::array<T, out_plane * Cout> regrouped;
+        T* dyt = regrouped.data();
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t q = 0; q < out_plane; ++q) dyt[q * Cout + o] = dy[o * out_plane + q];
+        std::array<T, taps * out_width * Cout> lanes{};
+        T* l = lanes.data();
+        for (std::size_t i = 0; i < out_height; ++i)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                const T* d = dyt + (i * out_width + j) * Cout;
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u) {
+                        if (i < rows::first[u] || i >= rows::end[u]) continue;
+                        const T* xr = x + c * plane + (i * SH + u - PH) * W;
+                        for (std::size_t v = 0; v < KW; ++v) {
+                            if (j < columns::first[v] || j >= columns::end[v]) continue;
+                            const T xv = xr[j * SW + v - PW];
+                            T* lt = l + (((c * KH + u) * KW + v) * out_width + j) * Cout;
+                            CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                            for (std::size_t o = 0; o < Cout; ++o) lt[o] += d[o] * xv;
+                        }
+                    }
+            }
+        std::array<T, taps * Cout> sums{};
+        T* g = sums.data();
+        for (std::size_t t = 0; t < taps; ++t) {
+            const std::size_t v = t % KW;
+            T* gt = g + t * Cout;
+            for (std::size_t j = columns::first[v]; j < columns::end[v]; ++j) {
+                const T* lt = l + (t * out_width + j) * Cout;
+                CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                for (std::size_t o = 0; o < Cout; ++o) gt[o] += lt[o];
+            }
+        }
+        std::size_t k = 0;
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t t = 0; t < taps; ++t, ++k) sink(k, g[t * Cout + o]);
     }
 
     // Run time: the weight gradients of one kernel row (o, c, u) together,
@@ -281,15 +388,15 @@ struct conv_layer {
                                 }(),
                                 ...);
                     }
-                    (
-                        [&] {
-                            constexpr std::size_t j0 = columns::first[V], j1 = columns::end[V];
-                            const T* lv = l + V * out_width;
-                            T g = T(0);
-                            for (std::size_t j = j0; j < j1; ++j) g += lv[j];
-                            sink(k + V, g);
-                        }(),
-                        ...);
+                    // The KW sums side by side (independent chains), each over all
+                    // columns with those outside [first, end) turned into −0, which
+                    // adds nothing: the sums of the lanes in [first, end) in order.
+                    std::array<T, KW> g{};
+                    for (std::size_t j = 0; j < out_width; ++j)
+                        ((g[V] += std::bit_cast<T>((std::bit_cast<bits>(l[V * out_width + j]) & masks.keep[V][j]) |
+                                                   masks.minus_zero[V][j])),
+                         ...);
+                    (sink(k + V, g[V]), ...);
                 }
             }
         }
@@ -312,15 +419,25 @@ struct conv_layer {
         if constexpr (NeedInputGradient)
             for (std::size_t k = 0; k < inputs; ++k) dxp[k] = T(0);
         std::array<T, Cout> bias_gradient{};
-        for (std::size_t o = 0; o < Cout; ++o) {
-            const T* dyo = dyp + o * out_plane;
-            T sum = T(0);
-            for (std::size_t i = 0; i < out_plane; ++i) sum += dyo[i];
-            bias_gradient[o] = sum;
+        if (!std::is_constant_evaluated()) {
+            // The same sums (each from +0 over its plane in order), the Cout
+            // chains side by side rather than one after the other.
+            T* bg = bias_gradient.data();
+            for (std::size_t i = 0; i < out_plane; ++i)
+                for (std::size_t o = 0; o < Cout; ++o) bg[o] += dyp[o * out_plane + i];
+        } else {
+            for (std::size_t o = 0; o < Cout; ++o) {
+                const T* dyo = dyp + o * out_plane;
+                T sum = T(0);
+                for (std::size_t i = 0; i < out_plane; ++i) sum += dyo[i];
+                bias_gradient[o] = sum;
+            }
         }
         sink.row(weight_count, bias_gradient.data(), Cout);
         if (!std::is_constant_evaluated()) {
-            backward_blocked<NeedInputGradient>(w, sink, x.data(), dyp, dxp, std::make_index_sequence<KW>{});
+            if constexpr (by_position)
+                backward_by_position<NeedInputGradient>(w, sink, x.data(), dyp, dxp);
+            else backward_blocked<NeedInputGradient>(w, sink, x.data(), dyp, dxp, std::make_index_sequence<KW>{});
             return;
         }
         std::size_t k = 0;
