@@ -449,7 +449,7 @@ def main():
     if args.portable:
         runs.append(("portable", args.portable, "-O2, baseline x86-64"))
     for k, extra in enumerate(args.also):
-        label, _, binary = extra.partition("=")
+        label, _, binary = extra.rpartition("=")  # (the label may hold "-march=native")
         runs.append((f"also{k}", binary, label))
     results = []
     for tag, binary, title in runs:
