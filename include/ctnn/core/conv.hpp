@@ -120,16 +120,14 @@ struct conv_layer {
 
     static constexpr std::size_t plane = H * W, out_plane = out_height * out_width;
 
-    // Raw pointers rather than std::array::operator[]: in constant evaluation
-    // each call counts against the compiler's limits.
     // ---- Run time: the same sums in the same order, blocked.
     // The input is first copied with its columns padded (padded_width cells
     // per row: the cells j·SW + v that output column j reads through tap v;
     // zero outside the input) so that every tap runs over the full output row
-    // with a constant trip count; a product that falls on a padding cell is
-    // not added (a select with a constant mask), so each output's sum is the
-    // constant evaluation's: the bias, then the taps (c, u, v) in order that
-    // fall inside the input. A block of output channels × one output row is
+    // with a constant trip count; a product that falls on a padding cell adds
+    // nothing (it is made −0, below), so each output's sum is the constant
+    // evaluation's: the bias, then the taps (c, u, v) in order that fall
+    // inside the input. A block of output channels × one output row is
     // summed in a local array (no running sum through y, nothing for the
     // compiler to check for overlap); kernel columns unrolled at compile time.
     static constexpr std::size_t padded_width = (out_width - 1) * SW + KW;
@@ -252,6 +250,8 @@ struct conv_layer {
         }
     }
 
+    // Raw pointers rather than std::array::operator[]: in constant evaluation
+    // each call counts against the compiler's limits.
     static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
         if (!std::is_constant_evaluated()) {
             forward_blocked(p, x.data(), y.data());
