@@ -43,13 +43,16 @@ constexpr typename Net::scalar accumulate_sample(const Net& net, const typename 
     });
 }
 
-// Whether batch_backprop runs the layers' batch kernels at run time. Off:
-// measured against the per-sample loop (bench/analysis.md, issue 19) they were
-// faster for float up to 784-50-10 (0.5–1.0×) but 1.8× slower at
-// 64-256-256-10 float and 2.5–3.9× slower in double from 8-32-4 up, for a
-// reason not yet found. accumulate_batch stays tested (tests/runtime/batch.cpp)
-// so that the kernels can be fixed and switched on.
-inline constexpr bool batch_kernels_in_use = false;
+// Whether batch_backprop runs the layers' batch kernels at run time (they give
+// the same bits as the per-sample loop: tests/runtime/batch.cpp). Measured
+// against that loop with g++ 12 -O3 -march=native (bench/analysis.md, issue
+// 19): 0.47-0.90x from 32-96-8 (3,944 parameters) up, float and double, but
+// 1.1-1.7x slower at 8-32-4 (420), whose narrow last layer's batch backward
+// costs more than the per-sample one. Hence on from 2,048 parameters, and never
+// for a network whose layers read a training context (dropout) or couple the
+// samples (batch_norm): accumulate_batch calls the plain passes.
+template <class Net>
+inline constexpr bool batch_kernels_in_use = Net::parameter_count >= 2048 && !Net::uses_context && !Net::batch_coupled;
 
 // Whether a bound layer has batch kernels (forward_batch, backward_batch: see
 // ctnn/core/dense.hpp) that give the same bits as its one-sample passes.
@@ -297,7 +300,7 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
         detail::no_state state{};
         result.loss = detail::training_batch<BatchSize, Net, Loss>(
             net, xs, ds, order, first, count, [&](std::size_t) { return net.context; }, state, result.gradient);
-    } else if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use) {
+    } else if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use<Net>) {
         for (std::size_t b = 0; b < count; ++b) {
             const std::size_t n = order[first + b];
             result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
