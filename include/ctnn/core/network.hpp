@@ -30,6 +30,17 @@
 #include <cstddef>
 #include <type_traits>
 
+// Clang 16 crashes in code generation (a segmentation fault in EmitAggExpr)
+// on an aggregate holding a network initialised from a prvalue when the
+// network's empty context is [[no_unique_address]]; Clang 14 and 19 do not.
+// There the empty context takes its own bytes (sizeof(network) grows by the
+// scalar's alignment); everywhere else a network is exactly its parameters.
+#if defined(__clang__) && !defined(__apple_build_version__) && __clang_major__ == 16
+#define CTNN_CONTEXT_NO_UNIQUE_ADDRESS
+#else
+#define CTNN_CONTEXT_NO_UNIQUE_ADDRESS [[no_unique_address]]
+#endif
+
 namespace ctnn {
 
 namespace detail {
@@ -369,7 +380,7 @@ public:
     // The context every pass of this network uses (ctnn/core/context.hpp):
     // inference unless set otherwise. No bytes in a network without
     // training-only layers.
-    [[no_unique_address]] context_type context{};
+    CTNN_CONTEXT_NO_UNIQUE_ADDRESS context_type context{};
 
     // y = f(x), no trace kept.
     constexpr output_type forward(const input_type& x) const noexcept {
