@@ -11,6 +11,7 @@
 //   <ctnn/core/math.hpp>
 //   <ctnn/core/random.hpp>
 //   <ctnn/core/layer_traits.hpp>
+//   <ctnn/core/context.hpp>
 //   <ctnn/core/layers.hpp>
 //   <ctnn/core/activation.hpp>
 //   <ctnn/core/shape.hpp>
@@ -22,8 +23,11 @@
 //   <ctnn/core/pool.hpp>
 //   <ctnn/core/flatten.hpp>
 //   <ctnn/core/recurrent.hpp>
+//   <ctnn/core/dropout.hpp>
+//   <ctnn/core/batch_norm.hpp>
 //   <ctnn/core/network.hpp>
 //   <ctnn/core/initialise.hpp>
+//   <ctnn/core/fold_batch_norm.hpp>
 //   <ctnn/grad/loss.hpp>
 //   <ctnn/grad/backprop.hpp>
 //   <ctnn/grad/numerical.hpp>
@@ -34,6 +38,7 @@
 //   <ctnn/train/batch.hpp>
 //   <ctnn/data/dataset.hpp>
 //   <ctnn/train/fit.hpp>
+//   <ctnn/grad/batch_gradient_check.hpp>
 //   <ctnn/train/chunking.hpp>
 //   <ctnn/data/csv.hpp>
 //   <ctnn/data/metrics.hpp>
@@ -124,6 +129,18 @@
 //                         all weights, fan_in = inputs, fan_out = outputs)
 //   spelling              on the specification: the C++ name generated code
 //                         uses (default: the specification's type name)
+// Optional extensions for layers that train otherwise (docs/layers.md;
+// detected by layer_traits, absent from every other layer, whose networks
+// compile as before):
+//   forward_training(p, x, y, context), backward_training<G>(p, sink, x, y, dy, dx, context)
+//                         a training-only layer (dropout): reads a ctnn::training_context
+//   state_count           the last state_count parameters are state: no
+//                         gradient delivered, never moved by an optimiser in
+//                         fit/train_batch, skipped by gradient checks
+//   initial_parameters    fixed initial values (no initialiser draws)
+//   batch_coupled, forward_batch_training(p, state, xs, ys, count),
+//   backward_batch_training<G>(p, sink, xs, dys, dxs, count)
+//                         a layer whose training output couples the batch (batch_norm)
 
 #if __cplusplus < 202002L
 #error "ctnn needs C++20: compile with -std=c++20 (or newer)"
@@ -699,6 +716,15 @@ template <class T>
 template <class T>
 [[nodiscard]] constexpr T sqrt(T x) noexcept {
     CTNN_MATH_REQUIRE_FP(T);
+#if defined(__SSE2__) || defined(__aarch64__)
+    // At run time the hardware's square root: correctly rounded as sqrt_d is,
+    // so the same bits, 3-5x less time for Adam's step (bench/analysis.md).
+    // Negative, NaN: the software path (the same NaN as in constant evaluation).
+    if (!std::is_constant_evaluated() && x >= T(0)) {
+        if constexpr (std::is_same_v<T, float>) return __builtin_sqrtf(x);
+        else if constexpr (std::is_same_v<T, double>) return __builtin_sqrt(x);
+    }
+#endif
     if constexpr (std::is_same_v<T, float>) return static_cast<float>(detail::sqrt_d(static_cast<double>(x)));
     else if constexpr (std::is_same_v<T, double>) return detail::sqrt_d(x);
     else return x;
@@ -851,7 +877,70 @@ private:
 //   layer_traits<L>::fan_in, fan_out      are weights, the rest biases
 //   layer_traits<L>::row_length           values per line in the text format
 //   spell_layer<Spec>(put)                the specification as C++ source
+//
+// Three optional extensions (docs/layers.md), each absent from every layer
+// that has no use for it, whose networks then take exactly the code of before:
+//   layer_traits<L>::uses_context         forward_training / backward_training
+//                                         take a ctnn::training_context (dropout)
+//   layer_traits<L>::state_count          the last state_count parameters are
+//                                         state: no gradient, never trained
+//   layer_traits<L>::batch_coupled        forward_batch_training /
+//                                         backward_batch_training over a batch
+//                                         (batch_norm's batch statistics)
+//   layer_traits<L>::has_initial_parameters  initial_parameters: fixed initial
+//                                         values, drawn by no initialiser
 
+// ---- begin <ctnn/core/context.hpp> ----
+// ctnn/core/context.hpp - the training context of a training-only layer
+// (ctnn::dropout): whether the network is training, and the randomness of the
+// sample in hand.
+//
+// A network with a layer that reads a context (layer_traits<L>::uses_context)
+// carries one as its member `context`; every other network carries an empty
+// stand-in (no bytes, no code: its passes are exactly those of before).
+//
+//   net.context = {.training = true, .seed = 7};   // a fixed mask: forward,
+//   ctnn::gradient_check(net, loss, x, d);         // backward and the check agree
+//
+// fit and train_batch give each sample a context of its own, seeded from the
+// run's generator; the network's own context (training = false by default)
+// is inference: dropout is then the identity.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ctnn {
+
+struct training_context {
+    bool training = false;   // false: inference (training-only layers are the identity)
+    std::uint64_t seed = 0;  // this sample's randomness
+    std::size_t layer = 0;   // set by the network: which layer is called (masks differ per layer)
+};
+
+namespace detail {
+
+// The context of a network without training-only layers: nothing.
+struct no_context {};
+
+// splitmix64's finaliser: a well-mixed 64-bit value from a counter.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// The seed of sample `position` of a batch drawn when the run's generator was
+// in state `state` (fit: the shuffling generator after the epoch's shuffle,
+// and the epoch number, so that an unshuffled run still draws new masks).
+constexpr std::uint64_t sample_seed(std::uint64_t state, std::uint64_t epoch, std::uint64_t position) noexcept {
+    return mix64(mix64(state ^ (epoch * 0xD1B54A32D192ED03ULL)) ^ position);
+}
+
+} // namespace detail
+
+} // namespace ctnn
+// ---- end <ctnn/core/context.hpp> ----
 
 #include <array>
 #include <cstddef>
@@ -916,7 +1005,60 @@ struct layer_traits {
         else if (L::parameter_count % L::outputs == 0) return std::size_t{L::outputs};
         else return std::size_t{L::parameter_count};
     }();
+
+    // A training-only layer: forward_training(p, x, y, context) and
+    // backward_training<NeedInputGradient>(p, sink, x, y, dy, dx, context),
+    // called instead of forward and backward with the network's (or the
+    // sample's) ctnn::training_context.
+    static constexpr bool uses_context =
+        requires(const T* p, const std::array<T, L::inputs>& x, std::array<T, L::outputs>& y,
+                 const training_context& c) { L::forward_training(p, x, y, c); };
+
+    // State: the last state_count parameters (batch_norm's running statistics)
+    // are not trained. backward delivers no gradient for them, the training
+    // loops keep the optimiser from moving them, and gradient checks skip them.
+    static constexpr std::size_t state_count = [] {
+        if constexpr (requires { std::size_t{L::state_count}; }) return std::size_t{L::state_count};
+        else return std::size_t{0};
+    }();
+
+    // Batch-coupled: the training output of a sample depends on the whole
+    // batch. forward_batch_training(p, state, xs, ys, count) and
+    // backward_batch_training<NeedInputGradient>(p, sink, xs, dys, dxs, count)
+    // over `count` samples given by pointers; forward writes the state the
+    // batch leaves (state_count values) to `state`.
+    static constexpr bool batch_coupled = requires { requires L::batch_coupled; };
+
+    static constexpr bool has_initial_parameters =
+        requires { std::array<T, L::parameter_count>{L::initial_parameters}; };
 };
+
+namespace detail {
+
+// "name<a, b, ...>" into a char sink: a layer template's spelling with all its
+// numbers, the same on every compiler (type_name leaves default arguments out
+// on Clang).
+template <class Put, std::size_t N>
+constexpr void spell_with_numbers(Put& put, const char* name, const std::size_t (&numbers)[N]) {
+    for (const char* c = name; *c; ++c) put(*c);
+    put('<');
+    for (std::size_t k = 0; k < N; ++k) {
+        if (k != 0) {
+            put(',');
+            put(' ');
+        }
+        char digits[20]{};
+        std::size_t n = 0, v = numbers[k];
+        do {
+            digits[n++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        while (n > 0) put(digits[--n]);
+    }
+    put('>');
+}
+
+} // namespace detail
 
 // Writes how a layer specification is spelled in C++ source: its member
 // `spelling` (a string) or spell(put) if it has one, else its type's name.
@@ -1564,6 +1706,25 @@ CTNN_DETAIL_SIZE_WORD(samples);
     if constexpr (fma_path<T>) head lhs = ctnn::fma(a, b, c);                                                  \
     else head lhs = (a) * (b) + (c)
 
+// GCC 12 fully unrolls ("peels") an inner loop of up to 16 iterations before
+// its loop vectoriser runs, and the straight-line code left is often not
+// vectorised (read from the generated code, -O3 -march=native: a block of
+// forward_batch of 4 samples × 16 doubles became 16 scalar vfmadd213sd per
+// sample with the sums loaded and stored each time, 7-10x slower than the
+// per-sample loop; dot_outputs' 16 float lanes became 16 scalar
+// vfmadd231ss). Kept a loop, it is vectorised. Clang vectorises either way.
+// The pragma changes no arithmetic: the same operations on each element.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DENSE_VECTOR_LOOP _Pragma("GCC unroll 1")
+#else
+#define CTNN_DENSE_VECTOR_LOOP
+#endif
+#if defined(__clang__)
+#define CTNN_DENSE_ROW_LOOP _Pragma("clang loop vectorize(disable)")
+#else
+#define CTNN_DENSE_ROW_LOOP
+#endif
+
 namespace ctnn {
 
 namespace detail {
@@ -1708,7 +1869,8 @@ struct dense_layer {
             for (std::size_t s = 0; s < Samples; ++s) {
                 const T xi = (*xs[s])[i];
                 T* as = a + s * Width;
-                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t j = 0; j < Width; ++j), as[j], xi, row[j], as[j]);
+                CTNN_DENSE_MULTIPLY_ADD_LOOP(CTNN_DENSE_VECTOR_LOOP for (std::size_t j = 0; j < Width; ++j), as[j], xi,
+                                             row[j], as[j]);
             }
         }
         for (std::size_t s = 0; s < Samples; ++s)
@@ -1755,7 +1917,7 @@ struct dense_layer {
             for (std::size_t r = 0; r < Rows; ++r) {
                 const T xr = (*xs[s])[r0 + r];
                 T* ar = a + r * Width;
-                for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
+                CTNN_DENSE_VECTOR_LOOP for (std::size_t j = 0; j < Width; ++j) ar[j] += xr * d[j];
             }
         }
         for (std::size_t r = 0; r < Rows; ++r)
@@ -1808,8 +1970,19 @@ struct dense_layer {
             std::array<T, lanes> lane{};
             T* l = lane.data();
             constexpr std::size_t tail = Out % lanes;
-            for (std::size_t j = 0; j < Out - tail; j += lanes) {
-                CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < lanes; ++k), l[k], a[j + k], c[j + k], l[k]);
+            if constexpr (tail == 0) {
+                // (Kept a loop for GCC, see CTNN_DENSE_VECTOR_LOOP: one vector
+                // of lanes. With a tail the lanes are read back one by one, and
+                // the vector stores stall them: measured 2-3x slower at Out = 10.)
+                for (std::size_t j = 0; j < Out; j += lanes) {
+                    CTNN_DENSE_MULTIPLY_ADD_LOOP(CTNN_DENSE_VECTOR_LOOP for (std::size_t k = 0; k < lanes; ++k), l[k],
+                                                 a[j + k], c[j + k], l[k]);
+                }
+            } else {
+                for (std::size_t j = 0; j < Out - tail; j += lanes) {
+                    CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t k = 0; k < lanes; ++k), l[k], a[j + k], c[j + k],
+                                                 l[k]);
+                }
             }
             const T* at = a + (Out - tail);
             const T* ct = c + (Out - tail);
@@ -1841,10 +2014,26 @@ struct dense_layer {
                 CTNN_DENSE_MULTIPLY_ADD_LOOP(for (std::size_t i = 0; i < In; ++i), dxp[i], w[i], d, T(0));
             }
             sink.row(0, d, xp, In);
-        } else {
+        } else if (__builtin_is_constant_evaluated()) {
             for (std::size_t i = 0; i < In; ++i, w += Out) {
                 if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dyp);
                 sink.row(i * Out, xp[i], dyp, Out);
+            }
+        } else {
+            // At run time dy is first copied to a local array: a sink that
+            // updates the weights in place (the fused training step) writes
+            // through a pointer the compiler could not otherwise tell apart
+            // from dy, so it kept each row scalar or behind an overlap check.
+            // And the row loop is not for Clang's vectoriser: clang++-19 -O3
+            // -march=native vectorised it across rows (stride Out) with
+            // AVX-512 gathers and scatters, 1.2-1.7x slower than -O2
+            // (bench/analysis.md, issue 19 item 4).
+            std::array<T, Out> dy_local;
+            T* dl = dy_local.data();
+            for (std::size_t j = 0; j < Out; ++j) dl[j] = dyp[j];
+            CTNN_DENSE_ROW_LOOP for (std::size_t i = 0; i < In; ++i, w += Out) {
+                if constexpr (NeedInputGradient) dxp[i] = dot_outputs(w, dl);
+                sink.row(i * Out, xp[i], dl, Out);
             }
         }
     }
@@ -1863,6 +2052,8 @@ struct dense {
 } // namespace ctnn
 
 #undef CTNN_DENSE_MULTIPLY_ADD_LOOP
+#undef CTNN_DENSE_VECTOR_LOOP
+#undef CTNN_DENSE_ROW_LOOP
 // ---- end <ctnn/core/dense.hpp> ----
 // ---- begin <ctnn/core/softmax.hpp> ----
 // ctnn/core/softmax.hpp - softmax as a layer.
@@ -1951,8 +2142,20 @@ struct softmax {
 
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
+#include <utility>
+
+// GCC 12 unrolls a short constant loop completely before its loop
+// vectoriser sees it and then leaves the copies scalar; kept a loop, it is
+// one vector operation.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED _Pragma("GCC unroll 1")
+#else
+#define CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+#endif
 
 namespace ctnn {
 
@@ -2037,9 +2240,143 @@ struct conv_layer {
 
     static constexpr std::size_t plane = H * W, out_plane = out_height * out_width;
 
+    // ---- Run time: the same sums in the same order, blocked.
+    // The input is first copied with its columns padded (padded_width cells
+    // per row: the cells j·SW + v that output column j reads through tap v;
+    // zero outside the input) so that every tap runs over the full output row
+    // with a constant trip count; a product that falls on a padding cell adds
+    // nothing (it is made −0, below), so each output's sum is the constant
+    // evaluation's: the bias, then the taps (c, u, v) in order that fall
+    // inside the input. A block of output channels × one output row is
+    // summed in a local array (no running sum through y, nothing for the
+    // compiler to check for overlap); kernel columns unrolled at compile time.
+    static constexpr std::size_t padded_width = (out_width - 1) * SW + KW;
+    static constexpr std::size_t channel_block = [] {
+        std::size_t b = 256 / (out_width > 0 ? out_width : 1); // at most 256 sums (16 AVX-512 registers)
+        b = b < 1 ? 1 : b;
+        return b < Cout ? b : Cout;
+    }();
+    // A product on a padding cell becomes −0 (its bits ANDed with keep, ORed
+    // with minus_zero), and s + (−0) is s for every s (±0, NaN and ∞
+    // included): the sum is the one that skips the tap. (A select of floats
+    // GCC 12 turns into a branch and does not vectorise; bit operations it does.)
+    using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    static constexpr bits sign_bit = bits{1} << (8 * sizeof(T) - 1);
+    struct column_masks {
+        std::array<std::array<bits, out_width>, KW> keep{}, minus_zero{};
+    };
+    static constexpr column_masks masks = [] {
+        column_masks m{};
+        for (std::size_t v = 0; v < KW; ++v)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                const bool valid = j >= columns::first[v] && j < columns::end[v];
+                m.keep[v][j] = valid ? ~bits{0} : bits{0};
+                m.minus_zero[v][j] = valid ? bits{0} : sign_bit;
+            }
+        return m;
+    }();
+    template <std::size_t V>
+    static constexpr bool full_columns = columns::first[V] == 0 && columns::end[V] == out_width;
+
+    static constexpr void pad_columns(const T* x, T* xp) noexcept {
+        for (std::size_t r = 0; r < Cin * H; ++r, x += W, xp += padded_width)
+            for (std::size_t s = 0; s < padded_width; ++s) xp[s] = s >= PW && s - PW < W ? x[s - PW] : T(0);
+    }
+
+    template <std::size_t Block, std::size_t... V>
+    static constexpr void forward_row(const T* w, const T* b, const T* xp, T* y, std::size_t o0, std::size_t i,
+                                      std::index_sequence<V...>) noexcept {
+        std::array<T, Block * out_width> acc;
+        T* a = acc.data();
+        for (std::size_t o = 0; o < Block; ++o)
+            for (std::size_t j = 0; j < out_width; ++j) a[o * out_width + j] = b[o0 + o];
+        for (std::size_t c = 0; c < Cin; ++c) {
+            for (std::size_t u = 0; u < KH; ++u) {
+                if (i < rows::first[u] || i >= rows::end[u]) continue; // the tap row is outside the input
+                const T* xr = xp + (c * H + i * SH + u - PH) * padded_width;
+                const T* wu = w + (o0 * Cin + c) * KH * KW + u * KW;
+                (
+                    [&] {
+                        const T* xv = xr + V;
+                        for (std::size_t o = 0; o < Block; ++o) {
+                            const T wv = wu[o * Cin * KH * KW + V];
+                            T* ao = a + o * out_width;
+                            if constexpr (full_columns<V>) {
+                                for (std::size_t j = 0; j < out_width; ++j) ao[j] += wv * xv[j * SW];
+                            } else {
+                                const bits* keep = masks.keep[V].data();
+                                const bits* minus_zero = masks.minus_zero[V].data();
+                                for (std::size_t j = 0; j < out_width; ++j)
+                                    ao[j] += std::bit_cast<T>((std::bit_cast<bits>(wv * xv[j * SW]) & keep[j]) |
+                                                              minus_zero[j]);
+                            }
+                        }
+                    }(),
+                    ...);
+            }
+        }
+        for (std::size_t o = 0; o < Block; ++o)
+            for (std::size_t j = 0; j < out_width; ++j) y[(o0 + o) * out_plane + i * out_width + j] = a[o * out_width + j];
+    }
+
+    // Narrow output rows (less than a 64-byte vector) and at least 32 bytes of
+    // output channels: the vector runs over the output channels instead, one
+    // output position at a time (the weights regrouped [c][u][v][o] first),
+    // every tap that falls outside the input skipped.
+    static constexpr bool by_position = out_width * sizeof(T) < 64 && Cout * sizeof(T) >= 32;
+
+    static constexpr void forward_by_position(const T* w, const T* x, T* y) noexcept {
+        const T* b = w + weight_count;
+        std::array<T, weight_count> regrouped;
+        T* wt = regrouped.data();
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t t = 0; t < Cin * KH * KW; ++t) wt[t * Cout + o] = w[o * Cin * KH * KW + t];
+        for (std::size_t i = 0; i < out_height; ++i)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                std::array<T, Cout> acc;
+                T* a = acc.data();
+                for (std::size_t o = 0; o < Cout; ++o) a[o] = b[o];
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u) {
+                        if (i < rows::first[u] || i >= rows::end[u]) continue;
+                        const T* xr = x + c * plane + (i * SH + u - PH) * W;
+                        const T* wu = wt + (c * KH + u) * KW * Cout;
+                        for (std::size_t v = 0; v < KW; ++v) {
+                            if (j < columns::first[v] || j >= columns::end[v]) continue;
+                            const T xv = xr[j * SW + v - PW];
+                            const T* wv = wu + v * Cout;
+                            CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                            for (std::size_t o = 0; o < Cout; ++o) a[o] += wv[o] * xv;
+                        }
+                    }
+                for (std::size_t o = 0; o < Cout; ++o) y[o * out_plane + i * out_width + j] = a[o];
+            }
+    }
+
+    static constexpr void forward_blocked(const T* p, const T* x, T* y) noexcept {
+        if constexpr (by_position) {
+            forward_by_position(p, x, y);
+            return;
+        }
+        const T* b = p + weight_count;
+        std::array<T, Cin * H * padded_width> padded;
+        pad_columns(x, padded.data());
+        constexpr std::size_t full = Cout - Cout % channel_block;
+        for (std::size_t i = 0; i < out_height; ++i) {
+            for (std::size_t o0 = 0; o0 < full; o0 += channel_block)
+                forward_row<channel_block>(p, b, padded.data(), y, o0, i, std::make_index_sequence<KW>{});
+            if constexpr (Cout % channel_block != 0)
+                forward_row<Cout % channel_block>(p, b, padded.data(), y, full, i, std::make_index_sequence<KW>{});
+        }
+    }
+
     // Raw pointers rather than std::array::operator[]: in constant evaluation
     // each call counts against the compiler's limits.
     static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        if (!std::is_constant_evaluated()) {
+            forward_blocked(p, x.data(), y.data());
+            return;
+        }
         const T* w = p;
         const T* b = p + weight_count;
         T* yp = y.data();
@@ -2067,6 +2404,124 @@ struct conv_layer {
         }
     }
 
+    // Narrow rows (by_position): the lanes of every weight at once, vectorised
+    // over the output channels (dy regrouped [position][o] first); each lane
+    // (weight, column) sums over the rows in order from +0 and each weight's
+    // gradient is its lanes in [first, end) in order from +0, as above. The
+    // input gradient first (the constant evaluation's loops), then the
+    // gradients are delivered in parameter order.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_by_position(const T* w, Sink& sink, const T* x, const T* dy, T* dx) noexcept {
+        constexpr std::size_t taps = Cin * KH * KW;
+        if constexpr (NeedInputGradient) {
+            const T* wk = w;
+            for (std::size_t o = 0; o < Cout; ++o)
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u)
+                        for (std::size_t v = 0; v < KW; ++v, ++wk) {
+                            const T wv = *wk;
+                            for (std::size_t i = rows::first[u]; i < rows::end[u]; ++i)
+                                for (std::size_t j = columns::first[v]; j < columns::end[v]; ++j)
+                                    dx[c * plane + (i * SH + u - PH) * W + j * SW + v - PW] +=
+                                        wv * dy[o * out_plane + i * out_width + j];
+                        }
+        }
+        std::array<T, out_plane * Cout> regrouped;
+        T* dyt = regrouped.data();
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t q = 0; q < out_plane; ++q) dyt[q * Cout + o] = dy[o * out_plane + q];
+        std::array<T, taps * out_width * Cout> lanes{};
+        T* l = lanes.data();
+        for (std::size_t i = 0; i < out_height; ++i)
+            for (std::size_t j = 0; j < out_width; ++j) {
+                const T* d = dyt + (i * out_width + j) * Cout;
+                for (std::size_t c = 0; c < Cin; ++c)
+                    for (std::size_t u = 0; u < KH; ++u) {
+                        if (i < rows::first[u] || i >= rows::end[u]) continue;
+                        const T* xr = x + c * plane + (i * SH + u - PH) * W;
+                        for (std::size_t v = 0; v < KW; ++v) {
+                            if (j < columns::first[v] || j >= columns::end[v]) continue;
+                            const T xv = xr[j * SW + v - PW];
+                            T* lt = l + (((c * KH + u) * KW + v) * out_width + j) * Cout;
+                            CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                            for (std::size_t o = 0; o < Cout; ++o) lt[o] += d[o] * xv;
+                        }
+                    }
+            }
+        std::array<T, taps * Cout> sums{};
+        T* g = sums.data();
+        for (std::size_t t = 0; t < taps; ++t) {
+            const std::size_t v = t % KW;
+            T* gt = g + t * Cout;
+            for (std::size_t j = columns::first[v]; j < columns::end[v]; ++j) {
+                const T* lt = l + (t * out_width + j) * Cout;
+                CTNN_DETAIL_CONV_LOOP_NOT_UNROLLED
+                for (std::size_t o = 0; o < Cout; ++o) gt[o] += lt[o];
+            }
+        }
+        std::size_t k = 0;
+        for (std::size_t o = 0; o < Cout; ++o)
+            for (std::size_t t = 0; t < taps; ++t, ++k) sink(k, g[t * Cout + o]);
+    }
+
+    // Run time: the weight gradients of one kernel row (o, c, u) together,
+    // each still summed column by column over the rows in order into its
+    // lane and the lanes added last in order (absolute columns: the same
+    // values as the constant evaluation's lanes), delivered in parameter
+    // order after the input gradient has read the weights (the input
+    // gradient's sums keep their order: o, then u, then v).
+    template <bool NeedInputGradient, class Sink, std::size_t... V>
+    static constexpr void backward_blocked(const T* w, Sink& sink, const T* x, const T* dy, T* dx,
+                                           std::index_sequence<V...>) noexcept {
+        std::array<T, Cin * H * padded_width> padded;
+        pad_columns(x, padded.data());
+        std::array<T, KW * out_width> lanes;
+        T* l = lanes.data();
+        std::size_t k = 0;
+        for (std::size_t o = 0; o < Cout; ++o) {
+            const T* dyo = dy + o * out_plane;
+            for (std::size_t c = 0; c < Cin; ++c) {
+                [[maybe_unused]] T* dxc = dx + c * plane;
+                for (std::size_t u = 0; u < KH; ++u, k += KW) {
+                    for (std::size_t m = 0; m < KW * out_width; ++m) l[m] = T(0);
+                    const T* wk = w + k;
+                    for (std::size_t i = rows::first[u]; i < rows::end[u]; ++i) {
+                        const std::size_t r = (i * SH + u - PH) * W;
+                        // Lanes of columns outside [first, end) gather products with
+                        // padding cells: they are never read.
+                        const T* xr = padded.data() + (c * H + i * SH + u - PH) * padded_width;
+                        const T* dyr = dyo + i * out_width;
+                        (
+                            [&] {
+                                const T* xv = xr + V;
+                                T* lv = l + V * out_width;
+                                for (std::size_t j = 0; j < out_width; ++j) lv[j] += dyr[j] * xv[j * SW];
+                            }(),
+                            ...);
+                        if constexpr (NeedInputGradient)
+                            (
+                                [&] {
+                                    constexpr std::size_t j0 = columns::first[V], j1 = columns::end[V];
+                                    T* dxv = dxc + r + (j0 * SW + V - PW);
+                                    const T wv = wk[V];
+                                    for (std::size_t j = j0; j < j1; ++j) dxv[(j - j0) * SW] += wv * dyr[j];
+                                }(),
+                                ...);
+                    }
+                    // The KW sums side by side (independent chains), each over all
+                    // columns with those outside [first, end) turned into −0, which
+                    // adds nothing: the sums of the lanes in [first, end) in order.
+                    std::array<T, KW> g{};
+                    for (std::size_t j = 0; j < out_width; ++j)
+                        ((g[V] += std::bit_cast<T>((std::bit_cast<bits>(l[V * out_width + j]) & masks.keep[V][j]) |
+                                                   masks.minus_zero[V][j])),
+                         ...);
+                    (sink(k + V, g[V]), ...);
+                }
+            }
+        }
+    }
+
     // dE/db[o] = Σ dy[o], dE/dW[o][c][u][v] = Σ_{i,j} dy[o][i][j]·x[c][i·S + u − P][j·S + v − P],
     // dx = the same taps scattered back. A weight is shared by every output
     // position: its gradient is complete only after all of them, so each is
@@ -2084,13 +2539,27 @@ struct conv_layer {
         if constexpr (NeedInputGradient)
             for (std::size_t k = 0; k < inputs; ++k) dxp[k] = T(0);
         std::array<T, Cout> bias_gradient{};
-        for (std::size_t o = 0; o < Cout; ++o) {
-            const T* dyo = dyp + o * out_plane;
-            T sum = T(0);
-            for (std::size_t i = 0; i < out_plane; ++i) sum += dyo[i];
-            bias_gradient[o] = sum;
+        if (!std::is_constant_evaluated()) {
+            // The same sums (each from +0 over its plane in order), the Cout
+            // chains side by side rather than one after the other.
+            T* bg = bias_gradient.data();
+            for (std::size_t i = 0; i < out_plane; ++i)
+                for (std::size_t o = 0; o < Cout; ++o) bg[o] += dyp[o * out_plane + i];
+        } else {
+            for (std::size_t o = 0; o < Cout; ++o) {
+                const T* dyo = dyp + o * out_plane;
+                T sum = T(0);
+                for (std::size_t i = 0; i < out_plane; ++i) sum += dyo[i];
+                bias_gradient[o] = sum;
+            }
         }
         sink.row(weight_count, bias_gradient.data(), Cout);
+        if (!std::is_constant_evaluated()) {
+            if constexpr (by_position)
+                backward_by_position<NeedInputGradient>(w, sink, x.data(), dyp, dxp);
+            else backward_blocked<NeedInputGradient>(w, sink, x.data(), dyp, dxp, std::make_index_sequence<KW>{});
+            return;
+        }
         std::size_t k = 0;
         for (std::size_t o = 0; o < Cout; ++o) {
             const T* dyo = dyp + o * out_plane;
@@ -2568,7 +3037,9 @@ struct flatten {
 
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -2632,6 +3103,107 @@ constexpr void affine_transposed(const T* b, const T* wt, const T* v, std::size_
     }
 }
 
+// The run-time kernels of one step (the recurrent layers' forward, ctnn::stream
+// and the forward replay of backpropagation through time). Constant evaluation
+// keeps the plain loops above and math::sigmoid / math::tanh element by
+// element; these give the same bits (tests/runtime/recurrent.cpp compares them
+// on a sweep of floats and doubles and every special value) in a form the
+// compiler can vectorise: every branch of math's sigmoid_d / tanh_d (and the
+// exp_d / expm1_d inside them) computed on every lane and the result selected,
+// with the same operations in the same order on each lane.
+
+// out[j] = b[j] + Σ_k v[k]·wt[k][j] (k in order, the sums of affine_transposed)
+// for the Width rows from j0, the running sums in a local array the compiler
+// keeps in registers (no running sum through memory, no aliasing to check).
+template <std::size_t Width, std::size_t Rows, class T>
+constexpr void affine_block(const T* b, const T* wt, const T* v, std::size_t n, T* out, std::size_t j0) noexcept {
+    std::array<T, Width> acc;
+    T* a = acc.data();
+    for (std::size_t j = 0; j < Width; ++j) a[j] = b[j0 + j];
+    const T* row = wt + j0;
+    for (std::size_t k = 0; k < n; ++k, row += Rows) {
+        const T vk = v[k];
+        for (std::size_t j = 0; j < Width; ++j) a[j] += vk * row[j];
+    }
+    for (std::size_t j = 0; j < Width; ++j) out[j0 + j] = a[j];
+}
+
+template <std::size_t Rows, class T>
+constexpr void affine_blocked(const T* b, const T* wt, const T* v, std::size_t n, T* out) noexcept {
+    constexpr std::size_t block = 256 / sizeof(T); // four AVX-512 registers of sums
+    constexpr std::size_t full = Rows - Rows % block;
+    for (std::size_t j0 = 0; j0 < full; j0 += block) affine_block<block, Rows>(b, wt, v, n, out, j0);
+    if constexpr (Rows % block != 0) affine_block<Rows % block, Rows>(b, wt, v, n, out, full);
+}
+
+// c ? a : b, and x if keep else +0, written on the bits: GCC 12 turns a
+// select of doubles into a branch (moving a division or a conversion to int
+// into it) and then does not vectorise the loop; bitwise selects it leaves.
+constexpr double pick(bool c, double a, double b) noexcept {
+    const std::uint64_t m = std::uint64_t{0} - std::uint64_t{c};
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
+}
+constexpr double keep_if(bool keep, double x) noexcept {
+    return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & (std::uint64_t{0} - std::uint64_t{keep}));
+}
+
+// 2^k for an exponent field k + 1023 in 1..2046.
+constexpr double pow2_lane(int k) noexcept {
+    return std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+}
+
+// math's exp_d(a) for a <= 0 or NaN (NaN: any value; the callers select).
+constexpr double exp_nonpositive_lane(double a) noexcept {
+    using namespace math::detail;
+    const bool zero = !(a >= kExpLo); // exp_d's "x < kExpLo: 0" (and NaN)
+    const double x = keep_if(!zero, a);
+    const int k = static_cast<int>(x * kInvLn2 + (x < 0.0 ? -0.5 : 0.5)), h = k / 2;
+    const double dk = static_cast<double>(k), hi = x - dk * kLn2Hi, lo = dk * kLn2Lo, r = hi - lo, t = r * r,
+                 c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5))));
+    const double e = (1.0 - ((lo - (r * c) / (2.0 - c)) - hi)) * pow2_lane(h) * pow2_lane(k - h);
+    return keep_if(!zero, e);
+}
+
+// out[j] = math::sigmoid(in[j]) for j < N.
+template <std::size_t N, class T>
+constexpr void sigmoid_lanes(const T* in, T* out) noexcept {
+    for (std::size_t j = 0; j < N; ++j) {
+        const double x = static_cast<double>(in[j]);
+        const bool negative = x < 0.0;
+        const double e = exp_nonpositive_lane(negative ? x : -x);
+        const double s = pick(negative, e, 1.0) / (1.0 + e);
+        out[j] = static_cast<T>(pick(x != x, math::detail::kNaN, s));
+    }
+}
+
+// out[j] = math::tanh(in[j]) for j < N.
+template <std::size_t N, class T>
+constexpr void tanh_lanes(const T* in, T* out) noexcept {
+    using namespace math::detail;
+    for (std::size_t j = 0; j < N; ++j) {
+        const double x = static_cast<double>(in[j]);
+        const double a0 = x < 0.0 ? -x : x;
+        const bool saturated = !(a0 <= 22.0), tiny = a0 < 0x1p-28;
+        const double a = keep_if(!(saturated || tiny), a0); // a value every branch below can take
+        const bool large = a >= 1.0;
+        // expm1_d(y) for y in [-2, -2^-28·2] and [2, 44]: none of its early returns.
+        const double y = large ? 2.0 * a : -2.0 * a;
+        const int k = static_cast<int>(y * kInvLn2 + (y < 0.0 ? -0.5 : 0.5));
+        const double dk = static_cast<double>(k), hi = y - dk * kLn2Hi, lo = dk * kLn2Lo, r = hi - lo,
+                     cr = (hi - r) - lo, t = r * r, c = r - t * (kP1 + t * (kP2 + t * (kP3 + t * (kP4 + t * kP5)))),
+                     e = r + ((r * c) / (2.0 - c) + cr * (1.0 + r));
+        const int h = k / 2;
+        const double big_k = (1.0 + e) * pow2_lane(h) * pow2_lane(k - h) - 1.0,
+                     small_k = e * pow2_lane(h) * pow2_lane(k - h) + (pow2_lane(k) - 1.0);
+        const double m = pick(k == 0, e, pick(k > 52, big_k, small_k));
+        // tanh_d's 1 − 2/(m + 2) or −m/(m + 2): one division, its numerator chosen.
+        const double d = pick(large, 2.0, -m) / (m + 2.0), z = pick(large, 1.0 - d, d);
+        const double v = pick(x < 0.0, -z, z);
+        const double sat = pick(x != x, kNaN, pick(x < 0.0, -1.0, 1.0));
+        out[j] = static_cast<T>(pick(saturated, sat, pick(tiny, x, v)));
+    }
+}
+
 template <std::size_t N, class T>
 constexpr T dot(const T* a, const T* b) noexcept {
     T acc = T(0);
@@ -2652,6 +3224,19 @@ struct gru_cell {
         T* z = r + H;
         T* n = z + H;
         T* hn = n + H;
+        if (!std::is_constant_evaluated()) {
+            // The same values (the lanes give math's bits), vectorised.
+            std::array<T, 2 * H> a;
+            for (std::size_t j = 0; j < 2 * H; ++j) a[j] = ih[j] + hh[j];
+            sigmoid_lanes<2 * H>(a.data(), r); // r, z
+            for (std::size_t j = 0; j < H; ++j) {
+                hn[j] = hh[2 * H + j];
+                a[j] = ih[2 * H + j] + r[j] * hn[j];
+            }
+            tanh_lanes<H>(a.data(), n);
+            for (std::size_t j = 0; j < H; ++j) next[j] = (T(1) - z[j]) * n[j] + z[j] * h[j];
+            return;
+        }
         for (std::size_t j = 0; j < H; ++j) r[j] = math::sigmoid(ih[j] + hh[j]);
         for (std::size_t j = 0; j < H; ++j) z[j] = math::sigmoid(ih[H + j] + hh[H + j]);
         for (std::size_t j = 0; j < H; ++j) {
@@ -2696,6 +3281,20 @@ struct lstm_cell {
         T* g = f + H;
         T* o = g + H;
         T* tc = o + H;
+        if (!std::is_constant_evaluated()) {
+            std::array<T, 4 * H> a;
+            for (std::size_t j = 0; j < 4 * H; ++j) a[j] = ih[j] + hh[j];
+            sigmoid_lanes<2 * H>(a.data(), i); // i, f
+            tanh_lanes<H>(a.data() + 2 * H, g);
+            sigmoid_lanes<H>(a.data() + 3 * H, o);
+            for (std::size_t j = 0; j < H; ++j) a[j] = f[j] * state[H + j] + i[j] * g[j];
+            tanh_lanes<H>(a.data(), tc);
+            for (std::size_t j = 0; j < H; ++j) {
+                next[j] = o[j] * tc[j];
+                next[H + j] = a[j];
+            }
+            return;
+        }
         for (std::size_t j = 0; j < H; ++j) {
             i[j] = math::sigmoid(ih[j] + hh[j]);
             f[j] = math::sigmoid(ih[H + j] + hh[H + j]);
@@ -2778,8 +3377,13 @@ struct recurrent_layer {
     // One step from state (h first) to the next, keeping what backward needs.
     static constexpr void cell_step(const T* q, const T* x, const T* state, T* next, T* saved) noexcept {
         std::array<T, gate_rows> ih, hh;
-        detail::affine_transposed<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
-        detail::affine_transposed<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        if (std::is_constant_evaluated()) {
+            detail::affine_transposed<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
+            detail::affine_transposed<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        } else { // the same sums, in registers
+            detail::affine_blocked<gate_rows>(q + bias_ih, q + weight_ih, x, Features, ih.data());
+            detail::affine_blocked<gate_rows>(q + bias_hh, q + weight_hh, state, Hidden, hh.data());
+        }
         cell::step(ih.data(), hh.data(), state, next, saved);
     }
 
@@ -3203,6 +3807,342 @@ private:
 
 } // namespace ctnn
 // ---- end <ctnn/core/recurrent.hpp> ----
+// ---- begin <ctnn/core/dropout.hpp> ----
+// ctnn/core/dropout.hpp - dropout<Num, Den>: in training, each value is kept
+// with probability 1 − p (p = Num / Den) and scaled by 1 / (1 − p), or set to
+// 0; at inference it is the identity (PyTorch's nn.Dropout(p)). No
+// parameters; any shape, which it keeps.
+//
+// A training-only layer (docs/layers.md): forward_training and
+// backward_training read a ctnn::training_context. The mask is a function of
+// (context.seed, context.layer, index), drawn again in backward, so the same
+// context gives the same mask in forward and backward and nothing is stored.
+// fit and train_batch seed each sample from the run's generator; a context
+// that is not training (a network's own, by default) makes the layer the
+// identity. For a fixed context the layer is linear, without kinks, so a
+// gradient check with net.context = {.training = true, .seed = s} checks it.
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace ctnn {
+
+namespace detail {
+
+template <std::size_t Num, std::size_t Den>
+struct check_dropout_probability {
+    static_assert(Den > 0 && Num < Den,
+                  "ctnn::dropout<Num, Den>: the drop probability Num / Den must be in [0, 1) (Den > Num)");
+    static constexpr bool value = true;
+};
+
+} // namespace detail
+
+template <class T, std::size_t N, std::size_t Num, std::size_t Den, class Shape>
+struct dropout_layer {
+    using scalar = T;
+    using output_shape = Shape;
+    static constexpr std::size_t inputs = N;
+    static constexpr std::size_t outputs = N;
+    static constexpr std::size_t parameter_count = 0;
+    static constexpr std::size_t drop_numerator = Num, drop_denominator = Den;
+    // 1 / (1 − p), rounded once.
+    static constexpr T scale = static_cast<T>(Den) / static_cast<T>(Den - Num);
+
+    // Whether value i is kept, for context c: P(kept) = 1 − Num / Den.
+    static constexpr std::uint64_t mask_base(const training_context& c) noexcept {
+        return detail::mix64(c.seed ^ detail::mix64(0xA0761D6478BD642FULL + c.layer));
+    }
+    static constexpr bool kept(std::uint64_t base, std::size_t i) noexcept {
+        return detail::mix64(base + i) % Den >= Num;
+    }
+
+    // The training mask of context c (1 kept, 0 dropped), for tests and for
+    // comparing with other implementations.
+    static constexpr std::array<T, N> mask(const training_context& c) noexcept {
+        std::array<T, N> m{};
+        const std::uint64_t base = mask_base(c);
+        for (std::size_t i = 0; i < N; ++i) m[i] = kept(base, i) ? T(1) : T(0);
+        return m;
+    }
+
+    // Inference: the identity.
+    static constexpr void forward(const T*, const std::array<T, N>& x, std::array<T, N>& y) noexcept { y = x; }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T*, Sink&, const std::array<T, N>&, const std::array<T, N>&,
+                                   const std::array<T, N>& dy, std::array<T, N>& dx) noexcept {
+        if constexpr (NeedInputGradient) dx = dy;
+    }
+
+    static constexpr void forward_training(const T*, const std::array<T, N>& x, std::array<T, N>& y,
+                                           const training_context& c) noexcept {
+        if (!c.training || Num == 0) {
+            y = x;
+            return;
+        }
+        const std::uint64_t base = mask_base(c);
+        for (std::size_t i = 0; i < N; ++i) y[i] = kept(base, i) ? x[i] * scale : T(0);
+    }
+
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_training(const T*, Sink&, const std::array<T, N>&, const std::array<T, N>&,
+                                            const std::array<T, N>& dy, std::array<T, N>& dx,
+                                            const training_context& c) noexcept {
+        if constexpr (NeedInputGradient) {
+            if (!c.training || Num == 0) {
+                dx = dy;
+                return;
+            }
+            const std::uint64_t base = mask_base(c);
+            for (std::size_t i = 0; i < N; ++i) dx[i] = kept(base, i) ? dy[i] * scale : T(0);
+        }
+    }
+};
+
+// dropout<Num, Den>: drop probability p = Num / Den (dropout<1, 2> is
+// PyTorch's Dropout(0.5), dropout<1, 10> its Dropout(0.1)).
+template <std::size_t Num, std::size_t Den>
+struct dropout {
+    static_assert(detail::check_dropout_probability<Num, Den>::value);
+    template <class T, class Shape>
+    using bind_shape = dropout_layer<T, Shape::size, Num, Den, Shape>;
+    template <class T, std::size_t Inputs>
+    using bind = dropout_layer<T, Inputs, Num, Den, shape<Inputs>>;
+
+    // "ctnn::dropout<Num, Den>" on every compiler (text format: "dropout Num Den").
+    template <class Put>
+    static constexpr void spell(Put& put) {
+        detail::spell_with_numbers(put, "ctnn::dropout", {Num, Den});
+    }
+};
+
+} // namespace ctnn
+// ---- end <ctnn/core/dropout.hpp> ----
+// ---- begin <ctnn/core/batch_norm.hpp> ----
+// ctnn/core/batch_norm.hpp - batch normalisation (PyTorch's BatchNorm1d /
+// BatchNorm2d), and folding it into the layer before it.
+//
+// batch_norm<MomentumNum = 1, MomentumDen = 10, EpsilonNum = 1, EpsilonDen = 100000>
+// (momentum 0.1, ε = 1e-5: PyTorch's defaults) over
+//   shape<C, H, W> or shape<C, L>: per-channel statistics over the batch and
+//                  the positions (BatchNorm2d, BatchNorm1d on (N, C, L));
+//   a flat shape<N>: per-feature statistics over the batch (BatchNorm1d on (N, C)).
+//
+// Parameters, C of each: γ, β, then the state running_mean, running_var
+// (state_count = 2C: no gradient, not trained, kept by the training loops, in
+// the text format and headers like any parameter). Initial values (the
+// initial_parameters trait, whatever the initialiser): γ = 1, β = 0,
+// running_mean = 0, running_var = 1.
+//
+// Training (a batch-coupled layer: fit, train_batch, batch_backprop,
+// batch_gradient_check): each channel normalised with the batch's mean and
+// biased variance, y = γ·(x − μ)/√(σ² + ε) + β; running_mean and running_var
+// move by `momentum` towards μ and the unbiased variance, as PyTorch's. A
+// batch of one sample is refused at compile time (train_step, fit or
+// train_batch with batch size 1). Inference (forward, every per-sample pass,
+// gradient_check): y = γ·(x − running_mean)/√(running_var + ε) + β.
+//
+// fold_batch_norm(net) (ctnn/core/fold_batch_norm.hpp) returns the network
+// without its batch_norm layers, each folded into the dense or convolution
+// layer before it.
+//
+// Spelled (text format, headers) with all four numbers, on every compiler:
+// "ctnn::batch_norm<1, 10, 1, 100000>" (text format: "batch_norm 1 10 1 100000").
+
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+template <class T, std::size_t C, std::size_t S, std::size_t MomentumNum, std::size_t MomentumDen,
+          std::size_t EpsilonNum, std::size_t EpsilonDen, class Shape>
+struct batch_norm_layer {
+    using scalar = T;
+    using output_shape = Shape;
+    static constexpr std::size_t channels = C;
+    static constexpr std::size_t positions = S; // values per channel in one sample
+    static constexpr std::size_t inputs = C * S;
+    static constexpr std::size_t outputs = C * S;
+    static constexpr std::size_t parameter_count = 4 * C; // γ, β, running_mean, running_var
+    static constexpr std::size_t weight_count = C;
+    static constexpr std::size_t state_count = 2 * C;
+    static constexpr std::size_t row_length = C;
+    static constexpr bool batch_coupled = true;
+    static constexpr T momentum = static_cast<T>(MomentumNum) / static_cast<T>(MomentumDen);
+    static constexpr T epsilon = static_cast<T>(EpsilonNum) / static_cast<T>(EpsilonDen);
+
+    static constexpr std::array<T, parameter_count> initial_parameters = [] {
+        std::array<T, parameter_count> p{};
+        for (std::size_t c = 0; c < C; ++c) {
+            p[c] = T(1);         // γ
+            p[3 * C + c] = T(1); // running_var
+        }
+        return p;
+    }();
+
+    // Inference: the running statistics, y = x·α + (β − mean·α), α = γ/√(var + ε)
+    // (PyTorch's CPU kernel).
+    static constexpr void forward(const T* p, const std::array<T, inputs>& x, std::array<T, outputs>& y) noexcept {
+        const T* xp = x.data();
+        T* yp = y.data();
+        for (std::size_t c = 0; c < C; ++c) {
+            const T alpha = p[c] / math::sqrt(p[3 * C + c] + epsilon);
+            const T beta = p[C + c] - p[2 * C + c] * alpha;
+            for (std::size_t s = 0; s < S; ++s) yp[c * S + s] = xp[c * S + s] * alpha + beta;
+        }
+    }
+
+    // Inference backward: dγ = Σ dy·(x − mean)/√(var + ε), dβ = Σ dy, dx = dy·α.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward(const T* p, Sink& sink, const std::array<T, inputs>& x,
+                                   const std::array<T, outputs>&, const std::array<T, outputs>& dy,
+                                   std::array<T, inputs>& dx) noexcept {
+        std::array<T, C> dgamma{}, dbeta{};
+        for (std::size_t c = 0; c < C; ++c) {
+            const T invstd = T(1) / math::sqrt(p[3 * C + c] + epsilon);
+            const T mean = p[2 * C + c];
+            const T* xc = x.data() + c * S;
+            const T* dyc = dy.data() + c * S;
+            T sum = T(0), dotp = T(0);
+            for (std::size_t s = 0; s < S; ++s) {
+                sum += dyc[s];
+                dotp += (xc[s] - mean) * dyc[s];
+            }
+            dgamma[c] = dotp * invstd;
+            dbeta[c] = sum;
+            if constexpr (NeedInputGradient) {
+                const T a = invstd * p[c];
+                T* dxc = dx.data() + c * S;
+                for (std::size_t s = 0; s < S; ++s) dxc[s] = dyc[s] * a;
+            }
+        }
+        sink.row(0, dgamma.data(), C);
+        sink.row(C, dbeta.data(), C);
+    }
+
+    // The batch's mean of channel c and the sum of squared deviations from it
+    // (two passes, as PyTorch's CPU kernel). Raw pointers: in constant
+    // evaluation each operator[] is a call.
+    static constexpr void statistics(const std::array<T, inputs>* const* xs, std::size_t count, std::size_t c,
+                                     T& mean, T& var_sum) noexcept {
+        const T m = static_cast<T>(count * S);
+        T sum = T(0);
+        for (std::size_t b = 0; b < count; ++b) {
+            const T* x = xs[b]->data() + c * S;
+            for (std::size_t s = 0; s < S; ++s) sum += x[s];
+        }
+        mean = sum / m;
+        T squares = T(0);
+        for (std::size_t b = 0; b < count; ++b) {
+            const T* x = xs[b]->data() + c * S;
+            for (std::size_t s = 0; s < S; ++s) {
+                const T d = x[s] - mean;
+                squares += d * d;
+            }
+        }
+        var_sum = squares;
+    }
+
+    // Training over a batch: xs[b], ys[b] for b < count (count >= 2).
+    // Writes the running statistics the batch leaves to state[0, 2C) (if not null).
+    static constexpr void forward_batch_training(const T* p, T* state, const std::array<T, inputs>* const* xs,
+                                                 std::array<T, outputs>* const* ys, std::size_t count) noexcept {
+        const T m = static_cast<T>(count * S);
+        for (std::size_t c = 0; c < C; ++c) {
+            T mean = T(0), var_sum = T(0);
+            statistics(xs, count, c, mean, var_sum);
+            const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
+            const T alpha = invstd * p[c];
+            const T beta = p[C + c] - mean * alpha;
+            for (std::size_t b = 0; b < count; ++b) {
+                const T* x = xs[b]->data() + c * S;
+                T* y = ys[b]->data() + c * S;
+                for (std::size_t s = 0; s < S; ++s) y[s] = x[s] * alpha + beta;
+            }
+            if (state) {
+                const T unbiased = m > T(1) ? var_sum / (m - T(1)) : var_sum / m;
+                state[c] = momentum * mean + (T(1) - momentum) * p[2 * C + c];
+                state[C + c] = momentum * unbiased + (T(1) - momentum) * p[3 * C + c];
+            }
+        }
+    }
+
+    // Training backward (PyTorch's CPU kernel): with x̂ = (x − μ)·invstd,
+    // dγ = Σ dy·x̂, dβ = Σ dy, dx = (dy − Σdy/m − (x − μ)·(Σ dy·(x − μ))·invstd²/m)·invstd·γ.
+    template <bool NeedInputGradient, class Sink>
+    static constexpr void backward_batch_training(const T* p, Sink& sink, const std::array<T, inputs>* const* xs,
+                                                  const std::array<T, outputs>* const* dys,
+                                                  std::array<T, inputs>* const* dxs, std::size_t count) noexcept {
+        const T m = static_cast<T>(count * S);
+        std::array<T, C> dgamma{}, dbeta{};
+        for (std::size_t c = 0; c < C; ++c) {
+            T mean = T(0), var_sum = T(0);
+            statistics(xs, count, c, mean, var_sum);
+            const T invstd = T(1) / math::sqrt(var_sum / m + epsilon);
+            T dy_sum = T(0), dotp = T(0);
+            for (std::size_t b = 0; b < count; ++b) {
+                const T* x = xs[b]->data() + c * S;
+                const T* dy = dys[b]->data() + c * S;
+                for (std::size_t s = 0; s < S; ++s) {
+                    dy_sum += dy[s];
+                    dotp += (x[s] - mean) * dy[s];
+                }
+            }
+            dgamma[c] = dotp * invstd;
+            dbeta[c] = dy_sum;
+            if constexpr (NeedInputGradient) {
+                const T k = dotp * invstd * invstd / m;
+                const T grad_mean = dy_sum / m;
+                const T w = invstd * p[c];
+                for (std::size_t b = 0; b < count; ++b) {
+                    const T* x = xs[b]->data() + c * S;
+                    const T* dy = dys[b]->data() + c * S;
+                    T* dx = dxs[b]->data() + c * S;
+                    for (std::size_t s = 0; s < S; ++s) dx[s] = (dy[s] - grad_mean - (x[s] - mean) * k) * w;
+                }
+            }
+        }
+        sink.row(0, dgamma.data(), C);
+        sink.row(C, dbeta.data(), C);
+    }
+};
+
+namespace detail {
+
+template <class Shape>
+constexpr std::size_t norm_channels() noexcept {
+    if constexpr (Shape::rank >= 2) return Shape::dimensions[0];
+    else return Shape::size;
+}
+
+} // namespace detail
+
+// Momentum = MomentumNum / MomentumDen, ε = EpsilonNum / EpsilonDen.
+template <std::size_t MomentumNum = 1, std::size_t MomentumDen = 10, std::size_t EpsilonNum = 1,
+          std::size_t EpsilonDen = 100000>
+struct batch_norm {
+    static_assert(MomentumDen > 0 && MomentumNum <= MomentumDen && EpsilonDen > 0 && EpsilonNum > 0,
+                  "ctnn::batch_norm<MomentumNum, MomentumDen, EpsilonNum, EpsilonDen>: the momentum must be in "
+                  "[0, 1] and ε positive");
+    template <class T, class Shape>
+    using bind_shape = batch_norm_layer<T, detail::norm_channels<Shape>(), Shape::size / detail::norm_channels<Shape>(),
+                                        MomentumNum, MomentumDen, EpsilonNum, EpsilonDen, Shape>;
+    template <class T, std::size_t Inputs>
+    using bind = bind_shape<T, shape<Inputs>>;
+
+    template <class Put>
+    static constexpr void spell(Put& put) {
+        detail::spell_with_numbers(put, "ctnn::batch_norm", {MomentumNum, MomentumDen, EpsilonNum, EpsilonDen});
+    }
+};
+
+} // namespace ctnn
+// ---- end <ctnn/core/batch_norm.hpp> ----
 
 #include <cstddef>
 
@@ -3246,6 +4186,17 @@ struct input {
 #include <array>
 #include <cstddef>
 #include <type_traits>
+
+// Clang 16 crashes in code generation (a segmentation fault in EmitAggExpr)
+// on an aggregate holding a network initialised from a prvalue when the
+// network's empty context is [[no_unique_address]]; Clang 14 and 19 do not.
+// There the empty context takes its own bytes (sizeof(network) grows by the
+// scalar's alignment); everywhere else a network is exactly its parameters.
+#if defined(__clang__) && !defined(__apple_build_version__) && __clang_major__ == 16
+#define CTNN_CONTEXT_NO_UNIQUE_ADDRESS
+#else
+#define CTNN_CONTEXT_NO_UNIQUE_ADDRESS [[no_unique_address]]
+#endif
 
 namespace ctnn {
 
@@ -3423,6 +4374,22 @@ struct layer_table<type_list<Layers...>> {
         for (std::size_t k = 0; k < sizeof...(Layers); ++k) offsets[k + 1] = offsets[k] + counts[k];
         return offsets;
     }();
+    // The extensions of the layer contract (ctnn/core/layer_traits.hpp).
+    static constexpr bool uses_context = (false || ... || layer_traits<Layers>::uses_context);
+    static constexpr bool batch_coupled = (false || ... || layer_traits<Layers>::batch_coupled);
+    static constexpr std::size_t state_count = (std::size_t{0} + ... + layer_traits<Layers>::state_count);
+    // Which parameters are state (the last state_count of each layer's).
+    static constexpr std::array<bool, parameter_count> state_mask = [] {
+        std::array<bool, parameter_count> mask{};
+        const std::size_t counts[] = {Layers::parameter_count..., 0};
+        const std::size_t states[] = {layer_traits<Layers>::state_count..., 0};
+        std::size_t offset = 0;
+        for (std::size_t k = 0; k < sizeof...(Layers); ++k) {
+            for (std::size_t j = counts[k] - states[k]; j < counts[k]; ++j) mask[offset + j] = true;
+            offset += counts[k];
+        }
+        return mask;
+    }();
 };
 
 template <class NetworkInputs, class GivenInputs>
@@ -3548,25 +4515,53 @@ public:
     using gradient_type = parameter_array;
     using trace_type = typename detail::trace_of<Scalar, bound_list>::type;
 
+    // Whether a layer reads a ctnn::training_context (dropout), whether one
+    // couples the samples of a batch in training (batch_norm), and how many
+    // parameters are state (not trained; state_mask says which).
+    static constexpr bool uses_context = table::uses_context;
+    static constexpr bool batch_coupled = table::batch_coupled;
+    static constexpr std::size_t state_count = table::state_count;
+    static constexpr bool is_state(std::size_t k) noexcept {
+        if constexpr (state_count == 0) return false;
+        else return table::state_mask[k];
+    }
+    // A ctnn::training_context if a layer reads one, else an empty stand-in.
+    using context_type = std::conditional_t<uses_context, training_context, detail::no_context>;
+
     // The same network over another scalar type (a float network is
     // gradient-checked as a double one).
     template <class Other>
     using rebind = network<Other, Layers...>;
 
     parameter_array parameters{};
+    // The context every pass of this network uses (ctnn/core/context.hpp):
+    // inference unless set otherwise. No bytes in a network without
+    // training-only layers.
+    CTNN_CONTEXT_NO_UNIQUE_ADDRESS context_type context{};
 
     // y = f(x), no trace kept.
     constexpr output_type forward(const input_type& x) const noexcept {
         const Scalar* p = parameters.data();
-        return boost::hana::fold_left(
-            boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
-            [p](const auto& in, auto i) {
-                constexpr std::size_t k = decltype(i)::value;
-                using L = layer_type<k>;
-                std::array<Scalar, L::outputs> out;
-                L::forward(p + parameter_offsets[k], in, out);
-                return out;
-            });
+        if constexpr (uses_context) {
+            return boost::hana::fold_left(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+                [this, p](const auto& in, auto i) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    std::array<Scalar, layer_type<k>::outputs> out;
+                    forward_layer<k>(p, in, out, context);
+                    return out;
+                });
+        } else {
+            return boost::hana::fold_left(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), x,
+                [p](const auto& in, auto i) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    using L = layer_type<k>;
+                    std::array<Scalar, L::outputs> out;
+                    L::forward(p + parameter_offsets[k], in, out);
+                    return out;
+                });
+        }
     }
 
     // An input of another size or scalar type: a readable error, not a list
@@ -3580,6 +4575,10 @@ public:
 
     // Forward pass that keeps its trace for backward.
     constexpr void forward(const input_type& x, trace_type& trace) const noexcept {
+        if constexpr (uses_context) {
+            forward(x, trace, context);
+            return;
+        }
         const Scalar* p = parameters.data();
         boost::hana::at_c<0>(trace) = x;
         boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
@@ -3594,6 +4593,33 @@ public:
         trace_type trace{};
         forward(x, trace);
         return trace;
+    }
+
+    // The same pass in a given context (a training-only layer reads it; every
+    // other layer runs its forward). The training loops give each sample its
+    // own context.
+    constexpr void forward(const input_type& x, trace_type& trace, const context_type& c) const noexcept {
+        const Scalar* p = parameters.data();
+        boost::hana::at_c<0>(trace) = x;
+        boost::hana::for_each(boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>),
+                              [&](auto i) {
+                                  constexpr std::size_t k = decltype(i)::value;
+                                  forward_layer<k>(p, boost::hana::at_c<k>(trace), boost::hana::at_c<k + 1>(trace), c);
+                              });
+    }
+
+    // Layer k's forward in context c (its forward_training if it reads one).
+    template <std::size_t K>
+    static constexpr void forward_layer(const Scalar* p, const std::array<Scalar, layer_type<K>::inputs>& x,
+                                        std::array<Scalar, layer_type<K>::outputs>& y, const context_type& c) noexcept {
+        using L = layer_type<K>;
+        if constexpr (layer_traits<L>::uses_context) {
+            training_context layer_context = c;
+            layer_context.layer = K;
+            L::forward_training(p + parameter_offsets[K], x, y, layer_context);
+        } else {
+            L::forward(p + parameter_offsets[K], x, y);
+        }
     }
 
     template <class X, std::size_t N>
@@ -3630,7 +4656,49 @@ public:
     constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient,
                                        Sink& sink) const noexcept {
         if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) return {};
+        else if constexpr (uses_context) return backward_into<InputGradient>(trace, output_gradient, sink, context);
         else return backward_through(trace, output_gradient, sink, std::bool_constant<InputGradient>{});
+    }
+
+    // The same pass in the context its forward pass had.
+    template <bool InputGradient, class Sink>
+    constexpr input_type backward_into(const trace_type& trace, const output_type& output_gradient, Sink& sink,
+                                       const context_type& c) const noexcept {
+        if constexpr (!detail::check_gradient_sink<Sink, Scalar>::value) {
+            return {};
+        } else {
+            const Scalar* p = parameters.data();
+            return boost::hana::fold_right(
+                boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<layer_count>), output_gradient,
+                [&](auto i, const auto& dy) {
+                    constexpr std::size_t k = decltype(i)::value;
+                    std::array<Scalar, layer_type<k>::inputs> dx;
+                    detail::offset_sink<Sink, parameter_offsets[k]> layer_sink{sink};
+                    backward_layer<k, InputGradient || k != 0>(p, layer_sink, boost::hana::at_c<k>(trace),
+                                                               boost::hana::at_c<k + 1>(trace), dy, dx, c);
+                    if constexpr (!InputGradient && k == 0) dx = {};
+                    return dx;
+                });
+        }
+    }
+
+    // Layer k's backward in context c.
+    template <std::size_t K, bool NeedInputGradient, class LayerSink>
+    static constexpr void backward_layer(const Scalar* p, LayerSink& sink,
+                                         const std::array<Scalar, layer_type<K>::inputs>& x,
+                                         const std::array<Scalar, layer_type<K>::outputs>& y,
+                                         const std::array<Scalar, layer_type<K>::outputs>& dy,
+                                         std::array<Scalar, layer_type<K>::inputs>& dx,
+                                         const context_type& c) noexcept {
+        using L = layer_type<K>;
+        if constexpr (layer_traits<L>::uses_context) {
+            training_context layer_context = c;
+            layer_context.layer = K;
+            L::template backward_training<NeedInputGradient>(p + parameter_offsets[K], sink, x, y, dy, dx,
+                                                             layer_context);
+        } else {
+            L::template backward<NeedInputGradient>(p + parameter_offsets[K], sink, x, y, dy, dx);
+        }
     }
 
 private:
@@ -3667,11 +4735,12 @@ constexpr const auto& output_of(const boost::hana::tuple<Arrays...>& trace) noex
     return boost::hana::at_c<sizeof...(Arrays) - 1>(trace);
 }
 
-// The same parameters in another scalar type.
+// The same parameters (and training context) in another scalar type.
 template <class Other, class S, class... L>
 constexpr network<Other, L...> convert(const network<S, L...>& net) noexcept {
     network<Other, L...> out{};
     for (std::size_t k = 0; k < net.parameter_count; ++k) out.parameters[k] = static_cast<Other>(net.parameters[k]);
+    if constexpr (network<S, L...>::uses_context) out.context = net.context; // a dropout mask checked in double
     return out;
 }
 
@@ -3782,7 +4851,8 @@ struct zeros : constant {};
 
 // Draws every parameter, layer by layer; within a layer its weights in
 // storage order (a dense layer's row-major [inputs][outputs]), then its
-// biases, with the layer's fan_in and fan_out (ctnn::layer_traits).
+// biases, with the layer's fan_in and fan_out (ctnn::layer_traits). A layer
+// with initial_parameters (batch_norm) gets those and draws nothing.
 template <class Net, class Initialiser>
 constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& gen) noexcept {
     static_assert(is_network_v<Net>, "ctnn::initialise: the first argument must be a ctnn::network");
@@ -3794,6 +4864,10 @@ constexpr void initialise(Net& net, const Initialiser& initialiser, splitmix64& 
                               using L = typename Net::template layer_type<l>;
                               using traits = layer_traits<L>;
                               T* p = net.parameters.data() + Net::parameter_offsets[l];
+                              if constexpr (traits::has_initial_parameters) { // batch_norm: no draws
+                                  for (std::size_t k = 0; k < L::parameter_count; ++k) p[k] = L::initial_parameters[k];
+                                  return;
+                              }
                               for (std::size_t k = 0; k < L::parameter_count; ++k)
                                   p[k] = k < traits::weight_count
                                              ? initialiser.template weight<T>(gen, traits::fan_in, traits::fan_out)
@@ -3812,6 +4886,127 @@ constexpr Net make_network(std::uint64_t seed, const Initialiser& initialiser = 
 
 } // namespace ctnn
 // ---- end <ctnn/core/initialise.hpp> ----
+// ---- begin <ctnn/core/fold_batch_norm.hpp> ----
+// ctnn/core/fold_batch_norm.hpp - folding batch_norm layers into the dense or
+// convolution layer before each, for deployment.
+//
+//   auto deployed = ctnn::fold_batch_norm(trained);   // no batch_norm layers left
+//
+// PyTorch's eval mode (torch.nn.utils.fusion.fuse_conv_bn_eval /
+// fuse_linear_bn_eval): per output channel c, with s = γ/√(running_var + ε),
+//   W'[.., c, ..] = W[.., c, ..]·s,   b'[c] = (b[c] − running_mean[c])·s + β[c].
+// A batch_norm not right after a dense or convolution layer is a compile error.
+
+
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctnn {
+
+namespace detail {
+
+template <class L>
+struct is_batch_norm_layer : std::false_type {};
+template <class T, std::size_t C, std::size_t S, std::size_t A, std::size_t B, std::size_t E, std::size_t F, class Sh>
+struct is_batch_norm_layer<batch_norm_layer<T, C, S, A, B, E, F, Sh>> : std::true_type {};
+
+template <class Spec>
+struct is_batch_norm_spec : std::false_type {};
+template <std::size_t A, std::size_t B, std::size_t E, std::size_t F>
+struct is_batch_norm_spec<batch_norm<A, B, E, F>> : std::true_type {};
+
+template <class L>
+struct is_dense_layer : std::false_type {};
+template <class T, std::size_t In, std::size_t Out>
+struct is_dense_layer<dense_layer<T, In, Out>> : std::true_type {};
+
+template <class L>
+inline constexpr bool is_conv_layer = requires { L::out_channels; L::kernel_height; L::weight_count; };
+
+// The network type without its batch_norm specifications (input<...> kept).
+template <class T, class Kept, class... Rest>
+struct without_batch_norm;
+template <class T, class... Kept>
+struct without_batch_norm<T, type_list<Kept...>> {
+    using type = network<T, Kept...>;
+};
+template <class T, class... Kept, class First, class... Rest>
+struct without_batch_norm<T, type_list<Kept...>, First, Rest...>
+    : std::conditional_t<is_batch_norm_spec<First>::value, without_batch_norm<T, type_list<Kept...>, Rest...>,
+                         without_batch_norm<T, type_list<Kept..., First>, Rest...>> {};
+
+template <class Previous>
+struct check_batch_norm_foldable {
+    static_assert(is_dense_layer<Previous>::value || is_conv_layer<Previous>,
+                  "ctnn::fold_batch_norm: a batch_norm layer folds only into a dense or convolution layer right "
+                  "before it");
+    static constexpr bool value = is_dense_layer<Previous>::value || is_conv_layer<Previous>;
+};
+
+template <class Net>
+struct fold_of;
+template <class T, class... Specs>
+struct fold_of<network<T, Specs...>> {
+    using type = typename without_batch_norm<T, type_list<>, Specs...>::type;
+};
+
+} // namespace detail
+
+// The network type fold_batch_norm returns.
+template <class Net>
+using folded_network_t = typename detail::fold_of<Net>::type;
+
+// The network without its batch_norm layers, each folded into the dense or
+// convolution layer before it, computing (in exact arithmetic) what the
+// network's inference forward computes.
+template <class Net>
+constexpr folded_network_t<Net> fold_batch_norm(const Net& net) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    using Folded = folded_network_t<Net>;
+    Folded out{};
+    std::size_t target = 0; // where the next kept layer's parameters start in `out`
+    std::size_t previous_start = 0;
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<Net::layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        const T* p = net.parameters.data() + Net::parameter_offsets[k];
+        if constexpr (detail::is_batch_norm_layer<L>::value) {
+            static_assert(k > 0, "ctnn::fold_batch_norm: a batch_norm layer first in the network has no layer to fold into");
+            if constexpr (k > 0) {
+                using Prev = typename Net::template layer_type<k - 1>;
+                static_assert(detail::check_batch_norm_foldable<Prev>::value);
+                constexpr std::size_t C = L::channels;
+                T* w = out.parameters.data() + previous_start;
+                for (std::size_t c = 0; c < C; ++c) {
+                    const T s = p[c] / math::sqrt(p[3 * C + c] + L::epsilon);
+                    if constexpr (detail::is_dense_layer<Prev>::value) {
+                        static_assert(Prev::outputs == C);
+                        for (std::size_t r = 0; r < Prev::inputs; ++r) w[r * C + c] *= s;
+                    } else if constexpr (detail::is_conv_layer<Prev>) {
+                        static_assert(Prev::out_channels == C);
+                        constexpr std::size_t per = Prev::weight_count / C;
+                        for (std::size_t j = 0; j < per; ++j) w[c * per + j] *= s;
+                    }
+                    T& b = w[Prev::weight_count + c];
+                    b = (b - p[2 * C + c]) * s + p[C + c];
+                }
+            }
+        } else {
+            for (std::size_t j = 0; j < L::parameter_count; ++j) out.parameters[target + j] = p[j];
+            previous_start = target;
+            target += L::parameter_count;
+        }
+    });
+    return out;
+}
+
+} // namespace ctnn
+// ---- end <ctnn/core/fold_batch_norm.hpp> ----
 // ---- begin <ctnn/grad/loss.hpp> ----
 // ctnn/grad/loss.hpp - loss functions of one sample: value(y, d) and dE/dy.
 //
@@ -4578,6 +5773,8 @@ constexpr gradient_check_report check_gradient(const Net& original, const Xs& xs
     if (!math::isfinite(traced_loss<Net, Loss>(net, xs, ds, base))) return track.fail_non_finite();
 
     for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        if constexpr (Net::state_count > 0)
+            if (Net::is_state(k)) continue; // state (batch_norm's running statistics): no gradient
         const auto outcome = probe(
             track, k, analytic[k], net.parameters[k], step_for(tol.step, net.parameters[k]),
             [&](int side) { return traced_loss<Net, Loss>(net, xs, ds, side > 0 ? up : down); },
@@ -5151,6 +6348,17 @@ constexpr training_status step_status(T loss, const std::array<T, P>* g, const s
 
 namespace detail {
 
+// Raised where a network with a batch-coupled layer would be trained on one
+// sample at a time: batch statistics of one sample have variance 0.
+template <class Net>
+struct check_not_one_sample {
+    static_assert(!requires { requires Net::batch_coupled; },
+                  "ctnn::batch_norm: a network with a batch_norm layer trains on batches of at least 2 samples "
+                  "(its batch statistics of one sample have variance 0): use ctnn::train_batch or ctnn::fit with "
+                  "BatchSize >= 2, not train_step");
+    static constexpr bool value = true;
+};
+
 template <bool Checked, class Net, class Loss, class Optimiser, class X, std::size_t NX, class D, std::size_t ND>
 constexpr typename Net::scalar training_step(Net& net, const Loss& loss, Optimiser& optimiser,
                                              const std::array<X, NX>& x, const std::array<D, ND>& d,
@@ -5158,6 +6366,7 @@ constexpr typename Net::scalar training_step(Net& net, const Loss& loss, Optimis
     using T = typename Net::scalar;
     static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value &&
                   detail::check_optimiser<Optimiser, typename Net::parameter_array>::value);
+    static_assert(detail::check_not_one_sample<Net>::value);
     if constexpr (fused_optimiser<Optimiser, T>) {
         if constexpr (detail::state_fits<Optimiser, T, Net::parameter_count>()) {
             detail::update_sink<T, decltype(optimiser.template begin_step<T>()), Checked> sink{
@@ -5732,6 +6941,7 @@ constexpr std::uint64_t checksum(const Arrays&... arrays) noexcept {
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace ctnn {
@@ -5754,13 +6964,16 @@ constexpr typename Net::scalar accumulate_sample(const Net& net, const typename 
     });
 }
 
-// Whether batch_backprop runs the layers' batch kernels at run time. Off:
-// measured against the per-sample loop (bench/analysis.md, issue 19) they were
-// faster for float up to 784-50-10 (0.5–1.0×) but 1.8× slower at
-// 64-256-256-10 float and 2.5–3.9× slower in double from 8-32-4 up, for a
-// reason not yet found. accumulate_batch stays tested (tests/runtime/batch.cpp)
-// so that the kernels can be fixed and switched on.
-inline constexpr bool batch_kernels_in_use = false;
+// Whether batch_backprop runs the layers' batch kernels at run time (they give
+// the same bits as the per-sample loop: tests/runtime/batch.cpp). Measured
+// against that loop with g++ 12 -O3 -march=native (bench/analysis.md, issue
+// 19): 0.47-0.90x from 32-96-8 (3,944 parameters) up, float and double, but
+// 1.1-1.7x slower at 8-32-4 (420), whose narrow last layer's batch backward
+// costs more than the per-sample one. Hence on from 2,048 parameters, and never
+// for a network whose layers read a training context (dropout) or couple the
+// samples (batch_norm): accumulate_batch calls the plain passes.
+template <class Net>
+inline constexpr bool batch_kernels_in_use = Net::parameter_count >= 2048 && !Net::uses_context && !Net::batch_coupled;
 
 // Whether a bound layer has batch kernels (forward_batch, backward_batch: see
 // ctnn/core/dense.hpp) that give the same bits as its one-sample passes.
@@ -5837,6 +7050,152 @@ typename Net::scalar accumulate_batch(const Net& net, const std::array<std::arra
     return loss;
 }
 
+// A network that trains otherwise than sample by sample: a layer reads a
+// training context (dropout) or couples the samples of a batch (batch_norm).
+template <class Net>
+inline constexpr bool trains_by_batch = Net::uses_context || Net::batch_coupled;
+
+template <class Net, class BatchSize, class LastBatchSize>
+struct check_batch_norm_batch_sizes {
+    static_assert(!Net::batch_coupled || (BatchSize::value >= 2 && LastBatchSize::value != 1),
+                  "ctnn::batch_norm: a network with a batch_norm layer trains on batches of at least 2 samples: "
+                  "BatchSize must be at least 2 and the last batch of an epoch (N % BatchSize samples) must not "
+                  "be a single sample");
+    static constexpr bool value = true;
+};
+
+// The new state of a network with state (its parameters' state entries after
+// a training batch), or nothing.
+template <class Net>
+struct state_after_batch {
+    typename Net::parameter_array values{};
+};
+struct no_state {};
+template <class Net>
+using state_after_batch_t = std::conditional_t<(Net::state_count > 0), state_after_batch<Net>, no_state>;
+
+// Writes the state a batch left into the network (after the optimiser's
+// update, which is thereby undone for state: the optimiser never moves it).
+template <class Net>
+constexpr void store_state(Net& net, const state_after_batch_t<Net>& state) noexcept {
+    if constexpr (Net::state_count > 0) {
+        namespace hana = boost::hana;
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<Net::layer_count>), [&](auto i) {
+            constexpr std::size_t k = decltype(i)::value;
+            using L = typename Net::template layer_type<k>;
+            constexpr std::size_t states = layer_traits<L>::state_count;
+            if constexpr (states > 0) {
+                constexpr std::size_t begin = Net::parameter_offsets[k + 1] - states;
+                for (std::size_t j = begin; j < Net::parameter_offsets[k + 1]; ++j)
+                    net.parameters[j] = state.values[j];
+            }
+        });
+    }
+}
+
+// The summed loss of a batch and its gradient summed into `gradient`, layer
+// by layer over the batch: a batch-coupled layer sees all samples at once, a
+// training-only one sample b in context contexts(b), any other layer runs its
+// forward and backward sample by sample. A batch-coupled layer writes the
+// state the batch leaves into `state` (if the network has state).
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N, class Contexts, class State>
+constexpr typename Net::scalar training_batch(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                              const std::array<std::array<D, ND>, N>& ds,
+                                              const std::array<std::size_t, N>& order, std::size_t first,
+                                              std::size_t count, const Contexts& contexts, State& state,
+                                              typename Net::gradient_type& gradient) noexcept {
+    namespace hana = boost::hana;
+    using T = typename Net::scalar;
+    constexpr std::size_t layer_count = Net::layer_count;
+    const T* parameters = net.parameters.data();
+    std::array<typename Net::trace_type, BatchSize> traces{};
+    std::array<typename Net::context_type, BatchSize> context{};
+    for (std::size_t b = 0; b < count; ++b) {
+        hana::at_c<0>(traces[b]) = xs[order[first + b]];
+        context[b] = contexts(b);
+    }
+    hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), [&](auto i) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        if constexpr (layer_traits<L>::batch_coupled) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<std::array<T, L::outputs>*, BatchSize> out{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                out[b] = &hana::at_c<k + 1>(traces[b]);
+            }
+            T* new_state = nullptr;
+            if constexpr (!std::is_same_v<State, no_state>)
+                new_state = state.values.data() + (Net::parameter_offsets[k + 1] - layer_traits<L>::state_count);
+            L::forward_batch_training(parameters + Net::parameter_offsets[k], new_state, in.data(), out.data(),
+                                      count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                Net::template forward_layer<k>(parameters, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]),
+                                               context[b]);
+        }
+    });
+    T loss = T(0);
+    std::array<typename Net::output_type, BatchSize> dy{};
+    for (std::size_t b = 0; b < count; ++b) {
+        const auto& y = output_of(traces[b]);
+        const auto& d = ds[order[first + b]];
+        Loss::gradient(y, d, dy[b]);
+        loss += Loss::value(y, d);
+    }
+    gradient_accumulator<T> accumulator{gradient.data()};
+    hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
+        constexpr std::size_t k = decltype(i)::value;
+        using L = typename Net::template layer_type<k>;
+        offset_sink<gradient_accumulator<T>, Net::parameter_offsets[k]> sink{accumulator};
+        std::array<std::array<T, L::inputs>, BatchSize> dxs{};
+        if constexpr (layer_traits<L>::batch_coupled) {
+            std::array<const std::array<T, L::inputs>*, BatchSize> in{};
+            std::array<const std::array<T, L::outputs>*, BatchSize> dout{};
+            std::array<std::array<T, L::inputs>*, BatchSize> din{};
+            for (std::size_t b = 0; b < count; ++b) {
+                in[b] = &hana::at_c<k>(traces[b]);
+                dout[b] = &dys[b];
+                din[b] = &dxs[b];
+            }
+            L::template backward_batch_training<k != 0>(parameters + Net::parameter_offsets[k], sink, in.data(),
+                                                        dout.data(), din.data(), count);
+        } else {
+            for (std::size_t b = 0; b < count; ++b)
+                Net::template backward_layer<k, k != 0>(parameters, sink, hana::at_c<k>(traces[b]),
+                                                        hana::at_c<k + 1>(traces[b]), dys[b], dxs[b], context[b]);
+        }
+        return dxs;
+    });
+    return loss;
+}
+
+// fit's and train_batch's batch: a network that trains sample by sample as
+// batch_backprop always has; any other through training_batch, sample b of
+// the batch in a training context seeded by sample_seed(seed, epoch, first + b).
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> training_batch_mean(const Net& net, const std::array<std::array<X, NX>, N>& xs,
+                                                     const std::array<std::array<D, ND>, N>& ds,
+                                                     const std::array<std::size_t, N>& order, std::size_t first,
+                                                     std::size_t count, std::uint64_t seed, std::uint64_t epoch,
+                                                     state_after_batch_t<Net>& state) noexcept {
+    using T = typename Net::scalar;
+    loss_and_gradient<Net> result{T(0), {}};
+    if constexpr (Net::state_count > 0) state.values = net.parameters;
+    const auto contexts = [&](std::size_t b) {
+        if constexpr (Net::uses_context) return training_context{true, sample_seed(seed, epoch, first + b), 0};
+        else return no_context{};
+    };
+    result.loss = training_batch<BatchSize, Net, Loss>(net, xs, ds, order, first, count, contexts, state,
+                                                       result.gradient);
+    const T scale = T(1) / static_cast<T>(count);
+    result.loss *= scale;
+    for (auto& g : result.gradient) g *= scale;
+    return result;
+}
+
 } // namespace detail
 
 // Mean loss and mean gradient over the samples order[first], ...,
@@ -5855,7 +7214,14 @@ constexpr loss_and_gradient<Net> batch_backprop(const Net& net, const Loss&,
     if (count > BatchSize) count = BatchSize;
     if (first + count > N) count = first < N ? N - first : 0;
     if (count == 0) return result;
-    if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use) {
+    if constexpr (Net::batch_coupled && loss<Loss>) {
+        // batch_norm: batch statistics over the batch; every sample in the
+        // network's own context (its state is not changed here: fit and
+        // train_batch keep it).
+        detail::no_state state{};
+        result.loss = detail::training_batch<BatchSize, Net, Loss>(
+            net, xs, ds, order, first, count, [&](std::size_t) { return net.context; }, state, result.gradient);
+    } else if (std::is_constant_evaluated() || !loss<Loss> || !detail::batch_kernels_in_use<Net>) {
         for (std::size_t b = 0; b < count; ++b) {
             const std::size_t n = order[first + b];
             result.loss += detail::accumulate_sample<Net, Loss>(net, xs[n], ds[n], result.gradient);
@@ -5887,9 +7253,14 @@ template <class Net, class Loss, class Optimiser, class X, std::size_t NX, class
 constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser& optimiser,
                                            const std::array<std::array<X, NX>, B>& xs,
                                            const std::array<std::array<D, ND>, B>& ds) noexcept {
-    const auto result = batch_backprop(net, loss, xs, ds);
-    optimiser.update(net.parameters, result.gradient);
-    return result.loss;
+    if constexpr (detail::trains_by_batch<Net>) {
+        training_status status{};
+        return train_batch(net, loss, optimiser, xs, ds, status);
+    } else {
+        const auto result = batch_backprop(net, loss, xs, ds);
+        optimiser.update(net.parameters, result.gradient);
+        return result.loss;
+    }
 }
 
 // The same step, also saying how it went in `status`, as train_step's
@@ -5899,10 +7270,29 @@ constexpr typename Net::scalar train_batch(Net& net, const Loss& loss, Optimiser
                                            const std::array<std::array<X, NX>, B>& xs,
                                            const std::array<std::array<D, ND>, B>& ds,
                                            training_status& status) noexcept {
-    const auto result = batch_backprop(net, loss, xs, ds);
-    optimiser.update(net.parameters, result.gradient);
-    status = detail::step_status(result.loss, &result.gradient, net.parameters);
-    return result.loss;
+    if constexpr (detail::trains_by_batch<Net>) {
+        // Dropout: sample b in a training context seeded from net.context.seed
+        // (set a new seed for each batch); batch_norm: the batch's statistics,
+        // and its running statistics updated (not by the optimiser).
+        static_assert(detail::check_batch_norm_batch_sizes<Net, std::integral_constant<std::size_t, B>,
+                                                           std::integral_constant<std::size_t, B>>::value);
+        static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
+        std::array<std::size_t, B> order{};
+        for (std::size_t i = 0; i < B; ++i) order[i] = i;
+        std::uint64_t seed = 0;
+        if constexpr (Net::uses_context) seed = net.context.seed;
+        detail::state_after_batch_t<Net> state{};
+        const auto result = detail::training_batch_mean<B, Net, Loss>(net, xs, ds, order, 0, B, seed, 0, state);
+        optimiser.update(net.parameters, result.gradient);
+        detail::store_state(net, state);
+        status = detail::step_status(result.loss, &result.gradient, net.parameters);
+        return result.loss;
+    } else {
+        const auto result = batch_backprop(net, loss, xs, ds);
+        optimiser.update(net.parameters, result.gradient);
+        status = detail::step_status(result.loss, &result.gradient, net.parameters);
+        return result.loss;
+    }
 }
 
 // Integer labels where target rows belong: a compile error naming one_hot.
@@ -6047,6 +7437,26 @@ constexpr fit_run<Net, Optimiser, N> start_fit(const Net& net, const Optimiser& 
 
 namespace detail {
 
+// One batch of fit: batch_backprop for a network that trains sample by
+// sample (every network without dropout or batch_norm: the same bits as
+// ever); else each sample in a training context seeded from the shuffling
+// generator's state after this epoch's shuffle, the epoch and the sample's
+// position in the epoch (a dropout mask for each sample of each epoch; fit<a>
+// then fit<b> on one run draws the masks of fit<a + b>), and batch_norm's new
+// running statistics in `state`.
+template <std::size_t BatchSize, class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND,
+          std::size_t N>
+constexpr loss_and_gradient<Net> fit_batch(const Net& net, const Loss& loss, const std::array<std::array<X, NX>, N>& xs,
+                                           const std::array<std::array<D, ND>, N>& ds,
+                                           const std::array<std::size_t, N>& order, std::size_t first,
+                                           std::size_t count, const splitmix64& gen, std::size_t epoch,
+                                           state_after_batch_t<Net>& state) noexcept {
+    if constexpr (trains_by_batch<Net> && ctnn::loss<Loss>)
+        return training_batch_mean<BatchSize, Net, Loss>(net, xs, ds, order, first, count, gen.state(), epoch, state);
+    else
+        return batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
+}
+
 // fit's loop, on references to the state it changes (the network is not
 // copied: a runtime network may be large).
 template <std::size_t Epochs, std::size_t BatchSize, class Net, class Loss, class Optimiser, class X, std::size_t NX,
@@ -6070,7 +7480,8 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
         T sum = T(0);
         for (std::size_t first = 0; first < N; first += BatchSize) {
             const std::size_t count = N - first < BatchSize ? N - first : BatchSize;
-            const auto batch = batch_backprop<BatchSize>(net, loss, xs, ds, order, first, count);
+            [[maybe_unused]] state_after_batch_t<Net> state{};
+            const auto batch = fit_batch<BatchSize>(net, loss, xs, ds, order, first, count, gen, epoch, state);
             if (!math::isfinite(batch.loss) || !all_finite(batch.gradient) || batch.loss > limit) {
                 history.loss[e] = batch.loss;
                 history.status = status = !math::isfinite(batch.loss)    ? training_status::loss_not_finite
@@ -6080,6 +7491,7 @@ fit_epochs(Net& net, Optimiser& optimiser, splitmix64& gen, std::array<std::size
                 return history;
             }
             optimiser.update(net.parameters, batch.gradient);
+            if constexpr (Net::state_count > 0) store_state(net, state);
             if (!all_finite(net.parameters)) { // issue 13: an update that overflowed stops here
                 history.loss[e] = batch.loss;
                 history.status = status = training_status::parameters_not_finite;
@@ -6103,6 +7515,9 @@ constexpr bool check_fit() {
     static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_batch_size<BatchSize>::value);
     static_assert(Epochs > 0, "ctnn::fit<Epochs, BatchSize>: Epochs must be at least 1");
     static_assert(N > 0, "ctnn::fit: the dataset is empty");
+    static_assert(detail::check_batch_norm_batch_sizes<
+                  Net, std::integral_constant<std::size_t, BatchSize>,
+                  std::integral_constant<std::size_t, (BatchSize == 0 ? 0 : (N % BatchSize == 0 ? (N < BatchSize ? N : BatchSize) : N % BatchSize))>>::value);
     static_assert(detail::check_optimiser<Optimiser, typename Net::parameter_array>::value &&
                   detail::check_schedule<Schedule>::value &&
                   detail::check_callback<Callback, typename Net::scalar>::value);
@@ -6186,6 +7601,55 @@ constexpr void fit(Net&, const Loss&, Optimiser&, const std::array<std::array<X,
 
 } // namespace ctnn
 // ---- end <ctnn/train/fit.hpp> ----
+// ---- begin <ctnn/grad/batch_gradient_check.hpp> ----
+// ctnn/grad/batch_gradient_check.hpp - the gradient check of a batch-coupled
+// network (batch_norm in training): the batch's mean loss as a function of the
+// parameters, with batch statistics, against central differences of the same
+// batch loss (ctnn::gradient_check checks the per-sample, inference passes).
+//
+//   static_assert(ctnn::batch_gradient_check(net, ctnn::mse{}, xs, ds).passed);
+//
+// The gradient is batch_backprop's (what fit and train_batch step with),
+// every sample in the network's own context (a fixed dropout mask if
+// net.context is training). State (running statistics) is skipped: nothing
+// in the batch loss depends on it. No kink detection: check networks with
+// smooth activations.
+
+
+#include <array>
+#include <cstddef>
+
+namespace ctnn {
+
+template <class Net, class Loss, class X, std::size_t NX, class D, std::size_t ND, std::size_t B>
+constexpr gradient_check_report batch_gradient_check(
+    const Net& net, const Loss& loss, const std::array<std::array<X, NX>, B>& xs,
+    const std::array<std::array<D, ND>, B>& ds,
+    const tolerance<typename Net::scalar>& tol = tolerance<typename Net::scalar>::defaults()) noexcept {
+    static_assert(detail::check_sample<Net, X, NX, D, ND>() && detail::check_loss<Loss>::value);
+    using T = typename Net::scalar;
+    gradient_check_report r{};
+    detail::error_tracker<T> track{r, tol};
+    const auto analytic = batch_backprop(net, loss, xs, ds);
+    if (!math::isfinite(analytic.loss) || !track.gradient(analytic.gradient.data(), Net::parameter_count))
+        return track.fail_non_finite();
+    Net probe_net = net;
+    for (std::size_t k = 0; k < Net::parameter_count; ++k) {
+        if (Net::is_state(k)) continue;
+        const auto outcome = detail::probe(
+            track, k, analytic.gradient[k], probe_net.parameters[k], detail::step_for(tol.step, probe_net.parameters[k]),
+            [&](int) { return batch_backprop(probe_net, loss, xs, ds).loss; }, [] { return false; });
+        if (outcome == detail::probe_outcome::non_finite) return track.fail_non_finite();
+    }
+    for (std::size_t l = 0; l < Net::layer_count; ++l)
+        if (Net::parameter_offsets[l] <= r.worst_index && r.worst_index < Net::parameter_offsets[l + 1])
+            r.worst_layer = l;
+    r.worst_parameter = r.worst_index - Net::parameter_offsets[r.worst_layer];
+    return track.finish();
+}
+
+} // namespace ctnn
+// ---- end <ctnn/grad/batch_gradient_check.hpp> ----
 // ---- begin <ctnn/train/chunking.hpp> ----
 // ctnn/train/chunking.hpp - compile-time training cut into chunks that fit the
 // compiler's constexpr limits, chosen by a cost model.
