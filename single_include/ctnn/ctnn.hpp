@@ -6980,6 +6980,23 @@ inline constexpr bool batch_kernels_in_use = Net::parameter_count >= 2048 && !Ne
 template <class L>
 concept layer_with_batch_kernels = requires { requires L::batch_kernels; };
 
+// The summed loss of the batch's samples (traces[b] holds sample
+// order[first + b]'s forward pass), each sample's loss gradient in dy[b].
+template <class Loss, class Traces, class D, std::size_t ND, std::size_t N, class Outputs>
+constexpr auto batch_loss(const Traces& traces, const std::array<std::array<D, ND>, N>& ds,
+                          const std::array<std::size_t, N>& order, std::size_t first, std::size_t count,
+                          Outputs& dy) noexcept {
+    using T = std::remove_cvref_t<decltype(dy[0][0])>;
+    T loss = T(0);
+    for (std::size_t b = 0; b < count; ++b) {
+        const auto& y = output_of(traces[b]);
+        const auto& d = ds[order[first + b]];
+        Loss::gradient(y, d, dy[b]);
+        loss += Loss::value(y, d);
+    }
+    return loss;
+}
+
 // The batch's summed loss, its gradient summed into `gradient`, layer by
 // layer over all samples at once: a layer with batch kernels reads each
 // weight once per block of samples; any other layer runs sample by sample.
@@ -7015,14 +7032,8 @@ typename Net::scalar accumulate_batch(const Net& net, const std::array<std::arra
                 L::forward(p, hana::at_c<k>(traces[b]), hana::at_c<k + 1>(traces[b]));
         }
     });
-    T loss = T(0);
     std::array<typename Net::output_type, BatchSize> dy;
-    for (std::size_t b = 0; b < count; ++b) {
-        const auto& y = output_of(traces[b]);
-        const auto& d = ds[order[first + b]];
-        Loss::gradient(y, d, dy[b]);
-        loss += Loss::value(y, d);
-    }
+    const T loss = batch_loss<Loss>(traces, ds, order, first, count, dy);
     gradient_accumulator<T> accumulator{gradient.data()};
     hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
         constexpr std::size_t k = decltype(i)::value;
@@ -7136,14 +7147,8 @@ constexpr typename Net::scalar training_batch(const Net& net, const std::array<s
                                                context[b]);
         }
     });
-    T loss = T(0);
     std::array<typename Net::output_type, BatchSize> dy{};
-    for (std::size_t b = 0; b < count; ++b) {
-        const auto& y = output_of(traces[b]);
-        const auto& d = ds[order[first + b]];
-        Loss::gradient(y, d, dy[b]);
-        loss += Loss::value(y, d);
-    }
+    const T loss = batch_loss<Loss>(traces, ds, order, first, count, dy);
     gradient_accumulator<T> accumulator{gradient.data()};
     hana::fold_right(hana::make_range(hana::size_c<0>, hana::size_c<layer_count>), dy, [&](auto i, const auto& dys) {
         constexpr std::size_t k = decltype(i)::value;
