@@ -49,7 +49,6 @@ constexpr std::array<std::array<double, 16>, 3> images = [] {
 }();
 constexpr std::array<std::array<double, 1>, 3> image_targets{{{0.5}, {-0.25}, {0.1}}};
 
-constexpr double abs(double v) { return v < 0 ? -v : v; }
 
 // Two samples of one feature, 1 and 3: mean 2, biased variance 1, unbiased 2.
 using one_feature = ctnn::network<double, ctnn::input<1>, ctnn::batch_norm<>>;
@@ -118,12 +117,12 @@ TEST_CASE("batch_norm: parameters, state and initial values", "[static][batch_no
 TEST_CASE("batch_norm: batch statistics in training, PyTorch's running statistics update", "[static][batch_norm]") {
     constexpr auto r = one_feature_step();
     // y = ±1/√(1 + ε): the loss is ½y² = ½/(1 + ε) for each sample.
-    STATIC_REQUIRE(abs(r.loss - 0.5 / (1.0 + 1e-5)) < 1e-15);
+    STATIC_REQUIRE(ctnn::math::abs(r.loss - 0.5 / (1.0 + 1e-5)) < 1e-15);
     // running_mean = 0.9·0 + 0.1·2, running_var = 0.9·1 + 0.1·2 (unbiased).
-    STATIC_REQUIRE(abs(r.net.parameters[2] - 0.2) < 1e-16);
-    STATIC_REQUIRE(abs(r.net.parameters[3] - 1.1) < 1e-15);
+    STATIC_REQUIRE(ctnn::math::abs(r.net.parameters[2] - 0.2) < 1e-16);
+    STATIC_REQUIRE(ctnn::math::abs(r.net.parameters[3] - 1.1) < 1e-15);
     // Inference then uses them: (1 − 0.2)/√(1.1 + ε)·γ + β.
-    STATIC_REQUIRE(abs(r.net.forward(std::array<double, 1>{1.0})[0] - r.net.parameters[0] * 0.8 / ctnn::math::sqrt(1.1 + 1e-5) -
+    STATIC_REQUIRE(ctnn::math::abs(r.net.forward(std::array<double, 1>{1.0})[0] - r.net.parameters[0] * 0.8 / ctnn::math::sqrt(1.1 + 1e-5) -
                        r.net.parameters[1]) < 1e-15);
 }
 
@@ -181,7 +180,7 @@ TEST_CASE("batch_norm: folded into the dense or convolution layer before it", "[
         for (const auto& x : data.x) {
             const auto a = n.forward(x), b = fo.forward(x);
             for (std::size_t i = 0; i < 2; ++i)
-                if (abs(a[i] - b[i]) > 1e-14) return false;
+                if (ctnn::math::abs(a[i] - b[i]) > 1e-14) return false;
         }
         return true;
     }();
@@ -195,7 +194,7 @@ TEST_CASE("batch_norm: folded into the dense or convolution layer before it", "[
                                      ctnn::network<double, ctnn::input<1, 4, 4>, ctnn::conv2d<1, 2, 3>, ctnn::tanh,
                                                    ctnn::flatten, ctnn::dense<8, 1>>>);
         for (const auto& x : images)
-            if (abs(n.forward(x)[0] - fo.forward(x)[0]) > 1e-14) return false;
+            if (ctnn::math::abs(n.forward(x)[0] - fo.forward(x)[0]) > 1e-14) return false;
         return true;
     }();
     STATIC_REQUIRE(conv_close);
@@ -215,7 +214,7 @@ TEST_CASE("batch_norm: fit trains, and inference afterwards uses the running sta
             const auto trace = n.forward_trace(x);
             const auto& got = boost::hana::at_c<2>(trace);
             for (std::size_t i = 0; i < 4; ++i)
-                if (abs(got[i] - h[i]) > 1e-14) return false;
+                if (ctnn::math::abs(got[i] - h[i]) > 1e-14) return false;
         }
         return true;
     }();
